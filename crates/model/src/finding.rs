@@ -1,0 +1,308 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Counts, Fingerprint, Severity};
+
+/// What sort of problem a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Vulnerability,
+    Misconfiguration,
+    Secret,
+    Sast,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Vulnerability => "vulnerability",
+            FindingKind::Misconfiguration => "misconfiguration",
+            FindingKind::Secret => "secret",
+            FindingKind::Sast => "sast",
+        }
+    }
+}
+
+/// Whether a package belongs to the operating system or to a language ecosystem. Only
+/// language packages carry a path in their identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageClass {
+    Os,
+    Lang,
+}
+
+/// The vendor's fix status, as Trivy reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Fixed,
+    Affected,
+    WillNotFix,
+    FixDeferred,
+    EndOfLife,
+    NotAffected,
+    UnderInvestigation,
+    Unknown,
+}
+
+impl Status {
+    pub fn parse_lenient(word: &str) -> Status {
+        match word {
+            "fixed" => Status::Fixed,
+            "affected" => Status::Affected,
+            "will_not_fix" => Status::WillNotFix,
+            "fix_deferred" => Status::FixDeferred,
+            "end_of_life" => Status::EndOfLife,
+            "not_affected" => Status::NotAffected,
+            "under_investigation" => Status::UnderInvestigation,
+            _ => Status::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fixed => "fixed",
+            Status::Affected => "affected",
+            Status::WillNotFix => "will_not_fix",
+            Status::FixDeferred => "fix_deferred",
+            Status::EndOfLife => "end_of_life",
+            Status::NotAffected => "not_affected",
+            Status::UnderInvestigation => "under_investigation",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// The affected package of a vulnerability.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_version: Option<String>,
+    pub class: PackageClass,
+    /// Trivy's result type: `debian`, `gobinary`, `composer-vendor`, `npm`…
+    pub ecosystem: String,
+    /// For language packages: the package's path, or the result target when none is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+}
+
+/// Where a misconfiguration, secret or SAST result sits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+}
+
+/// The CVSS score a finding's severity came from, when the scanner gives one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cvss {
+    /// Who scored it (`nvd`, `ghsa`, `redhat`, …).
+    pub source: String,
+    pub version: String,
+    pub score: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector: Option<String>,
+}
+
+/// One problem in one scan. Owned and small: descriptions and reference lists are not kept,
+/// only what decisions and reports need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub fingerprint: Fingerprint,
+    pub kind: FindingKind,
+    /// CVE/GHSA id, or the rule id for misconfigurations, secrets and SAST results.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    pub severity: Severity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<Cvss>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+impl Finding {
+    /// A fix exists: the scanner names a fixed version.
+    pub fn fixable(&self) -> bool {
+        self.package.as_ref().and_then(|p| p.fixed_version.as_deref()).is_some_and(|v| !v.is_empty())
+    }
+
+    pub fn package_name(&self) -> Option<&str> {
+        self.package.as_ref().map(|p| p.name.as_str())
+    }
+
+    /// Whether `id` names this finding, by its id or one of its aliases.
+    pub fn is_named(&self, id: &str) -> bool {
+        self.id.eq_ignore_ascii_case(id) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
+    }
+
+    /// The order reports list findings in: most severe first, then by id, package, identity.
+    pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.package_name().cmp(&b.package_name()))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    }
+
+    /// Folds a duplicate of the same finding (same fingerprint) into this one. Trivy lists
+    /// some findings twice across results; when the copies disagree we keep the more severe
+    /// reading and every alias, so nothing a copy said is lost.
+    fn absorb(&mut self, other: Finding) {
+        if other.severity > self.severity {
+            self.severity = other.severity;
+            self.cvss = other.cvss;
+        }
+        for alias in other.aliases {
+            if !self.aliases.contains(&alias) {
+                self.aliases.push(alias);
+            }
+        }
+        self.aliases.sort();
+    }
+}
+
+/// Where a scan came from: scanner, artifact and time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScanMeta {
+    pub scanner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanner_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_digests: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// RFC 3339, as the scanner wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+/// What one scanner said about one artifact at one time: metadata and a set of findings,
+/// unique by fingerprint and sorted in report order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scan {
+    pub meta: ScanMeta,
+    findings: Vec<Finding>,
+}
+
+impl Scan {
+    /// Builds a scan, merging findings that share a fingerprint.
+    pub fn new(meta: ScanMeta, findings: Vec<Finding>) -> Scan {
+        let mut by_identity: BTreeMap<Fingerprint, Finding> = BTreeMap::new();
+        for finding in findings {
+            match by_identity.get_mut(&finding.fingerprint) {
+                Some(existing) => existing.absorb(finding),
+                None => {
+                    by_identity.insert(finding.fingerprint.clone(), finding);
+                }
+            }
+        }
+        let mut findings: Vec<Finding> = by_identity.into_values().collect();
+        findings.sort_by(Finding::report_order);
+        Scan { meta, findings }
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts::from_severities(self.findings.iter().map(|f| f.severity))
+    }
+
+    /// Distinct vulnerability ids, however many packages each affects.
+    pub fn unique_ids(&self) -> usize {
+        unique_vulnerability_ids(&self.findings)
+    }
+
+    /// Merges several scans of the same artifact (a Trivy image scan and a SARIF lint of its
+    /// Dockerfile, say) into one.
+    pub fn merge(mut self, other: Scan) -> Scan {
+        let mut findings = std::mem::take(&mut self.findings);
+        findings.extend(other.findings);
+        Scan::new(self.meta, findings)
+    }
+}
+
+/// Distinct vulnerability ids among `findings`.
+pub fn unique_vulnerability_ids(findings: &[Finding]) -> usize {
+    let ids: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Vulnerability)
+        .map(|f| f.id.as_str())
+        .collect();
+    ids.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vuln(id: &str, package: &str, severity: Severity) -> Finding {
+        Finding {
+            fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
+            kind: FindingKind::Vulnerability,
+            id: id.into(),
+            aliases: vec![],
+            severity,
+            cvss: None,
+            package: Some(Package {
+                name: package.into(),
+                version: "1".into(),
+                fixed_version: None,
+                class: PackageClass::Os,
+                ecosystem: "debian".into(),
+                path: None,
+                purl: None,
+            }),
+            location: None,
+            title: String::new(),
+            url: None,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn duplicates_merge_and_counts_go_both_ways() {
+        let scan = Scan::new(
+            ScanMeta::default(),
+            vec![
+                vuln("CVE-1", "libc6", Severity::Low),
+                vuln("CVE-1", "libc6", Severity::High),
+                vuln("CVE-1", "libc-bin", Severity::High),
+                vuln("CVE-2", "zlib1g", Severity::Critical),
+            ],
+        );
+        assert_eq!(scan.findings().len(), 3);
+        assert_eq!(scan.unique_ids(), 2);
+        assert_eq!(scan.counts().high, 2);
+        assert_eq!(scan.findings()[0].id, "CVE-2", "most severe first");
+    }
+}

@@ -1,0 +1,112 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A finding's identity across scans: 128 bits of SHA-256, as 32 lower-case hex digits.
+///
+/// Built from a kind tag and the identity fields, each length-prefixed so that no two
+/// different field lists can encode to the same bytes (`("ab","c")` vs `("a","bc")`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fingerprint(String);
+
+impl Fingerprint {
+    fn of(kind: &str, fields: &[&str]) -> Fingerprint {
+        let mut hasher = Sha256::new();
+        hasher.update(kind.as_bytes());
+        for field in fields {
+            hasher.update((field.len() as u64).to_le_bytes());
+            hasher.update(field.as_bytes());
+        }
+        let digest = hasher.finalize();
+        Fingerprint(hex(&digest[..16]))
+    }
+
+    /// A vulnerability: (id, result class, result type, package name, and for language
+    /// packages the package path — or the result target when the scanner gives no path).
+    /// The installed version is deliberately absent: a bump that still carries the CVE is the
+    /// same open finding. `lang_path` must be `None` for OS packages, whose result target
+    /// carries the OS point release and would change on every base image update.
+    pub fn vulnerability(
+        id: &str,
+        class: &str,
+        ecosystem: &str,
+        package: &str,
+        lang_path: Option<&str>,
+    ) -> Fingerprint {
+        Fingerprint::of("vuln", &[id, class, ecosystem, package, lang_path.unwrap_or("")])
+    }
+
+    /// A misconfiguration or SAST result: (rule id, file, normalised cause). The cause is the
+    /// offending text or message rather than a line number, so that an edit above the
+    /// problem does not turn it into "fixed + new".
+    pub fn rule(kind: &str, rule_id: &str, file: &str, cause: &str) -> Fingerprint {
+        Fingerprint::of(kind, &[rule_id, file, cause])
+    }
+
+    /// A secret: (rule id, file, hash of the match). The caller passes the hash, never the
+    /// secret itself.
+    pub fn secret(rule_id: &str, file: &str, match_hash: &str) -> Fingerprint {
+        Fingerprint::of("secret", &[rule_id, file, match_hash])
+    }
+
+    /// A fingerprint supplied by the scanner itself (SARIF `partialFingerprints`), namespaced
+    /// by tool and rule so two tools cannot collide.
+    pub fn supplied(tool: &str, rule_id: &str, value: &str) -> Fingerprint {
+        Fingerprint::of("supplied", &[tool, rule_id, value])
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Wraps a fingerprint read back from the ledger.
+    pub fn from_hex(hex: impl Into<String>) -> Fingerprint {
+        Fingerprint(hex.into())
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Lower-case hex of a byte slice (sha2 0.11 digests no longer format themselves).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 0xf)] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn installed_version_is_not_identity_but_package_is() {
+        let a = Fingerprint::vulnerability("CVE-1", "os-pkgs", "debian", "libc6", None);
+        let b = Fingerprint::vulnerability("CVE-1", "os-pkgs", "debian", "libc6", None);
+        let c = Fingerprint::vulnerability("CVE-1", "os-pkgs", "debian", "libc-bin", None);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.as_str().len(), 32);
+    }
+
+    #[test]
+    fn length_prefix_prevents_field_shifting() {
+        assert_ne!(Fingerprint::rule("misconfig", "ab", "c", ""), Fingerprint::rule("misconfig", "a", "bc", ""));
+    }
+
+    #[test]
+    fn language_path_separates_the_same_module_in_two_binaries() {
+        let a = Fingerprint::vulnerability("CVE-2", "lang-pkgs", "gobinary", "stdlib", Some("usr/local/bin/gosu"));
+        let b = Fingerprint::vulnerability("CVE-2", "lang-pkgs", "gobinary", "stdlib", Some("usr/bin/other"));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,19 @@
+//! The domain model every other hardline crate speaks: a [`Scan`] is what one scanner said about
+//! one artifact at one time; a [`Finding`] is one problem in it, identified by a [`Fingerprint`]
+//! that stays stable across scans while it is the same problem.
+//!
+//! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
+//! stores it, policy and publish read it.
+
+mod counts;
+mod finding;
+mod fingerprint;
+mod severity;
+
+pub use counts::Counts;
+pub use finding::{
+    Cvss, Finding, FindingKind, Location, Package, PackageClass, Scan, ScanMeta, Status,
+    unique_vulnerability_ids,
+};
+pub use fingerprint::{Fingerprint, hex};
+pub use severity::Severity;
