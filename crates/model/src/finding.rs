@@ -253,11 +253,8 @@ impl Scan {
 
 /// Distinct vulnerability ids among `findings`.
 pub fn unique_vulnerability_ids(findings: &[Finding]) -> usize {
-    let ids: std::collections::BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::Vulnerability)
-        .map(|f| f.id.as_str())
-        .collect();
+    let ids: std::collections::BTreeSet<&str> =
+        findings.iter().filter(|f| f.kind == FindingKind::Vulnerability).map(|f| f.id.as_str()).collect();
     ids.len()
 }
 

@@ -100,12 +100,21 @@ mod tests {
 
     #[test]
     fn length_prefix_prevents_field_shifting() {
-        assert_ne!(Fingerprint::rule("misconfig", "ab", "c", ""), Fingerprint::rule("misconfig", "a", "bc", ""));
+        assert_ne!(
+            Fingerprint::rule("misconfig", "ab", "c", ""),
+            Fingerprint::rule("misconfig", "a", "bc", "")
+        );
     }
 
     #[test]
     fn language_path_separates_the_same_module_in_two_binaries() {
-        let a = Fingerprint::vulnerability("CVE-2", "lang-pkgs", "gobinary", "stdlib", Some("usr/local/bin/gosu"));
+        let a = Fingerprint::vulnerability(
+            "CVE-2",
+            "lang-pkgs",
+            "gobinary",
+            "stdlib",
+            Some("usr/local/bin/gosu"),
+        );
         let b = Fingerprint::vulnerability("CVE-2", "lang-pkgs", "gobinary", "stdlib", Some("usr/bin/other"));
         assert_ne!(a, b);
     }

@@ -1,16 +1,20 @@
 //! The domain model every other hardline crate speaks: a [`Scan`] is what one scanner said about
 //! one artifact at one time; a [`Finding`] is one problem in it, identified by a [`Fingerprint`]
-//! that stays stable across scans while it is the same problem.
+//! that stays stable across scans while it is the same problem. [`diff`] compares two sets of
+//! findings by identity.
 //!
 //! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
 //! stores it, policy and publish read it.
 
 mod counts;
+mod diff;
 mod finding;
 mod fingerprint;
 mod severity;
+pub mod text;
 
 pub use counts::Counts;
+pub use diff::{Change, Diff, diff};
 pub use finding::{
     Cvss, Finding, FindingKind, Location, Package, PackageClass, Scan, ScanMeta, Status,
     unique_vulnerability_ids,

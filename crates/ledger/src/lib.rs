@@ -1,0 +1,146 @@
+//! The ledger: per image, an append-only, hash-chained event log (`audit-logs/<image>.jsonl`,
+//! the truth) and the views derived from it (`cve-baseline/<image>.json`,
+//! `audit-logs/<image>.md`).
+//!
+//! Invariants, each tested:
+//! - every view is a pure function of its log: `rebuild` rewrites them byte for byte;
+//! - recording a scan that is already in the log appends nothing and changes no file;
+//! - writes are serialised by [`LedgerLock`] and committed through a journal ([`commit`]), so a
+//!   crash at any point leaves the state before or after the write;
+//! - `verify` recomputes every hash and every view and names the first wrong line.
+
+mod canonical;
+pub mod commit;
+pub mod event;
+pub mod history;
+mod layout;
+mod lock;
+mod record;
+mod verify;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+
+pub use event::{Event, EventBody, GateDecided, GateReason, IssueSynced, ScanRecorded};
+pub use history::{History, State};
+pub use layout::{Layout, check_image_name};
+pub use lock::LedgerLock;
+pub use record::RecordOutcome;
+pub use verify::{Problem, VerifyReport};
+pub use views::baseline::Baseline;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}:{line}: {message}")]
+    Corrupt { path: PathBuf, line: usize, message: String },
+    #[error("invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-'")]
+    BadImageName(String),
+    #[error(
+        "{image}: report created at {created_at} is older than the last recorded scan ({last}); \
+         the log is chronological, so record reports in order"
+    )]
+    OutOfOrder { image: String, created_at: String, last: String },
+    #[error("{image}: the views are out of step with the log ({detail}); run `hardline verify` to see where")]
+    Inconsistent { image: String, detail: String },
+}
+
+/// Maps an I/O error onto [`LedgerError::Io`] for `path`.
+pub(crate) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
+    move |source| LedgerError::Io { path: path.to_path_buf(), source }
+}
+
+/// A repository's ledger, read-only. [`Ledger::lock`] gives a [`Writer`].
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    layout: Layout,
+}
+
+impl Ledger {
+    pub fn open(root: impl Into<PathBuf>) -> Ledger {
+        Ledger { layout: Layout::new(root) }
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The images that have a log, sorted.
+    pub fn images(&self) -> Result<Vec<String>, LedgerError> {
+        let dir = self.layout.logs_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(&dir)(e)),
+        };
+        let mut images: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".jsonl")).map(str::to_owned))
+            .filter(|name| check_image_name(name).is_ok())
+            .collect();
+        images.sort();
+        Ok(images)
+    }
+
+    pub fn history(&self, image: &str) -> Result<History, LedgerError> {
+        check_image_name(image)?;
+        History::load(&self.layout.log(image), image)
+    }
+
+    /// The image's baseline view, as written. Fast: one small file, no log replay.
+    pub fn baseline(&self, image: &str) -> Result<Option<Baseline>, LedgerError> {
+        check_image_name(image)?;
+        Baseline::read(&self.layout.baseline(image))
+    }
+
+    /// Takes the write lock and completes any interrupted write.
+    pub fn lock(&self) -> Result<Writer<'_>, LedgerError> {
+        let lock = LedgerLock::acquire(&self.layout)?;
+        let recovered = commit::recover(&self.layout)?;
+        Ok(Writer { ledger: self, _lock: lock, recovered })
+    }
+
+    pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
+        verify::verify(&self.layout)
+    }
+}
+
+/// Write access to the ledger, holding its lock.
+pub struct Writer<'a> {
+    ledger: &'a Ledger,
+    _lock: LedgerLock,
+    /// What recovery did when the lock was taken, if anything.
+    pub recovered: Option<String>,
+}
+
+impl Writer<'_> {
+    pub fn layout(&self) -> &Layout {
+        &self.ledger.layout
+    }
+
+    /// Records scans of one image in chronological order. See [`record`].
+    pub fn record(
+        &mut self,
+        image: &str,
+        scans: Vec<hardline_model::Scan>,
+        now: &str,
+    ) -> Result<Vec<RecordOutcome>, LedgerError> {
+        record::record(&self.ledger.layout, image, scans, now)
+    }
+
+    /// Appends an action (gate decision, issue sync) to an image's log.
+    pub fn append(&mut self, image: &str, at: &str, body: EventBody) -> Result<Event, LedgerError> {
+        record::append(&self.ledger.layout, image, at, body)
+    }
+
+    /// Rewrites every view from its log. Returns the files that changed.
+    pub fn rebuild(&mut self) -> Result<Vec<PathBuf>, LedgerError> {
+        let mut commit = commit::Commit::default();
+        for image in self.ledger.images()? {
+            let history = self.ledger.history(&image)?;
+            record::stage_views(&self.ledger.layout, &history, &mut commit);
+        }
+        commit.apply(&self.ledger.layout)
+    }
+}

@@ -1,0 +1,156 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Finding, Fingerprint};
+
+/// A finding whose identity stayed but whose reading moved between two scans.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub before: Finding,
+    pub after: Finding,
+    /// Which material fields moved: `severity`, `fixed_version`, `installed_version`.
+    pub fields: Vec<String>,
+}
+
+/// `diff(baseline, candidate)`, matched by fingerprint.
+///
+/// `changed` holds material changes (severity, fixed version, installed version) that people
+/// must see; `refreshed` holds findings whose other attributes moved (title, CVSS, status,
+/// URL), kept so that folding diffs reproduces the candidate exactly.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Diff {
+    pub new: Vec<Finding>,
+    pub fixed: Vec<Finding>,
+    pub changed: Vec<Change>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refreshed: Vec<Finding>,
+    /// Findings present and identical on both sides; not serialised (it is the bulk).
+    #[serde(skip)]
+    pub unchanged: usize,
+}
+
+impl Diff {
+    /// Whether the candidate differs from the baseline in any way at all.
+    pub fn is_empty(&self) -> bool {
+        self.new.is_empty() && self.fixed.is_empty() && self.changed.is_empty() && self.refreshed.is_empty()
+    }
+
+    /// Applies this diff to `state`, which must be the baseline it was computed from.
+    pub fn apply(&self, state: &mut BTreeMap<Fingerprint, Finding>) {
+        for finding in &self.fixed {
+            state.remove(&finding.fingerprint);
+        }
+        for finding in self.new.iter().chain(&self.refreshed).chain(self.changed.iter().map(|c| &c.after)) {
+            state.insert(finding.fingerprint.clone(), finding.clone());
+        }
+    }
+}
+
+/// Compares two sets of findings by identity. Both inputs may be in any order; every list in
+/// the result is in report order.
+pub fn diff(baseline: &[Finding], candidate: &[Finding]) -> Diff {
+    let before: BTreeMap<&Fingerprint, &Finding> = baseline.iter().map(|f| (&f.fingerprint, f)).collect();
+    let after: BTreeMap<&Fingerprint, &Finding> = candidate.iter().map(|f| (&f.fingerprint, f)).collect();
+    let mut out = Diff::default();
+    for (fingerprint, new) in &after {
+        match before.get(fingerprint) {
+            None => out.new.push((*new).clone()),
+            Some(old) if old == new => out.unchanged += 1,
+            Some(old) => {
+                let fields = material_changes(old, new);
+                if fields.is_empty() {
+                    out.refreshed.push((*new).clone());
+                } else {
+                    out.changed.push(Change { before: (*old).clone(), after: (*new).clone(), fields });
+                }
+            }
+        }
+    }
+    for (fingerprint, old) in &before {
+        if !after.contains_key(fingerprint) {
+            out.fixed.push((*old).clone());
+        }
+    }
+    out.new.sort_by(Finding::report_order);
+    out.fixed.sort_by(Finding::report_order);
+    out.refreshed.sort_by(Finding::report_order);
+    out.changed.sort_by(|a, b| Finding::report_order(&a.after, &b.after));
+    out
+}
+
+fn material_changes(old: &Finding, new: &Finding) -> Vec<String> {
+    let mut fields = Vec::new();
+    if old.severity != new.severity {
+        fields.push("severity".to_owned());
+    }
+    let fixed = |f: &Finding| f.package.as_ref().and_then(|p| p.fixed_version.clone());
+    if fixed(old) != fixed(new) {
+        fields.push("fixed_version".to_owned());
+    }
+    let installed = |f: &Finding| f.package.as_ref().map(|p| p.version.clone());
+    if installed(old) != installed(new) {
+        fields.push("installed_version".to_owned());
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FindingKind, Package, PackageClass, Severity};
+
+    fn vuln(id: &str, version: &str, severity: Severity) -> Finding {
+        Finding {
+            fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", "libc6", None),
+            kind: FindingKind::Vulnerability,
+            id: id.into(),
+            aliases: vec![],
+            severity,
+            cvss: None,
+            package: Some(Package {
+                name: "libc6".into(),
+                version: version.into(),
+                fixed_version: None,
+                class: PackageClass::Os,
+                ecosystem: "debian".into(),
+                path: None,
+                purl: None,
+            }),
+            location: None,
+            title: "t".into(),
+            url: None,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn a_version_bump_that_keeps_the_cve_is_a_change_not_fixed_plus_new() {
+        let d = diff(&[vuln("CVE-1", "2.41-1", Severity::High)], &[vuln("CVE-1", "2.41-2", Severity::High)]);
+        assert!(d.new.is_empty() && d.fixed.is_empty());
+        assert_eq!(d.changed[0].fields, vec!["installed_version"]);
+    }
+
+    #[test]
+    fn new_fixed_unchanged_refreshed() {
+        let mut retitled = vuln("CVE-3", "1", Severity::Low);
+        retitled.title = "better title".into();
+        let old = [
+            vuln("CVE-1", "1", Severity::High),
+            vuln("CVE-2", "1", Severity::Low),
+            vuln("CVE-3", "1", Severity::Low),
+        ];
+        let new = [vuln("CVE-2", "1", Severity::Low), retitled.clone(), vuln("CVE-4", "1", Severity::Medium)];
+        let d = diff(&old, &new);
+        assert_eq!(d.new[0].id, "CVE-4");
+        assert_eq!(d.fixed[0].id, "CVE-1");
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(d.refreshed, vec![retitled]);
+        let mut state: BTreeMap<_, _> = old.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect();
+        d.apply(&mut state);
+        let folded: Vec<Finding> = state.into_values().collect();
+        let mut expected = new.to_vec();
+        expected.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        assert_eq!(folded, expected, "folding the diff reproduces the candidate");
+    }
+}

@@ -1,0 +1,145 @@
+//! Untrusted text made safe for Markdown and HTML that GitHub renders.
+//!
+//! Package names, titles and messages come from scanner reports, and a report can be crafted.
+//! Everything from a report that reaches an issue, comment, page or log goes through
+//! [`inline`] (or [`code`]): control characters are dropped, the string is cut to a bound,
+//! and every character that could start Markdown or HTML syntax is neutralised, so no
+//! mention, reference, link, image, emphasis or tag survives.
+
+/// The longest piece of report text placed in one table cell or list item.
+pub const MAX_INLINE: usize = 200;
+
+/// Escapes `text` for inline Markdown (a table cell, a list item) and bounds it to `max`
+/// characters, marking a cut with `…`.
+pub fn inline(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 2));
+    let mut kept = 0;
+    let mut previous_was_space = false;
+    for ch in text.chars() {
+        if kept >= max {
+            out.push('…');
+            break;
+        }
+        let ch = if ch.is_control() || is_invisible(ch) { ' ' } else { ch };
+        if ch == ' ' {
+            if previous_was_space {
+                continue;
+            }
+            previous_was_space = true;
+        } else {
+            previous_was_space = false;
+        }
+        kept += 1;
+        match ch {
+            // `@user` and `#123` would mention a user or link an issue. GitHub links them
+            // after rendering, on the text itself, so an entity for the character alone is
+            // not enough: a zero-width space after it (as an entity, so it is visible in the
+            // source) breaks the word the linker looks for.
+            '@' => out.push_str("@&#8203;"),
+            '#' => out.push_str("#&#8203;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("&#124;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '~' | '{' | '}' | '+' | '-' | '.'
+            | '=' | '"' | '\'' | ':' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Inline code for identifiers (package names, versions, paths): backticks cannot be escaped
+/// inside a code span, so they and control characters are replaced, and the span is bounded.
+/// `@` and `#` inside code spans are not linked by GitHub.
+pub fn code(text: &str, max: usize) -> String {
+    let mut body: String = text
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| {
+            if c == '`' {
+                '\''
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .take(max)
+        .collect();
+    if text.chars().count() > max {
+        body.push('…');
+    }
+    let body = body.replace('|', "\\|");
+    if body.trim().is_empty() { "` `".to_owned() } else { format!("`{body}`") }
+}
+
+/// A URL from a report, kept only when it is plain `https://` with no characters that could
+/// break out of a Markdown link; anything else is dropped.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let ok = url.starts_with("https://")
+        && url.len() <= 500
+        && url.chars().all(|c| {
+            c.is_ascii_graphic() && !matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | '`' | '[' | ']' | '\\')
+        });
+    ok.then_some(url)
+}
+
+/// A Markdown link for an id with a URL from a report, or the escaped id alone.
+pub fn link(label: &str, url: Option<&str>) -> String {
+    let label = inline(label, 80);
+    match url.and_then(safe_url) {
+        Some(url) => format!("[{label}]({url})"),
+        None => label,
+    }
+}
+
+fn is_invisible(ch: char) -> bool {
+    // Bidirectional overrides and zero-width characters can make text read differently from
+    // what it is (trojan-source style); drop them.
+    matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_markdown_html_and_mentions() {
+        let hostile =
+            "@octocat <img src=x onerror=alert(1)> [click](https://evil) ![i](x) #1 `rm` **b**\u{0007}";
+        let out = inline(hostile, 500);
+        assert!(!out.contains('<'));
+        assert!(!out.contains("@octocat"));
+        assert!(!out.contains("](https"));
+        assert!(!out.contains("#1"));
+        assert!(!out.contains('\u{0007}'));
+        assert!(!out.contains("**"));
+    }
+
+    #[test]
+    fn bounds_huge_strings() {
+        let out = inline(&"a".repeat(100_000), 100);
+        assert!(out.chars().count() <= 101);
+        assert!(out.ends_with('…'));
+        assert!(code(&"b".repeat(10_000), 50).chars().count() <= 53);
+    }
+
+    #[test]
+    fn code_spans_cannot_be_closed_from_inside() {
+        assert_eq!(code("a`b", 10), "`a'b`");
+    }
+
+    #[test]
+    fn only_plain_https_urls_become_links() {
+        assert_eq!(
+            link("CVE-1", Some("https://avd.aquasec.com/nvd/cve-1")),
+            "[CVE\\-1](https://avd.aquasec.com/nvd/cve-1)"
+        );
+        assert_eq!(link("x", Some("javascript:alert(1)")), "x");
+        assert_eq!(link("x", Some("https://a/b)c")), "x");
+    }
+}

@@ -1,0 +1,317 @@
+//! Accepted risks: `security/exceptions.toml`, plus an import of Trivy's `.trivyignore.yaml`.
+//!
+//! Read in two steps, as cargo-deny and zizmor do: raw serde types that refuse unknown
+//! fields, then validation into [`Exception`]s, with errors that point at the line.
+
+use std::path::{Path, PathBuf};
+
+use hardline_model::Finding;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+/// The OpenVEX justifications an exception may cite.
+pub const VEX_JUSTIFICATIONS: [&str; 5] = [
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExceptionError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid { path: PathBuf, line: usize, column: usize, message: String },
+}
+
+/// One accepted risk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exception {
+    /// Vulnerability id (or alias) or rule id.
+    pub id: String,
+    /// Empty: every image.
+    pub images: Vec<String>,
+    /// Empty: every package.
+    pub packages: Vec<String>,
+    /// Empty: every path. Matches a package path or a location, exactly or as a folder.
+    pub paths: Vec<String>,
+    pub reason: String,
+    pub vex: Option<String>,
+    /// Valid through this day. `None` only for imported `.trivyignore.yaml` entries without
+    /// `expired_at`, which are reported as such.
+    pub expires: Option<Date>,
+    /// `file:line`, so reports can say where an exception is written.
+    pub source: String,
+}
+
+impl Exception {
+    pub fn is_expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|expires| today > expires)
+    }
+
+    pub fn matches(&self, finding: &Finding, image: &str) -> bool {
+        let named = finding.is_named(&self.id) || finding.is_named(strip_avd(&self.id));
+        let image_ok = self.images.is_empty() || self.images.iter().any(|i| i == image);
+        let package_ok = self.packages.is_empty()
+            || finding.package_name().is_some_and(|name| self.packages.iter().any(|p| p == name));
+        let path_ok = self.paths.is_empty() || {
+            let path = finding
+                .package
+                .as_ref()
+                .and_then(|p| p.path.as_deref())
+                .or(finding.location.as_ref().map(|l| l.path.as_str()));
+            path.is_some_and(|path| self.paths.iter().any(|p| path_matches(p, path)))
+        };
+        named && image_ok && package_ok && path_ok
+    }
+}
+
+fn strip_avd(id: &str) -> &str {
+    id.strip_prefix("AVD-").unwrap_or(id)
+}
+
+fn path_matches(pattern: &str, path: &str) -> bool {
+    let pattern = pattern.trim_start_matches('/');
+    let path = path.trim_start_matches('/');
+    path == pattern || path.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Every exception of a repository.
+#[derive(Clone, Debug, Default)]
+pub struct ExceptionSet {
+    pub exceptions: Vec<Exception>,
+}
+
+/// Findings after exceptions, and what the exceptions did.
+#[derive(Clone, Debug, Default)]
+pub struct Applied<'a> {
+    /// Findings that count.
+    pub counted: Vec<&'a Finding>,
+    /// Findings an active exception suppressed, with the exception.
+    pub suppressed: Vec<(&'a Finding, &'a Exception)>,
+    /// Exceptions past their date that still match findings: those findings count again.
+    pub expired: Vec<&'a Exception>,
+    /// Exceptions (for this image) that match no finding at all.
+    pub stale: Vec<&'a Exception>,
+}
+
+impl ExceptionSet {
+    /// Reads `security/exceptions.toml` and `.trivyignore.yaml` under `root`; both optional.
+    pub fn load(root: &Path) -> Result<ExceptionSet, ExceptionError> {
+        let mut set = ExceptionSet::default();
+        let toml_path = root.join("security/exceptions.toml");
+        if let Some(text) = read_optional(&toml_path)? {
+            set.exceptions.extend(parse_toml(&text, &toml_path)?);
+        }
+        let yaml_path = root.join(".trivyignore.yaml");
+        if let Some(text) = read_optional(&yaml_path)? {
+            set.exceptions.extend(parse_trivyignore(&text, &yaml_path)?);
+        }
+        Ok(set)
+    }
+
+    /// Applies the exceptions for `image` on `today` to `findings`.
+    pub fn apply<'a>(&'a self, findings: &'a [Finding], image: &str, today: Date) -> Applied<'a> {
+        let mut applied = Applied::default();
+        let relevant: Vec<&Exception> = self
+            .exceptions
+            .iter()
+            .filter(|e| e.images.is_empty() || e.images.iter().any(|i| i == image))
+            .collect();
+        let mut used = vec![false; relevant.len()];
+        for finding in findings {
+            let mut suppressed_by = None;
+            for (index, exception) in relevant.iter().enumerate() {
+                if exception.matches(finding, image) {
+                    used[index] = true;
+                    if !exception.is_expired(today) && suppressed_by.is_none() {
+                        suppressed_by = Some(*exception);
+                    }
+                }
+            }
+            match suppressed_by {
+                Some(exception) => applied.suppressed.push((finding, exception)),
+                None => applied.counted.push(finding),
+            }
+        }
+        for (index, exception) in relevant.into_iter().enumerate() {
+            if !used[index] {
+                applied.stale.push(exception);
+            } else if exception.is_expired(today) {
+                applied.expired.push(exception);
+            }
+        }
+        applied
+    }
+
+    /// Exceptions that expire within `days` of `today` (and have not yet).
+    pub fn expiring_within(&self, today: Date, days: i64) -> Vec<&Exception> {
+        let limit = today.checked_add(jiff::Span::new().days(days)).unwrap_or(today);
+        let mut soon: Vec<&Exception> =
+            self.exceptions.iter().filter(|e| e.expires.is_some_and(|d| d >= today && d <= limit)).collect();
+        soon.sort_by(|a, b| a.expires.cmp(&b.expires).then_with(|| a.id.cmp(&b.id)));
+        soon
+    }
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, ExceptionError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ExceptionError::Io { path: path.to_path_buf(), source }),
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExceptionsFile {
+    #[serde(default)]
+    exception: Vec<toml::Spanned<RawException>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawException {
+    id: String,
+    #[serde(default)]
+    images: Vec<String>,
+    #[serde(default)]
+    packages: Vec<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    reason: String,
+    #[serde(default)]
+    vex: Option<toml::Spanned<String>>,
+    expires: toml::Spanned<toml::Value>,
+}
+
+fn parse_toml(text: &str, path: &Path) -> Result<Vec<Exception>, ExceptionError> {
+    let invalid = |offset: usize, message: String| {
+        let (line, column) = position(text, offset);
+        ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
+    };
+    let raw: RawExceptionsFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        invalid(offset, e.message().to_owned())
+    })?;
+    let mut out = Vec::with_capacity(raw.exception.len());
+    for spanned in raw.exception {
+        let start = spanned.span().start;
+        let raw = spanned.into_inner();
+        if raw.id.trim().is_empty() {
+            return Err(invalid(start, "`id` must not be empty".to_owned()));
+        }
+        if raw.reason.trim().is_empty() {
+            return Err(invalid(
+                start,
+                format!("exception {}: `reason` must say why the risk is accepted", raw.id),
+            ));
+        }
+        let expires_at = raw.expires.span().start;
+        let expires_text = match raw.expires.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) => d.to_string(),
+            other => other.to_string(),
+        };
+        let expires: Date = expires_text.parse().map_err(|_| {
+            invalid(expires_at, format!("exception {}: `expires` must be a date like 2026-03-31", raw.id))
+        })?;
+        if let Some(vex) = &raw.vex
+            && !VEX_JUSTIFICATIONS.contains(&vex.get_ref().as_str())
+        {
+            return Err(invalid(
+                vex.span().start,
+                format!("exception {}: `vex` must be one of {}", raw.id, VEX_JUSTIFICATIONS.join(", ")),
+            ));
+        }
+        out.push(Exception {
+            id: raw.id,
+            images: raw.images,
+            packages: raw.packages,
+            paths: raw.paths,
+            reason: raw.reason,
+            vex: raw.vex.map(|v| v.into_inner()),
+            expires: Some(expires),
+            source: format!("{}:{}", path.display(), position(text, start).0),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize, Default)]
+struct RawTrivyIgnore {
+    #[serde(default)]
+    vulnerabilities: Vec<RawIgnoreEntry>,
+    #[serde(default)]
+    misconfigurations: Vec<RawIgnoreEntry>,
+    #[serde(default)]
+    secrets: Vec<RawIgnoreEntry>,
+}
+
+#[derive(Deserialize)]
+struct RawIgnoreEntry {
+    id: String,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    statement: Option<String>,
+    #[serde(default)]
+    expired_at: Option<String>,
+}
+
+fn parse_trivyignore(text: &str, path: &Path) -> Result<Vec<Exception>, ExceptionError> {
+    let raw: RawTrivyIgnore = serde_saphyr::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let (line, column) = location_in_message(&message).unwrap_or((1, 1));
+        ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
+    })?;
+    let mut out = Vec::new();
+    for entry in raw.vulnerabilities.into_iter().chain(raw.misconfigurations).chain(raw.secrets) {
+        let expires = match &entry.expired_at {
+            Some(text) => Some(text.trim().parse::<Date>().map_err(|_| ExceptionError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of(text, &entry.id, path),
+                column: 1,
+                message: format!("{}: `expired_at` must be a date like 2026-03-31", entry.id),
+            })?),
+            None => None,
+        };
+        out.push(Exception {
+            source: format!("{}:{}", path.display(), line_of(text, &entry.id, path)),
+            id: entry.id,
+            images: Vec::new(),
+            packages: Vec::new(),
+            paths: entry.paths,
+            reason: entry
+                .statement
+                .unwrap_or_else(|| "imported from .trivyignore.yaml (no statement)".to_owned()),
+            vex: None,
+            expires,
+        });
+    }
+    Ok(out)
+}
+
+/// The line where `id` first appears, for pointing at an imported entry.
+fn line_of(text: &str, id: &str, _path: &Path) -> usize {
+    text.find(id).map(|offset| position(text, offset).0).unwrap_or(1)
+}
+
+/// serde-saphyr puts "line L column C" in its messages; pull the numbers out.
+fn location_in_message(message: &str) -> Option<(usize, usize)> {
+    let after_line = message.split("line ").nth(1)?;
+    let line: usize = after_line.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    let after_column = after_line.split("column ").nth(1)?;
+    let column: usize = after_column.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    Some((line, column))
+}

@@ -1,0 +1,197 @@
+use hardline_model::{Finding, FindingKind, Fingerprint, Package, PackageClass, Severity};
+use hardline_policy::{Decision, ExceptionSet, GateInput, Profile, gate};
+use jiff::civil::date;
+
+fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Finding {
+    Finding {
+        fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
+        kind: FindingKind::Vulnerability,
+        id: id.into(),
+        aliases: vec![],
+        severity,
+        cvss: None,
+        package: Some(Package {
+            name: package.into(),
+            version: "1.0".into(),
+            fixed_version: fixed.map(str::to_owned),
+            class: PackageClass::Os,
+            ecosystem: "debian".into(),
+            path: None,
+            purl: None,
+        }),
+        location: None,
+        title: format!("{id} title"),
+        url: None,
+        status: None,
+    }
+}
+
+fn decide(
+    baseline: &[Finding],
+    candidate: &[Finding],
+    profile: Profile,
+    exceptions: &ExceptionSet,
+) -> hardline_policy::GateResult {
+    gate(&GateInput { image: "img", baseline, candidate, exceptions, today: date(2026, 6, 1), profile })
+}
+
+fn rules(result: &hardline_policy::GateResult) -> Vec<&str> {
+    result.reasons.iter().map(|r| r.rule).collect()
+}
+
+#[test]
+fn default_profile_reproduces_the_original_table() {
+    let none = ExceptionSet::default();
+    let a = vuln("CVE-A", "a", Severity::Medium, None);
+    let b = vuln("CVE-B", "b", Severity::High, None);
+    let c = vuln("CVE-C", "c", Severity::Critical, None);
+    let low = vuln("CVE-L", "l", Severity::Low, None);
+
+    let fewer = decide(&[a.clone(), b.clone()], &[a.clone()], Profile::Default, &none);
+    assert_eq!((fewer.decision, rules(&fewer)), (Decision::Allow, vec!["count-decreased"]));
+
+    let more = decide(&[a.clone()], &[a.clone(), b.clone()], Profile::Default, &none);
+    assert_eq!((more.decision, rules(&more)), (Decision::Block, vec!["count-increased"]));
+
+    let same = decide(&[a.clone()], &[a.clone(), low.clone()], Profile::Default, &none);
+    assert_eq!(
+        (same.decision, rules(&same)),
+        (Decision::Review, vec!["count-unchanged"]),
+        "LOW does not count"
+    );
+
+    let critical = decide(&[a.clone(), b.clone(), c.clone()], &[c.clone()], Profile::Default, &none);
+    assert_eq!(critical.decision, Decision::Block);
+    assert_eq!(
+        rules(&critical),
+        vec!["critical-present", "count-decreased"],
+        "every rule that fired is listed"
+    );
+}
+
+#[test]
+fn strict_closes_the_swap_loophole() {
+    let none = ExceptionSet::default();
+    let m1 = vuln("CVE-1", "a", Severity::Medium, None);
+    let m2 = vuln("CVE-2", "b", Severity::Medium, None);
+    let h = vuln("CVE-3", "c", Severity::High, None);
+    // Two MEDIUMs fixed, one HIGH added: the default rules call it an improvement.
+    let default = decide(&[m1.clone(), m2.clone()], &[h.clone()], Profile::Default, &none);
+    assert_eq!(default.decision, Decision::Allow);
+    let strict = decide(&[m1.clone(), m2.clone()], &[h.clone()], Profile::Strict, &none);
+    assert_eq!(strict.decision, Decision::Block);
+    assert_eq!(rules(&strict), vec!["count-decreased", "new-high-or-critical"]);
+
+    let fixable = vuln("CVE-4", "d", Severity::Medium, Some("1.1"));
+    let strict = decide(&[m1.clone(), m2.clone()], &[m1.clone(), fixable], Profile::Strict, &none);
+    assert_eq!(rules(&strict), vec!["count-unchanged", "new-fixable"]);
+}
+
+#[test]
+fn exceptions_apply_expire_and_go_stale() {
+    let dir = tempfile_dir();
+    std::fs::create_dir_all(dir.join("security")).unwrap_or_default();
+    std::fs::write(
+        dir.join("security/exceptions.toml"),
+        r#"
+[[exception]]
+id = "CVE-C"
+images = ["img"]
+packages = ["c"]
+reason = "not reachable"
+vex = "vulnerable_code_not_in_execute_path"
+expires = "2026-12-31"
+
+[[exception]]
+id = "CVE-B"
+reason = "accepted until spring"
+expires = "2026-03-31"
+
+[[exception]]
+id = "CVE-NOTHING"
+reason = "matches nothing"
+expires = "2027-01-01"
+"#,
+    )
+    .unwrap_or_default();
+    let set = ExceptionSet::load(&dir).unwrap_or_default();
+    assert_eq!(set.exceptions.len(), 3);
+    let b = vuln("CVE-B", "b", Severity::High, None);
+    let c = vuln("CVE-C", "c", Severity::Critical, None);
+    let result = decide(&[b.clone(), c.clone()], &[b.clone(), c.clone()], Profile::Default, &set);
+    assert_eq!(result.decision, Decision::Review, "the excepted CRITICAL does not block");
+    assert_eq!(result.candidate_count, 1, "the expired exception counts again");
+    assert_eq!(result.expired_exceptions[0].id, "CVE-B");
+    assert_eq!(result.stale_exceptions[0].id, "CVE-NOTHING");
+    assert_eq!(result.suppressed[0].0.id, "CVE-C");
+}
+
+#[test]
+fn exception_errors_point_at_the_line() {
+    let dir = tempfile_dir();
+    std::fs::create_dir_all(dir.join("security")).unwrap_or_default();
+    std::fs::write(
+        dir.join("security/exceptions.toml"),
+        "[[exception]]\nid = \"CVE-1\"\nreason = \"r\"\nexpires = \"soon\"\n",
+    )
+    .unwrap_or_default();
+    let error = ExceptionSet::load(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("exceptions.toml:4:"), "{error}");
+    assert!(error.contains("must be a date"), "{error}");
+
+    std::fs::write(
+        dir.join("security/exceptions.toml"),
+        "[[exception]]\nid = \"CVE-1\"\nexpires = \"2026-01-01\"\n",
+    )
+    .unwrap_or_default();
+    let error = ExceptionSet::load(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("reason"), "a missing reason is refused: {error}");
+
+    std::fs::write(
+        dir.join("security/exceptions.toml"),
+        "[[exception]]\nid = \"CVE-1\"\nreason = \"r\"\nexpires = \"2026-01-01\"\ntypo = 1\n",
+    )
+    .unwrap_or_default();
+    let error = ExceptionSet::load(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        error.contains(":5:") && error.contains("typo"),
+        "unknown keys are refused at their line: {error}"
+    );
+}
+
+#[test]
+fn trivyignore_yaml_is_imported() {
+    let dir = tempfile_dir();
+    std::fs::write(
+        dir.join(".trivyignore.yaml"),
+        "vulnerabilities:\n  - id: CVE-B\n    statement: vendor says not affected\n    expired_at: 2027-01-01\nmisconfigurations:\n  - id: AVD-DS-0002\n    paths:\n      - images/x/Dockerfile\n",
+    )
+    .unwrap_or_default();
+    let set = ExceptionSet::load(&dir).unwrap_or_default();
+    assert_eq!(set.exceptions.len(), 2);
+    assert_eq!(set.exceptions[0].reason, "vendor says not affected");
+    assert_eq!(set.exceptions[0].expires, Some(date(2027, 1, 1)));
+    let b = vuln("CVE-B", "b", Severity::High, None);
+    assert!(set.exceptions[0].matches(&b, "any"));
+    let mut misconfig = vuln("DS-0002", "x", Severity::High, None);
+    misconfig.package = None;
+    misconfig.location = Some(hardline_model::Location {
+        path: "images/x/Dockerfile".into(),
+        start_line: None,
+        end_line: None,
+    });
+    assert!(set.exceptions[1].matches(&misconfig, "any"), "AVD- ids match normalised rule ids");
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "hardline-policy-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    dir
+}
