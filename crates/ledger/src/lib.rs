@@ -25,7 +25,7 @@ pub use event::{Event, EventBody, GateDecided, GateReason, IssueSynced, ScanReco
 pub use history::{History, State};
 pub use layout::{Layout, check_image_name};
 pub use lock::LedgerLock;
-pub use record::RecordOutcome;
+pub use record::{RecordOutcome, Recorded};
 pub use verify::{Problem, VerifyReport};
 pub use views::baseline::Baseline;
 
@@ -125,7 +125,7 @@ impl Writer<'_> {
         image: &str,
         scans: Vec<hardline_model::Scan>,
         now: &str,
-    ) -> Result<Vec<RecordOutcome>, LedgerError> {
+    ) -> Result<Recorded, LedgerError> {
         record::record(&self.ledger.layout, image, scans, now)
     }
 

@@ -16,29 +16,36 @@ use crate::views::{baseline::Baseline, markdown};
 #[derive(Clone, Debug)]
 pub struct RecordOutcome {
     pub image: String,
+    /// Position of the scan in the caller's list (scans are recorded in time order).
+    pub input_index: usize,
     /// False when the same scan was already in the log.
     pub recorded: bool,
     pub event: Option<Event>,
     pub payload: ScanRecorded,
 }
 
+/// What a call to [`record`] did, with the image's open findings before and after it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub outcomes: Vec<RecordOutcome>,
+    pub before: Vec<hardline_model::Finding>,
+    pub after: Vec<hardline_model::Finding>,
+}
+
 /// Records `scans` of `image` in the order of their creation time. A scan already in the log
 /// (same time, artifact and findings) is skipped; a scan older than the last recorded one is
 /// refused, because the log is chronological. All appended events and the views are
 /// committed together.
-pub fn record(
-    layout: &Layout,
-    image: &str,
-    mut scans: Vec<Scan>,
-    now: &str,
-) -> Result<Vec<RecordOutcome>, LedgerError> {
+pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Result<Recorded, LedgerError> {
     check_image_name(image)?;
     let mut history = History::load(&layout.log(image), image)?;
     let mut state = history.state();
-    scans.sort_by(|a, b| compare_times(a.meta.created_at.as_deref(), b.meta.created_at.as_deref()));
+    let before = state.findings_in_report_order();
+    let mut scans: Vec<(usize, Scan)> = scans.into_iter().enumerate().collect();
+    scans.sort_by(|(_, a), (_, b)| compare_times(a.meta.created_at.as_deref(), b.meta.created_at.as_deref()));
     let mut outcomes = Vec::with_capacity(scans.len());
     let mut appended = false;
-    for scan in scans {
+    for (input_index, scan) in scans {
         let at = scan.meta.created_at.clone().unwrap_or_else(|| now.to_owned());
         let scan_id = scan_id(&scan, &at);
         let current = state.findings_in_report_order();
@@ -50,7 +57,13 @@ pub fn record(
             scan_id,
         };
         if history.has_scan(&payload.scan_id) {
-            outcomes.push(RecordOutcome { image: image.to_owned(), recorded: false, event: None, payload });
+            outcomes.push(RecordOutcome {
+                image: image.to_owned(),
+                input_index,
+                recorded: false,
+                event: None,
+                payload,
+            });
             continue;
         }
         if let Some(last) = &state.last_scan
@@ -66,7 +79,13 @@ pub fn record(
         state.apply(&event);
         history.events.push(event.clone());
         appended = true;
-        outcomes.push(RecordOutcome { image: image.to_owned(), recorded: true, event: Some(event), payload });
+        outcomes.push(RecordOutcome {
+            image: image.to_owned(),
+            input_index,
+            recorded: true,
+            event: Some(event),
+            payload,
+        });
     }
     if appended {
         let mut commit = Commit::default();
@@ -74,7 +93,7 @@ pub fn record(
         stage_views(layout, &history, &mut commit);
         commit.apply(layout)?;
     }
-    Ok(outcomes)
+    Ok(Recorded { outcomes, before, after: state.findings_in_report_order() })
 }
 
 /// Appends one action event and refreshes the views.

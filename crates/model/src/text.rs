@@ -97,6 +97,17 @@ pub fn link(label: &str, url: Option<&str>) -> String {
     }
 }
 
+/// `CVE-… in `pkg`` (or `rule at `path``), the id linked to its advisory: how every view
+/// names a finding.
+pub fn finding_label(finding: &crate::Finding) -> String {
+    let id = link(&finding.id, finding.url.as_deref());
+    match (&finding.package, &finding.location) {
+        (Some(package), _) => format!("{id} in {}", code(&package.name, 80)),
+        (None, Some(location)) => format!("{id} at {}", code(&location.path, 120)),
+        (None, None) => id,
+    }
+}
+
 fn is_invisible(ch: char) -> bool {
     // Bidirectional overrides and zero-width characters can make text read differently from
     // what it is (trojan-source style); drop them.

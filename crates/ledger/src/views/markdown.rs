@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use hardline_model::text::{MAX_INLINE, code, inline, link};
+use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{Counts, Finding, Severity};
 
 use crate::event::{Event, EventBody, ScanRecorded};
@@ -195,16 +195,6 @@ fn more(out: &mut String, len: usize) {
         let _ = writeln!(out, "- … and {} more in the JSONL log", len - LIST_LIMIT);
     }
     out.push('\n');
-}
-
-/// `CVE-… in pkg` with the id linked to its advisory.
-pub fn finding_label(finding: &Finding) -> String {
-    let id = link(&finding.id, finding.url.as_deref());
-    match (&finding.package, &finding.location) {
-        (Some(package), _) => format!("{id} in {}", code(&package.name, 80)),
-        (None, Some(location)) => format!("{id} at {}", code(&location.path, 120)),
-        (None, None) => id,
-    }
 }
 
 fn fixed(finding: &Finding) -> Option<&str> {

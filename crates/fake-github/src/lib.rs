@@ -1,0 +1,197 @@
+//! A fake of the parts of the GitHub API hardline uses, for tests: a std-only HTTP/1.1 server
+//! on `127.0.0.1:0`, in a background thread, with state kept across requests.
+//!
+//! Served: issues (list with `state`, `labels`, `direction`, `per_page`/`page` and `Link`
+//! headers; create; get; update), issue comments (list, create, update), labels (add), pull
+//! requests (get) and the GraphQL mutation `enablePullRequestAutoMerge`. Bodies over 65,536
+//! characters get GitHub's 422; a request without the expected token gets 401. Failures can be
+//! scripted with [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`]; every request is logged.
+//!
+//! ```no_run
+//! let github = hardline_fake_github::FakeGitHub::start("test-token");
+//! github.seed_issues(150);
+//! // point the client at github.url() ...
+//! ```
+
+mod http;
+mod routes;
+mod state;
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use state::{FakeComment, FakeIssue, FakePullRequest, Fault, LoggedRequest, MAX_BODY_CHARS};
+
+/// A running fake. Stops when dropped.
+#[derive(Debug)]
+pub struct FakeGitHub {
+    addr: SocketAddr,
+    state: Arc<Mutex<state::State>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeGitHub {
+    /// Starts a fake that accepts `token` (as `Bearer` or `token`).
+    ///
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start(token: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let state = Arc::new(Mutex::new(state::State::new(token, format!("http://{addr}"))));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let state = Arc::clone(&state);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || serve(&listener, &state, &stop))
+        };
+        Self { addr, state, stop, thread: Some(thread) }
+    }
+
+    /// `http://127.0.0.1:PORT`, the value for `GITHUB_API_URL`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn state(&self) -> MutexGuard<'_, state::State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next request of any method whose path starts with `path_prefix` fails with `status`
+    /// and `headers` (and a GitHub-like message for the status), before it is processed.
+    pub fn fail_next(&self, path_prefix: &str, status: u16, headers: &[(&str, &str)]) {
+        let fault = headers.iter().fold(Fault::new(path_prefix, status), |f, (k, v)| f.header(k, v));
+        self.inject(fault);
+    }
+
+    /// Queues a scripted failure. Faults are used once each, first matching first.
+    pub fn inject(&self, fault: Fault) {
+        self.state().faults.push_back(fault);
+    }
+
+    /// Scripted failures not used yet.
+    pub fn pending_faults(&self) -> usize {
+        self.state().faults.len()
+    }
+
+    /// Whether the repository allows auto-merge (it does by default).
+    pub fn set_auto_merge_allowed(&self, allowed: bool) {
+        self.state().auto_merge_allowed = allowed;
+    }
+
+    /// Creates `count` open issues titled `Seeded issue K`; returns their numbers.
+    pub fn seed_issues(&self, count: usize) -> Vec<u64> {
+        let mut state = self.state();
+        (1..=count)
+            .map(|k| state.add_issue(&format!("Seeded issue {k}"), &format!("Seeded body {k}."), &[]))
+            .collect()
+    }
+
+    /// Creates an open issue; returns its number.
+    pub fn add_issue(&self, title: &str, body: &str, labels: &[&str]) -> u64 {
+        let labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+        self.state().add_issue(title, body, &labels)
+    }
+
+    /// Adds `count` comments `Seeded comment K` to an issue or pull request; returns their ids.
+    pub fn seed_comments(&self, issue: u64, count: usize) -> Vec<u64> {
+        let mut state = self.state();
+        (1..=count).map(|k| state.add_comment(issue, &format!("Seeded comment {k}"))).collect()
+    }
+
+    /// Removes a label from an issue, as a person might.
+    pub fn remove_label(&self, issue: u64, label: &str) {
+        if let Some(issue) = self.state().issues.get_mut(&issue) {
+            issue.labels.retain(|l| l != label);
+        }
+    }
+
+    /// Adds an open pull request with node id `PR_fake<number>` and a head SHA derived from
+    /// the number. Later issue numbers are taken after it.
+    pub fn add_pull_request(&self, number: u64, author: &str, labels: &[&str]) {
+        let mut state = self.state();
+        let mut labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+        labels.sort();
+        state.pulls.insert(
+            number,
+            FakePullRequest {
+                number,
+                node_id: format!("PR_fake{number}"),
+                author: author.to_owned(),
+                labels,
+                head_sha: format!("{number:040x}"),
+                state: "open".to_owned(),
+                merged: false,
+                auto_merge: None,
+            },
+        );
+        state.next_number = state.next_number.max(number + 1);
+    }
+
+    /// Every issue, lowest number first.
+    pub fn issues(&self) -> Vec<FakeIssue> {
+        self.state().issues.values().cloned().collect()
+    }
+
+    /// One issue.
+    pub fn issue(&self, number: u64) -> Option<FakeIssue> {
+        self.state().issues.get(&number).cloned()
+    }
+
+    /// The comments of an issue or pull request, oldest first.
+    pub fn comments(&self, issue: u64) -> Vec<FakeComment> {
+        self.state().comments.values().filter(|c| c.issue == issue).cloned().collect()
+    }
+
+    /// One pull request.
+    pub fn pull_request(&self, number: u64) -> Option<FakePullRequest> {
+        self.state().pulls.get(&number).cloned()
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.state().log.clone()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        self.state().log.clear();
+    }
+}
+
+impl Drop for FakeGitHub {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn serve(listener: &TcpListener, state: &Arc<Mutex<state::State>>, stop: &AtomicBool) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let state = Arc::clone(state);
+        std::thread::spawn(move || {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+            let Ok(request) = http::read_request(&stream) else {
+                return;
+            };
+            let response = {
+                let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+                routes::handle(&mut state, &request)
+            };
+            let _ = http::write_response(&stream, &response);
+        });
+    }
+}

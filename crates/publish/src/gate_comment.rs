@@ -1,0 +1,168 @@
+//! The pull request comment of a gate decision (also `hardline gate --format markdown`).
+
+use std::fmt::Write;
+
+use hardline_model::text::{MAX_INLINE, code, finding_label as label, inline};
+use hardline_model::{Finding, ScanMeta};
+use hardline_policy::{Decision, GateResult};
+
+use crate::markers::Marker;
+
+/// Rows per table; the comment must stay far below GitHub's body limit.
+const ROWS: usize = 50;
+
+/// What publishing did about auto-merge, for the comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AutoMergeNote {
+    /// Not a dependency update, or not an allow decision: nothing to say.
+    None,
+    Enabled,
+    Unavailable(String),
+}
+
+pub struct GateComment<'a> {
+    pub image: &'a str,
+    pub result: &'a GateResult,
+    pub candidate: &'a ScanMeta,
+    pub auto_merge: AutoMergeNote,
+}
+
+pub fn headline(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allow => "✅ allow",
+        Decision::Review => "👀 review: a person decides",
+        Decision::Block => "⛔ block",
+    }
+}
+
+impl GateComment<'_> {
+    pub fn render(&self) -> String {
+        let result = self.result;
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", Marker::gate_comment(self.image).as_str());
+        let _ = writeln!(out, "## hardline gate · `{}` · {}\n", self.image, headline(result.decision));
+        let _ = writeln!(
+            out,
+            "| MEDIUM+ findings after exceptions | Baseline | This PR |\n|---|---:|---:|\n| count | {} | {} |\n",
+            result.baseline_count, result.candidate_count
+        );
+        let _ = writeln!(out, "**Rules that fired** (policy `{}`):\n", result.profile.as_str());
+        for reason in &result.reasons {
+            let _ = writeln!(
+                out,
+                "- `{}` → {}: {}",
+                reason.rule,
+                reason.effect.as_str(),
+                inline(&reason.message, 400)
+            );
+        }
+        out.push('\n');
+        match &self.auto_merge {
+            AutoMergeNote::None => {}
+            AutoMergeNote::Enabled => {
+                out.push_str("Auto-merge (squash) is enabled for this dependency update.\n\n")
+            }
+            AutoMergeNote::Unavailable(why) => {
+                let _ = writeln!(
+                    out,
+                    "Auto-merge could not be enabled ({}); merge this dependency update by hand.\n",
+                    inline(why, 200)
+                );
+            }
+        }
+        table(&mut out, "New", &result.diff.new);
+        table(&mut out, "Fixed", &result.diff.fixed);
+        if !result.diff.changed.is_empty() {
+            let _ = writeln!(out, "<details><summary>Changed ({})</summary>\n", result.diff.changed.len());
+            out.push_str("| Finding | What changed |\n|---|---|\n");
+            for change in result.diff.changed.iter().take(ROWS) {
+                let _ = writeln!(out, "| {} | {} |", label(&change.after), change.fields.join(", "));
+            }
+            more(&mut out, result.diff.changed.len());
+            out.push_str("</details>\n\n");
+        }
+        if !result.suppressed.is_empty() {
+            let _ = writeln!(
+                out,
+                "<details><summary>Suppressed by exceptions ({})</summary>\n",
+                result.suppressed.len()
+            );
+            out.push_str("| Finding | Reason | Expires |\n|---|---|---|\n");
+            for (finding, exception) in result.suppressed.iter().take(ROWS) {
+                let expires = exception.expires.map(|d| d.to_string()).unwrap_or_else(|| "never".to_owned());
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    label(finding),
+                    inline(&exception.reason, MAX_INLINE),
+                    expires
+                );
+            }
+            more(&mut out, result.suppressed.len());
+            out.push_str("</details>\n\n");
+        }
+        for exception in &result.expired_exceptions {
+            let _ = writeln!(
+                out,
+                "- ⚠️ exception for {} expired on {}: its findings count again ({})",
+                code(&exception.id, 80),
+                exception.expires.map(|d| d.to_string()).unwrap_or_default(),
+                inline(&exception.source, 120)
+            );
+        }
+        for exception in &result.stale_exceptions {
+            let _ = writeln!(
+                out,
+                "- exception for {} matches nothing in this image: remove it? ({})",
+                code(&exception.id, 80),
+                inline(&exception.source, 120)
+            );
+        }
+        let scanner = match &self.candidate.scanner_version {
+            Some(v) => format!("{} {}", self.candidate.scanner, v),
+            None => self.candidate.scanner.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "\n<sub>Scanned by {}{}. This comment is edited in place on every push.</sub>",
+            code(&scanner, 64),
+            self.candidate
+                .created_at
+                .as_deref()
+                .map(|t| format!(" at {}", inline(t, 40)))
+                .unwrap_or_default()
+        );
+        out
+    }
+}
+
+fn table(out: &mut String, heading: &str, findings: &[Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### {heading} ({})\n", findings.len());
+    out.push_str("| Severity | Finding | Installed | Fixed in | Title |\n|---|---|---|---|---|\n");
+    for finding in findings.iter().take(ROWS) {
+        let package = finding.package.as_ref();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            finding.severity,
+            label(finding),
+            package.map(|p| code(&p.version, 64)).unwrap_or_else(|| "—".to_owned()),
+            package
+                .and_then(|p| p.fixed_version.as_deref())
+                .map(|v| code(v, 64))
+                .unwrap_or_else(|| "—".to_owned()),
+            inline(&finding.title, 120)
+        );
+    }
+    more(out, findings.len());
+}
+
+fn more(out: &mut String, len: usize) {
+    if len > ROWS {
+        let _ = writeln!(out, "\n… and {} more (see `hardline gate --format json`).", len - ROWS);
+    }
+    out.push('\n');
+}

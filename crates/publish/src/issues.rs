@@ -1,0 +1,360 @@
+//! One issue per image while it has open MEDIUM+ findings (after exceptions).
+//!
+//! The desired state comes from the ledger; the issue is found by its marker. Decisions:
+//! - no issue, findings → open one;
+//! - open issue, the set changed → replace the body, add ONE comment with what changed;
+//! - open issue, same set (the digest in its body matches) → nothing at all;
+//! - open issue, no findings left → comment and close;
+//! - closed issue, findings again → reopen the same issue, with body and comment.
+//!
+//! Each action is appended to the image's audit log. The body is replaced before the comment
+//! is posted: if the process dies in between, the next run sees the new digest and posts
+//! nothing, so a comment can be missed but never duplicated.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use hardline_ledger::{EventBody, History, IssueSynced, Ledger, State, Writer};
+use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
+use hardline_model::{Counts, Finding, Severity, diff, hex, unique_vulnerability_ids};
+use hardline_policy::{ExceptionSet, THRESHOLD};
+use hardline_tracker::{IssueState, IssueUpdate, MAX_BODY_CHARS, Tracker};
+use jiff::civil::Date;
+use sha2::{Digest, Sha256};
+
+use crate::PublishError;
+use crate::markers::{Marker, state_in, state_line};
+
+/// Keeps well under GitHub's limit, leaving room for the header and footer.
+const BODY_BUDGET: usize = MAX_BODY_CHARS - 4_000;
+/// Items per list in a change comment.
+const COMMENT_ROWS: usize = 50;
+
+pub struct SyncSettings<'a> {
+    /// Labels every image issue carries besides `image:<name>`.
+    pub labels: &'a [String],
+    pub exceptions: &'a ExceptionSet,
+    pub today: Date,
+    /// RFC 3339 time stamped on the audit events.
+    pub now: &'a str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncAction {
+    Unchanged,
+    Opened,
+    Updated,
+    Closed,
+    Reopened,
+}
+
+impl SyncAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncAction::Unchanged => "unchanged",
+            SyncAction::Opened => "opened",
+            SyncAction::Updated => "updated",
+            SyncAction::Closed => "closed",
+            SyncAction::Reopened => "reopened",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncOutcome {
+    pub image: String,
+    pub action: SyncAction,
+    pub issue: Option<u64>,
+    pub url: Option<String>,
+    pub open_findings: usize,
+}
+
+/// Brings the issue of `image` in line with the ledger.
+pub fn sync_image(
+    tracker: &mut dyn Tracker,
+    ledger: &Ledger,
+    writer: &mut Writer<'_>,
+    image: &str,
+    settings: &SyncSettings<'_>,
+) -> Result<SyncOutcome, PublishError> {
+    let history = ledger.history(image)?;
+    let state = history.state();
+    let open = open_findings(&state, image, settings);
+    let digest = digest(&open);
+    let marker = Marker::image_issue(image);
+    let image_label = format!("image:{image}");
+    let existing = tracker.find_issue(marker.as_str(), Some(&image_label))?;
+    let outcome = |action, issue: Option<&hardline_tracker::Issue>| SyncOutcome {
+        image: image.to_owned(),
+        action,
+        issue: issue.map(|i| i.number),
+        url: issue.map(|i| i.html_url.clone()),
+        open_findings: open.len(),
+    };
+
+    let (action, issue) = match existing {
+        None if open.is_empty() => return Ok(outcome(SyncAction::Unchanged, None)),
+        None => {
+            let mut labels: Vec<&str> = settings.labels.iter().map(String::as_str).collect();
+            labels.push(&image_label);
+            let issue =
+                tracker.create_issue(&title(image, &open), &body(image, &open, &state, &digest), &labels)?;
+            (SyncAction::Opened, issue)
+        }
+        Some(issue) => {
+            let same_state = state_in(&issue.body) == Some(digest.as_str());
+            match (issue.state, open.is_empty()) {
+                (IssueState::Open, false) if same_state => {
+                    return Ok(outcome(SyncAction::Unchanged, Some(&issue)));
+                }
+                (IssueState::Closed, true) => return Ok(outcome(SyncAction::Unchanged, Some(&issue))),
+                (IssueState::Open, true) => {
+                    let update = IssueUpdate {
+                        title: Some(format!("Security: no open MEDIUM+ findings in {image}")),
+                        body: Some(body(image, &open, &state, &digest)),
+                        state: Some(IssueState::Closed),
+                    };
+                    tracker.create_comment(issue.number, &closing_comment(image, &state))?;
+                    let issue = tracker.update_issue(issue.number, &update)?;
+                    (SyncAction::Closed, issue)
+                }
+                (state_now, false) => {
+                    let reopen = state_now == IssueState::Closed;
+                    let update = IssueUpdate {
+                        title: Some(title(image, &open)),
+                        body: Some(body(image, &open, &state, &digest)),
+                        state: reopen.then_some(IssueState::Open),
+                    };
+                    let updated = tracker.update_issue(issue.number, &update)?;
+                    let previous = previous_open(&history, image, settings);
+                    tracker.create_comment(
+                        issue.number,
+                        &change_comment(image, &previous, &open, &state, reopen),
+                    )?;
+                    (if reopen { SyncAction::Reopened } else { SyncAction::Updated }, updated)
+                }
+            }
+        }
+    };
+    writer.append(
+        image,
+        settings.now,
+        EventBody::IssueSynced(IssueSynced {
+            action: action.as_str().to_owned(),
+            tracker: tracker.describe(),
+            number: issue.number,
+            url: issue.html_url.clone(),
+            open_findings: open.len() as u32,
+        }),
+    )?;
+    Ok(outcome(action, Some(&issue)))
+}
+
+/// MEDIUM+ findings that count after exceptions, in report order.
+pub fn open_findings(state: &State, image: &str, settings: &SyncSettings<'_>) -> Vec<Finding> {
+    let all = state.findings_in_report_order();
+    let applied = settings.exceptions.apply(&all, image, settings.today);
+    applied.counted.into_iter().filter(|f| f.severity >= THRESHOLD).cloned().collect()
+}
+
+/// The open set as of the last issue event in the log: what the issue showed before.
+fn previous_open(history: &History, image: &str, settings: &SyncSettings<'_>) -> Vec<Finding> {
+    let last_sync = history.events.iter().rposition(|e| matches!(e.body, EventBody::IssueSynced(_)));
+    let mut state = State::default();
+    if let Some(end) = last_sync {
+        for event in &history.events[..=end] {
+            state.apply(event);
+        }
+    }
+    open_findings(&state, image, settings)
+}
+
+/// Identity of the open set as the issue shows it: fingerprint, severity, versions.
+fn digest(open: &[Finding]) -> String {
+    let mut lines: Vec<String> = open
+        .iter()
+        .map(|f| {
+            let p = f.package.as_ref();
+            format!(
+                "{} {} {} {}",
+                f.fingerprint,
+                f.severity.as_str(),
+                p.map(|p| p.version.as_str()).unwrap_or(""),
+                p.and_then(|p| p.fixed_version.as_deref()).unwrap_or("")
+            )
+        })
+        .collect();
+    lines.sort();
+    hex(&Sha256::digest(lines.join("\n").as_bytes())[..16])
+}
+
+fn title(image: &str, open: &[Finding]) -> String {
+    let counts = Counts::from_severities(open.iter().map(|f| f.severity));
+    format!(
+        "Security: {} open MEDIUM+ findings in {image} ({} critical, {} high)",
+        open.len(),
+        counts.critical,
+        counts.high
+    )
+}
+
+fn scan_line(state: &State) -> String {
+    match &state.last_scan {
+        Some(scan) => format!(
+            "as of the scan of {} at {}",
+            scan.meta
+                .artifact_name
+                .as_deref()
+                .map(|a| code(a, 100))
+                .unwrap_or_else(|| "the image".to_owned()),
+            inline(&scan.at, 40)
+        ),
+        None => "with no scan recorded".to_owned(),
+    }
+}
+
+/// The issue body: every CRITICAL and HIGH finding, the MEDIUMs summarised, bounded.
+pub fn body(image: &str, open: &[Finding], state: &State, digest: &str) -> String {
+    let counts = Counts::from_severities(open.iter().map(|f| f.severity));
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n{}", Marker::image_issue(image).as_str(), state_line(digest));
+    let _ = writeln!(
+        out,
+        "**{} open MEDIUM+ findings** in `{image}` after exceptions ({} critical, {} high, {} medium; {} unique ids, {} fixable), {}.\n",
+        open.len(),
+        counts.critical,
+        counts.high,
+        counts.medium,
+        unique_vulnerability_ids(open),
+        open.iter().filter(|f| f.fixable()).count(),
+        scan_line(state)
+    );
+    let severe: Vec<&Finding> = open.iter().filter(|f| f.severity >= Severity::High).collect();
+    if !severe.is_empty() {
+        out.push_str("### CRITICAL and HIGH\n\n| Severity | Finding | Installed | Fixed in | Title |\n|---|---|---|---|---|\n");
+        let mut shown = 0;
+        for finding in &severe {
+            let row = row(finding);
+            if out.len() + row.len() > BODY_BUDGET {
+                break;
+            }
+            out.push_str(&row);
+            shown += 1;
+        }
+        if shown < severe.len() {
+            let _ = writeln!(
+                out,
+                "\n… {} more CRITICAL/HIGH findings did not fit; see the audit log.",
+                severe.len() - shown
+            );
+        }
+        out.push('\n');
+    }
+    let medium: Vec<&Finding> = open.iter().filter(|f| f.severity == Severity::Medium).collect();
+    if !medium.is_empty() {
+        let mut by_package: BTreeMap<String, usize> = BTreeMap::new();
+        for finding in &medium {
+            *by_package.entry(finding.package_name().unwrap_or("(no package)").to_owned()).or_default() += 1;
+        }
+        let mut packages: Vec<(String, usize)> = by_package.into_iter().collect();
+        packages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let _ = writeln!(
+            out,
+            "### MEDIUM\n\n{} MEDIUM findings in {} packages, {} fixable. Most affected:\n",
+            medium.len(),
+            packages.len(),
+            medium.iter().filter(|f| f.fixable()).count()
+        );
+        for (package, count) in packages.iter().take(15) {
+            let _ = writeln!(out, "- {}: {count}", code(package, 80));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "The full list is in `audit-logs/{image}.md` and `cve-baseline/{image}.json` in the repository. \
+         This issue is kept by hardline: it is updated when findings change and closed when none are left."
+    );
+    out
+}
+
+fn row(finding: &Finding) -> String {
+    let package = finding.package.as_ref();
+    format!(
+        "| {} | {} | {} | {} | {} |\n",
+        finding.severity,
+        finding_label(finding),
+        package.map(|p| code(&p.version, 64)).unwrap_or_else(|| "—".to_owned()),
+        package
+            .and_then(|p| p.fixed_version.as_deref())
+            .map(|v| code(v, 64))
+            .unwrap_or_else(|| "—".to_owned()),
+        inline(&finding.title, 100)
+    )
+}
+
+fn change_comment(
+    image: &str,
+    previous: &[Finding],
+    open: &[Finding],
+    state: &State,
+    reopened: bool,
+) -> String {
+    let change = diff(previous, open);
+    let mut out = String::new();
+    if reopened {
+        let _ = writeln!(out, "Findings are back in `{image}` {}: reopening.\n", scan_line(state));
+    }
+    let _ = writeln!(
+        out,
+        "**What changed** {}: {} new, {} fixed, {} changed; {} open MEDIUM+ now.\n",
+        scan_line(state),
+        change.new.len(),
+        change.fixed.len(),
+        change.changed.len(),
+        open.len()
+    );
+    for (heading, list) in [("New", &change.new), ("Fixed", &change.fixed)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "#### {heading}\n");
+        for finding in list.iter().take(COMMENT_ROWS) {
+            let fix = finding
+                .package
+                .as_ref()
+                .and_then(|p| p.fixed_version.as_deref())
+                .map(|v| format!(", fixed in {}", code(v, 64)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {} {}{fix}: {}",
+                finding.severity,
+                finding_label(finding),
+                inline(&finding.title, MAX_INLINE)
+            );
+        }
+        if list.len() > COMMENT_ROWS {
+            let _ = writeln!(out, "- … and {} more", list.len() - COMMENT_ROWS);
+        }
+        out.push('\n');
+    }
+    if !change.changed.is_empty() {
+        out.push_str("#### Changed\n\n");
+        for c in change.changed.iter().take(COMMENT_ROWS) {
+            let _ =
+                writeln!(out, "- {} {}: {}", c.after.severity, finding_label(&c.after), c.fields.join(", "));
+        }
+        if change.changed.len() > COMMENT_ROWS {
+            let _ = writeln!(out, "- … and {} more", change.changed.len() - COMMENT_ROWS);
+        }
+    }
+    out
+}
+
+fn closing_comment(image: &str, state: &State) -> String {
+    format!(
+        "No MEDIUM+ findings are left in `{image}` {}. Closing; hardline reopens this issue if findings return.",
+        scan_line(state)
+    )
+}

@@ -1,0 +1,325 @@
+//! The weekly summary: `SECURITY_SUMMARY.md` and one persistent summary issue with a comment
+//! per ISO week.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use hardline_ledger::{Event, EventBody, History, Ledger, State};
+use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
+use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
+use hardline_policy::{Exception, ExceptionSet};
+use hardline_tracker::{IssueState, IssueUpdate, Tracker};
+use jiff::{Span, Timestamp, ToSpan};
+
+use crate::PublishError;
+use crate::markers::Marker;
+
+/// Weeks in the trend table.
+const TREND_WEEKS: i64 = 8;
+/// Oldest open findings listed per image.
+const OLDEST: usize = 10;
+/// Findings listed per "introduced"/"fixed" list.
+const LIST: usize = 25;
+/// Exceptions expiring within this many days are called out.
+const EXPIRY_WARNING_DAYS: i64 = 14;
+
+pub struct Summary {
+    pub now: Timestamp,
+    pub since: Timestamp,
+    /// ISO week of `now`, e.g. `2026-W48`.
+    pub week: String,
+    pub images: Vec<ImageSummary>,
+    pub expiring: Vec<Exception>,
+}
+
+pub struct ImageSummary {
+    pub name: String,
+    pub counts: Counts,
+    pub previous: Counts,
+    pub unique: usize,
+    pub fixable: usize,
+    pub trend: Vec<(String, Counts)>,
+    pub introduced: Vec<Finding>,
+    pub fixed: Vec<Finding>,
+    /// Open findings with the time they (last) appeared, oldest first.
+    pub oldest: Vec<(Finding, Timestamp)>,
+    pub head_seq: u64,
+    pub head_hash: String,
+}
+
+/// Builds the summary of the period `(now - days, now]` from the ledger.
+pub fn build(
+    ledger: &Ledger,
+    exceptions: &ExceptionSet,
+    now: Timestamp,
+    days: i64,
+) -> Result<Summary, PublishError> {
+    let since =
+        now.checked_sub(Span::new().hours(24 * days)).map_err(|e| PublishError::Other(e.to_string()))?;
+    let mut images = Vec::new();
+    for name in ledger.images()? {
+        let history = ledger.history(&name)?;
+        images.push(image_summary(&history, now, since));
+    }
+    let today = jiff::tz::Offset::UTC.to_datetime(now).date();
+    let expiring = exceptions.expiring_within(today, EXPIRY_WARNING_DAYS).into_iter().cloned().collect();
+    let week = jiff::tz::Offset::UTC.to_datetime(now).date().iso_week_date();
+    Ok(Summary { now, since, week: format!("{}-W{:02}", week.year(), week.week()), images, expiring })
+}
+
+fn image_summary(history: &History, now: Timestamp, since: Timestamp) -> ImageSummary {
+    let at_now = state_at(history, now);
+    let at_since = state_at(history, since);
+    let current = at_now.findings_in_report_order();
+    let before = at_since.findings_in_report_order();
+    let change = diff(&before, &current);
+    let mut trend = Vec::new();
+    for week in (0..TREND_WEEKS).rev() {
+        let end = now.checked_sub((24 * 7 * week).hours()).unwrap_or(now);
+        let state = state_at(history, end);
+        let counts = Counts::from_severities(state.findings.values().map(|f| f.severity));
+        trend.push((end.strftime("%Y-%m-%d").to_string(), counts));
+    }
+    let first_seen = first_seen(history, now);
+    let mut oldest: Vec<(Finding, Timestamp)> =
+        current.iter().filter_map(|f| first_seen.get(&f.fingerprint).map(|t| (f.clone(), *t))).collect();
+    oldest.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| Finding::report_order(&a.0, &b.0)));
+    oldest.truncate(OLDEST);
+    let head = history.head();
+    ImageSummary {
+        name: history.image.clone(),
+        counts: Counts::from_severities(current.iter().map(|f| f.severity)),
+        previous: Counts::from_severities(before.iter().map(|f| f.severity)),
+        unique: unique_vulnerability_ids(&current),
+        fixable: current.iter().filter(|f| f.fixable()).count(),
+        trend,
+        introduced: change.new,
+        fixed: change.fixed,
+        oldest,
+        head_seq: head.map(|e| e.seq).unwrap_or(0),
+        head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
+    }
+}
+
+fn event_time(event: &Event) -> Option<Timestamp> {
+    event.at.parse().ok()
+}
+
+/// The state as of `t`: every event at or before it.
+fn state_at(history: &History, t: Timestamp) -> State {
+    let mut state = State::default();
+    for event in &history.events {
+        if event_time(event).is_some_and(|at| at <= t) {
+            state.apply(event);
+        }
+    }
+    state
+}
+
+/// When each finding open at `now` last appeared.
+fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
+    let mut seen = BTreeMap::new();
+    for event in &history.events {
+        let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };
+        if let EventBody::ScanRecorded(scan) = &event.body {
+            for finding in &scan.diff.new {
+                seen.insert(finding.fingerprint.clone(), at);
+            }
+            for finding in &scan.diff.fixed {
+                seen.remove(&finding.fingerprint);
+            }
+        }
+    }
+    seen
+}
+
+fn delta(now: u32, before: u32) -> String {
+    match now.cmp(&before) {
+        std::cmp::Ordering::Greater => format!("{now} (+{})", now - before),
+        std::cmp::Ordering::Less => format!("{now} (−{})", before - now),
+        std::cmp::Ordering::Equal => format!("{now} (±0)"),
+    }
+}
+
+impl Summary {
+    /// `SECURITY_SUMMARY.md`, and the body of the summary issue.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", Marker::summary_issue().as_str());
+        let _ = writeln!(out, "# Security summary · {}\n", self.week);
+        let _ = writeln!(
+            out,
+            "Period {} → {}. Generated by `hardline summary` from the audit logs; deltas are week over week.\n",
+            self.since.strftime("%Y-%m-%d %H:%M UTC"),
+            self.now.strftime("%Y-%m-%d %H:%M UTC")
+        );
+        if self.images.is_empty() {
+            out.push_str("No image has been recorded yet.\n");
+        }
+        out.push_str("| Image | Critical | High | Medium | Low | Unknown | Unique ids | Fixable |\n");
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for image in &self.images {
+            let (c, p) = (&image.counts, &image.previous);
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+                image.name,
+                delta(c.critical, p.critical),
+                delta(c.high, p.high),
+                delta(c.medium, p.medium),
+                delta(c.low, p.low),
+                delta(c.unknown, p.unknown),
+                image.unique,
+                image.fixable
+            );
+        }
+        out.push('\n');
+        for image in &self.images {
+            self.render_image(&mut out, image);
+        }
+        out.push_str("## Exceptions expiring within 14 days\n\n");
+        if self.expiring.is_empty() {
+            out.push_str("None.\n\n");
+        }
+        for exception in &self.expiring {
+            let _ = writeln!(
+                out,
+                "- {} expires {}: {} ({})",
+                code(&exception.id, 80),
+                exception.expires.map(|d| d.to_string()).unwrap_or_default(),
+                inline(&exception.reason, MAX_INLINE),
+                inline(&exception.source, 120)
+            );
+        }
+        if !self.expiring.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("## Audit chain heads\n\n");
+        for image in &self.images {
+            let _ = writeln!(out, "- `{}`: event {} `{}`", image.name, image.head_seq, image.head_hash);
+        }
+        out.push_str("\n`hardline verify` recomputes each chain from its first line to these heads.\n");
+        out
+    }
+
+    fn render_image(&self, out: &mut String, image: &ImageSummary) {
+        let _ = writeln!(out, "## `{}`\n", image.name);
+        out.push_str(
+            "| Week ending | Critical | High | Medium | Low | Total |\n|---|---:|---:|---:|---:|---:|\n",
+        );
+        for (week, c) in &image.trend {
+            let _ = writeln!(
+                out,
+                "| {week} | {} | {} | {} | {} | {} |",
+                c.critical,
+                c.high,
+                c.medium,
+                c.low,
+                c.total()
+            );
+        }
+        out.push('\n');
+        for (heading, list) in
+            [("Introduced this week", &image.introduced), ("Fixed this week", &image.fixed)]
+        {
+            let _ = writeln!(out, "**{heading}** ({})\n", list.len());
+            for finding in list.iter().take(LIST) {
+                let _ = writeln!(
+                    out,
+                    "- {} {}: {}",
+                    finding.severity,
+                    finding_label(finding),
+                    inline(&finding.title, 120)
+                );
+            }
+            if list.len() > LIST {
+                let _ = writeln!(out, "- … and {} more", list.len() - LIST);
+            }
+            out.push('\n');
+        }
+        if !image.oldest.is_empty() {
+            out.push_str("**Oldest open findings**\n\n| Finding | Severity | Open since | Age (days) |\n|---|---|---|---:|\n");
+            for (finding, since) in &image.oldest {
+                let age = (self.now.as_second() - since.as_second()) / 86_400;
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {age} |",
+                    finding_label(finding),
+                    finding.severity,
+                    since.strftime("%Y-%m-%d")
+                );
+            }
+            out.push('\n');
+        }
+    }
+
+    /// The comment of this week: what the summary said, stamped with the week's marker.
+    fn week_comment(&self) -> String {
+        let mut out = format!("{}\n**Week {}**\n\n", Marker::summary_week(&self.week).as_str(), self.week);
+        for image in &self.images {
+            let (c, p) = (&image.counts, &image.previous);
+            let _ = writeln!(
+                out,
+                "- `{}`: critical {}, high {}, medium {}; {} introduced, {} fixed",
+                image.name,
+                delta(c.critical, p.critical),
+                delta(c.high, p.high),
+                delta(c.medium, p.medium),
+                image.introduced.len(),
+                image.fixed.len()
+            );
+        }
+        out
+    }
+}
+
+/// What publishing the summary did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryPublished {
+    pub issue: u64,
+    pub created_issue: bool,
+    pub body_updated: bool,
+    pub comment: CommentAction,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentAction {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Keeps one summary issue (body replaced) with one comment per ISO week (edited if the
+/// week's summary changes, never duplicated).
+pub fn publish(tracker: &mut dyn Tracker, summary: &Summary) -> Result<SummaryPublished, PublishError> {
+    let body = summary.render();
+    let title = "Weekly security summary";
+    let marker = Marker::summary_issue();
+    let (issue, created_issue, body_updated) = match tracker.find_issue(marker.as_str(), Some("security"))? {
+        None => (tracker.create_issue(title, &body, &["security"])?, true, false),
+        Some(issue) if issue.body == body && issue.state == IssueState::Open => (issue, false, false),
+        Some(issue) => {
+            let update = IssueUpdate {
+                title: None,
+                body: Some(body.clone()),
+                state: (issue.state == IssueState::Closed).then_some(IssueState::Open),
+            };
+            (tracker.update_issue(issue.number, &update)?, false, true)
+        }
+    };
+    let week_marker = Marker::summary_week(&summary.week);
+    let comment_body = summary.week_comment();
+    let existing = tracker.list_comments(issue.number)?.into_iter().find(|c| week_marker.is_in(&c.body));
+    let comment = match existing {
+        None => {
+            tracker.create_comment(issue.number, &comment_body)?;
+            CommentAction::Created
+        }
+        Some(c) if c.body == comment_body => CommentAction::Unchanged,
+        Some(c) => {
+            tracker.update_comment(c.id, &comment_body)?;
+            CommentAction::Updated
+        }
+    };
+    Ok(SummaryPublished { issue: issue.number, created_issue, body_updated, comment })
+}

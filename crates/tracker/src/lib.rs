@@ -1,0 +1,136 @@
+//! The tracker layer hardline publishes through: issues, comments, labels, pull requests and
+//! auto-merge, behind one [`Tracker`] trait.
+//!
+//! Two backends: [`GitHubTracker`] (REST and GraphQL over `ureq`, with retries, rate-limit
+//! handling and `Link` pagination) and [`LocalTracker`] (JSON and Markdown files in a
+//! directory, the default when no token is configured). [`select`] picks one from explicit
+//! environment values so that the choice is testable.
+
+mod client;
+mod error;
+mod github;
+mod local;
+mod markdown;
+mod pagination;
+mod retry;
+mod select;
+mod token;
+
+pub use error::TrackerError;
+pub use github::GitHubTracker;
+pub use local::{LocalComment, LocalPullRequest, LocalTracker};
+pub use retry::{Clock, RetryPolicy, SystemClock};
+pub use select::{TrackerEnv, from_env, select};
+pub use token::GitHubToken;
+
+/// GitHub's limit on an issue or comment body, in characters. Both backends enforce it.
+pub const MAX_BODY_CHARS: usize = 65_536;
+
+/// An issue tracker hardline can publish to.
+pub trait Tracker {
+    /// Finds the issue whose body contains `marker` (an HTML comment like
+    /// `<!-- hardline:issue image=postgres-secured -->`), open or closed, searching issues that
+    /// carry `label` first and then all issues if needed (a person may have removed the label).
+    /// Returns the lowest-numbered match.
+    fn find_issue(&mut self, marker: &str, label: Option<&str>) -> Result<Option<Issue>, TrackerError>;
+    /// Opens an issue.
+    fn create_issue(&mut self, title: &str, body: &str, labels: &[&str]) -> Result<Issue, TrackerError>;
+    /// Changes an issue's title, body and/or state.
+    fn update_issue(&mut self, number: u64, update: &IssueUpdate) -> Result<Issue, TrackerError>;
+    /// All comments of an issue or pull request, oldest first.
+    fn list_comments(&mut self, number: u64) -> Result<Vec<Comment>, TrackerError>;
+    /// Adds a comment to an issue or pull request.
+    fn create_comment(&mut self, number: u64, body: &str) -> Result<Comment, TrackerError>;
+    /// Replaces a comment's body.
+    fn update_comment(&mut self, comment_id: u64, body: &str) -> Result<Comment, TrackerError>;
+    /// Adds labels to an issue or pull request (labels it already has are kept once).
+    fn add_labels(&mut self, number: u64, labels: &[&str]) -> Result<(), TrackerError>;
+    /// Reads a pull request.
+    fn pull_request(&mut self, number: u64) -> Result<PullRequest, TrackerError>;
+    /// Enables auto-merge (squash). When the repository does not allow auto-merge, returns
+    /// `Ok(AutoMerge::Unavailable(reason))`, not an error.
+    fn enable_auto_merge(&mut self, pr: &PullRequest) -> Result<AutoMerge, TrackerError>;
+    /// `github owner/repo` or `local <dir>`.
+    fn describe(&self) -> String;
+}
+
+/// An issue as hardline sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    pub body: String,
+    pub state: IssueState,
+    pub labels: Vec<String>,
+    pub html_url: String,
+}
+
+/// Open or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueState {
+    Open,
+    Closed,
+}
+
+impl IssueState {
+    /// `open` or `closed`, as GitHub spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// The fields of an issue to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IssueUpdate {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub state: Option<IssueState>,
+}
+
+/// A comment on an issue or pull request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub id: u64,
+    pub body: String,
+    pub html_url: String,
+}
+
+/// The state of a pull request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PullRequestState {
+    Open,
+    Closed,
+    Merged,
+}
+
+/// A pull request as the gate needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequest {
+    pub number: u64,
+    /// The GraphQL id auto-merge is enabled with.
+    pub node_id: String,
+    /// The author's login, e.g. `renovate[bot]`.
+    pub author: String,
+    pub labels: Vec<String>,
+    pub head_sha: String,
+    pub state: PullRequestState,
+}
+
+/// The outcome of [`Tracker::enable_auto_merge`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AutoMerge {
+    Enabled,
+    /// Auto-merge cannot be enabled; the reason is the tracker's own words.
+    Unavailable(String),
+}
+
+/// Refuses a body over [`MAX_BODY_CHARS`] with GitHub's wording.
+pub(crate) fn body_too_long(body: &str) -> Option<String> {
+    (body.chars().count() > MAX_BODY_CHARS)
+        .then(|| format!("body is too long (maximum is {MAX_BODY_CHARS} characters)"))
+}
