@@ -15,7 +15,7 @@ pub fn inline(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 2));
     let mut kept = 0;
     let mut previous_was_space = false;
-    for ch in text.chars() {
+    for (index, ch) in text.char_indices() {
         if kept >= max {
             out.push('…');
             break;
@@ -41,15 +41,24 @@ pub fn inline(text: &str, max: usize) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '|' => out.push_str("&#124;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '~' | '{' | '}' | '+' | '-' | '.'
-            | '=' | '"' | '\'' | ':' => {
+            // Only characters that can open inline syntax are escaped: text is always placed
+            // after a list marker or inside a table cell, never where `-`, `+` or `1.` could
+            // start a block, and `(` only matters after the (escaped) `]`.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '~' => {
                 out.push('\\');
                 out.push(ch);
             }
+            // `https://…` and `www.…` would be autolinked; a zero-width space breaks them.
+            ':' if rest_starts_with(text, index, "//") => out.push_str(":&#8203;"),
+            '.' if out.ends_with("www") => out.push_str("&#8203;."),
             _ => out.push(ch),
         }
     }
     out.trim().to_owned()
+}
+
+fn rest_starts_with(text: &str, index: usize, prefix: &str) -> bool {
+    text.get(index + 1..).is_some_and(|rest| rest.starts_with(prefix))
 }
 
 /// Inline code for identifiers (package names, versions, paths): backticks cannot be escaped
@@ -125,10 +134,17 @@ mod tests {
         let out = inline(hostile, 500);
         assert!(!out.contains('<'));
         assert!(!out.contains("@octocat"));
-        assert!(!out.contains("](https"));
+        assert!(!out.contains("](https://"));
+        assert!(out.contains("\\[click\\]"), "brackets are escaped: {out}");
         assert!(!out.contains("#1"));
         assert!(!out.contains('\u{0007}'));
         assert!(!out.contains("**"));
+        assert!(!out.contains("https://evil"), "no autolink survives: {out}");
+        assert_eq!(
+            inline("plain-text 1.2.3 (ok)", 100),
+            "plain-text 1.2.3 (ok)",
+            "ordinary text stays readable"
+        );
     }
 
     #[test]
@@ -148,7 +164,7 @@ mod tests {
     fn only_plain_https_urls_become_links() {
         assert_eq!(
             link("CVE-1", Some("https://avd.aquasec.com/nvd/cve-1")),
-            "[CVE\\-1](https://avd.aquasec.com/nvd/cve-1)"
+            "[CVE-1](https://avd.aquasec.com/nvd/cve-1)"
         );
         assert_eq!(link("x", Some("javascript:alert(1)")), "x");
         assert_eq!(link("x", Some("https://a/b)c")), "x");

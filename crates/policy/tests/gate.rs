@@ -1,3 +1,5 @@
+#![allow(clippy::cloned_ref_to_slice_refs)]
+
 use hardline_model::{Finding, FindingKind, Fingerprint, Package, PackageClass, Severity};
 use hardline_policy::{Decision, ExceptionSet, GateInput, Profile, gate};
 use jiff::civil::date;

@@ -141,13 +141,20 @@ pub fn sync_image(
         settings.now,
         EventBody::IssueSynced(IssueSynced {
             action: action.as_str().to_owned(),
-            tracker: tracker.describe(),
+            tracker: tracker_name(tracker),
             number: issue.number,
             url: issue.html_url.clone(),
             open_findings: open.len() as u32,
         }),
     )?;
     Ok(outcome(action, Some(&issue)))
+}
+
+/// The tracker as the audit log names it: `github owner/repo`, or `local` without the
+/// machine-specific folder, so that the log is the same wherever it was written.
+fn tracker_name(tracker: &dyn Tracker) -> String {
+    let described = tracker.describe();
+    if described.starts_with("local") { "local".to_owned() } else { described }
 }
 
 /// MEDIUM+ findings that count after exceptions, in report order.

@@ -1,0 +1,149 @@
+//! The command line, declared with clap's derive API. Help text is written once, as doc
+//! comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Turns container scanner output into decisions, a tamper-evident ledger and reports.
+///
+/// Exit status: 0 success (and `gate`: allow), 10 `gate`: review, 20 `gate`: block,
+/// 3 `verify`: the ledger does not verify, 1 any error, 2 a usage error.
+#[derive(Debug, Parser)]
+#[command(name = "hardline", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The repository holding the ledger (audit-logs/, cve-baseline/, security/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Output format. `markdown` is offered where the output is read by people.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputArg {
+    Auto,
+    Trivy,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// The original pipeline's rules.
+    Default,
+    /// Default plus: any new HIGH/CRITICAL blocks, any new fixable MEDIUM+ blocks.
+    Strict,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record scan reports of one image in the ledger, in the order of their creation time.
+    Record(RecordArgs),
+    /// The security posture of every image in the ledger.
+    Status,
+    /// Compare two reports directly, without the ledger.
+    Diff(DiffArgs),
+    /// Decide on a candidate report against the image's baseline: allow, review or block.
+    Gate(GateArgs),
+    /// Recompute every hash chain and every view; name the first line that is wrong.
+    Verify,
+    /// Regenerate every view from the logs.
+    Rebuild,
+    /// Keep one issue per image in line with its open MEDIUM+ findings.
+    #[command(subcommand)]
+    Issues(IssuesCommand),
+    /// Write the weekly summary (SECURITY_SUMMARY.md) and optionally publish it.
+    Summary(SummaryArgs),
+    /// Build a realistic example history for two images and run the whole flow offline.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The image the reports are of (the ledger's file name).
+    #[arg(long)]
+    pub image: String,
+    /// Scanner reports; several are recorded oldest first.
+    #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
+    pub reports: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
+    pub input: InputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older report.
+    pub old: PathBuf,
+    /// The newer report.
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
+    pub input: InputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    #[arg(long)]
+    pub image: String,
+    /// The candidate report (the pull request's image).
+    #[arg(long, value_name = "FILE")]
+    pub report: PathBuf,
+    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
+    pub input: InputArg,
+    /// Rule profile; default from hardline.toml, else `default`.
+    #[arg(long, value_enum)]
+    pub policy: Option<PolicyArg>,
+    /// Publish the decision: PR comment (edited in place), label, auto-merge.
+    #[arg(long)]
+    pub publish: bool,
+    /// The pull request; default from the event payload at $GITHUB_EVENT_PATH.
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
+    /// Also append the decision to the image's audit log.
+    #[arg(long)]
+    pub record: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IssuesCommand {
+    /// Open, update, close or reopen the issue of each image (or one image).
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[arg(long)]
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// The period the summary covers, in days (`7d` or `7`).
+    #[arg(long, default_value = "7d")]
+    pub since: String,
+    /// Also publish: one persistent summary issue, a comment per week.
+    #[arg(long)]
+    pub publish: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to build the example repository.
+    #[arg(long, default_value = "hardline-demo", value_name = "DIR")]
+    pub out: PathBuf,
+}

@@ -1,0 +1,115 @@
+use std::fmt::Write;
+
+use hardline_ledger::views::markdown::risk;
+use hardline_model::Severity;
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::context::Context;
+use crate::json_v1::CountsV1;
+use crate::{exit, output};
+
+#[derive(Serialize)]
+struct StatusV1 {
+    version: u32,
+    images: Vec<ImageV1>,
+}
+
+#[derive(Serialize)]
+struct ImageV1 {
+    name: String,
+    /// Over all severities, before exceptions.
+    counts: CountsV1,
+    unique_vulnerabilities: usize,
+    /// MEDIUM+ findings that count after exceptions: what the gate and the issue see.
+    open_medium_plus: usize,
+    suppressed_by_exceptions: usize,
+    fixable: usize,
+    risk: &'static str,
+    last_scan: Option<String>,
+    artifact: Option<String>,
+    head_seq: u64,
+    head_hash: String,
+}
+
+pub fn run(ctx: &Context) -> anyhow::Result<u8> {
+    let ledger = ctx.ledger();
+    let exceptions = ctx.exceptions()?;
+    let today = ctx.today();
+    let mut images = Vec::new();
+    for name in ledger.images()? {
+        let Some(baseline) = ledger.baseline(&name)? else { continue };
+        let applied = exceptions.apply(&baseline.findings, &name, today);
+        images.push(ImageV1 {
+            counts: baseline.counts.into(),
+            unique_vulnerabilities: baseline.unique_vulnerabilities,
+            open_medium_plus: applied.counted.iter().filter(|f| f.severity >= Severity::Medium).count(),
+            suppressed_by_exceptions: applied.suppressed.len(),
+            fixable: baseline.findings.iter().filter(|f| f.fixable()).count(),
+            risk: risk(&baseline.counts),
+            last_scan: baseline.scan.as_ref().and_then(|s| s.created_at.clone()),
+            artifact: baseline.scan.as_ref().and_then(|s| s.artifact_name.clone()),
+            head_seq: baseline.head.seq,
+            head_hash: baseline.head.hash.clone(),
+            name,
+        });
+    }
+    let status = StatusV1 { version: 1, images };
+    match ctx.format {
+        Format::Json => output::json(&status)?,
+        Format::Human => output::print(&human(&status))?,
+        Format::Markdown => output::print(&markdown(&status))?,
+    }
+    Ok(exit::OK)
+}
+
+fn human(status: &StatusV1) -> String {
+    if status.images.is_empty() {
+        return "no images recorded yet: run `hardline record --image NAME --report FILE`".to_owned();
+    }
+    let mut out = format!(
+        "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {}\n",
+        "IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "UNIQUE", "FIXABLE", "RISK", "LAST SCAN"
+    );
+    for image in &status.images {
+        let c = &image.counts.counts;
+        let _ = writeln!(
+            out,
+            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {}",
+            image.name,
+            c.critical,
+            c.high,
+            c.medium,
+            c.low,
+            c.unknown,
+            image.unique_vulnerabilities,
+            image.fixable,
+            image.risk,
+            image.last_scan.as_deref().unwrap_or("-")
+        );
+    }
+    out
+}
+
+fn markdown(status: &StatusV1) -> String {
+    let mut out = String::from(
+        "| Image | Critical | High | Medium | Low | Unknown | Unique | Fixable | Risk |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    for image in &status.images {
+        let c = &image.counts.counts;
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            image.name,
+            c.critical,
+            c.high,
+            c.medium,
+            c.low,
+            c.unknown,
+            image.unique_vulnerabilities,
+            image.fixable,
+            image.risk
+        );
+    }
+    out
+}

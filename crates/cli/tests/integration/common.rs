@@ -1,0 +1,149 @@
+//! Running the real binary in a temporary repository, with no `GITHUB_*` or `CI` variables
+//! leaking in from the machine that runs the tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hardline"))
+}
+
+/// The shared corpus of real Trivy reports, when it is beside the repository.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/trivy-history");
+    dir.is_dir().then_some(dir)
+}
+
+/// Reports of one corpus image, oldest first.
+pub fn corpus_reports(image_dir: &str) -> Vec<PathBuf> {
+    let Some(dir) = corpus() else { return Vec::new() };
+    let mut reports: Vec<PathBuf> = std::fs::read_dir(dir.join(image_dir))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    reports.sort();
+    reports
+}
+
+pub struct Repo {
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        Repo {
+            dir: tempfile::tempdir().expect("temp dir"),
+            env: vec![("HARDLINE_NOW".into(), "2026-03-03T12:00:00Z".into())],
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(bin());
+        command.env_clear();
+        command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command.arg("--root").arg(self.path()).args(args);
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run hardline")
+    }
+
+    /// Runs and asserts the exit status.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "hardline {args:?} failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "hardline {args:?}: not JSON ({e}):\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+    }
+
+    pub fn write(&self, relative: &str, contents: &str) -> PathBuf {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative)).unwrap_or_default()
+    }
+
+    /// Every file of the ledger and its views, with contents, for "nothing changed" checks.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        for dir in ["audit-logs", "cve-baseline"] {
+            if let Ok(entries) = std::fs::read_dir(self.path().join(dir)) {
+                for entry in entries.flatten() {
+                    files.push((
+                        format!("{dir}/{}", entry.file_name().to_string_lossy()),
+                        std::fs::read(entry.path()).unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+}
+
+/// A minimal Trivy schema-2 report with the given (id, package, severity, installed, fixed)
+/// OS-package vulnerabilities.
+pub fn trivy_report(created_at: &str, vulns: &[(&str, &str, &str, &str, &str)]) -> String {
+    let items: Vec<serde_json::Value> = vulns
+        .iter()
+        .map(|(id, pkg, severity, installed, fixed)| {
+            serde_json::json!({
+                "VulnerabilityID": id,
+                "PkgName": pkg,
+                "InstalledVersion": installed,
+                "FixedVersion": fixed,
+                "Status": if fixed.is_empty() { "affected" } else { "fixed" },
+                "Severity": severity,
+                "Title": format!("{id} in {pkg}"),
+                "PrimaryURL": format!("https://avd.aquasec.com/nvd/{}", id.to_lowercase()),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "SchemaVersion": 2,
+        "CreatedAt": created_at,
+        "ArtifactName": "example:latest",
+        "ArtifactType": "container_image",
+        "Metadata": {"OS": {"Family": "debian", "Name": "13.3"}, "ImageID": "sha256:0123"},
+        "Results": [{"Target": "example:latest (debian 13.3)", "Class": "os-pkgs", "Type": "debian", "Vulnerabilities": items}]
+    })
+    .to_string()
+}

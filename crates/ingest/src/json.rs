@@ -1,0 +1,103 @@
+//! Helpers shared by the format modules: a borrowed string type, positions, and the mapping of
+//! `serde_json` errors onto [`IngestError`].
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use crate::IngestError;
+
+/// A string borrowed from the report buffer when it holds no escapes, owned otherwise.
+///
+/// A newtype rather than a bare `Cow<'a, str>`: serde only borrows a `Cow` in a field marked
+/// `#[serde(borrow)]` directly, and would silently copy one inside an `Option`, a `Vec` or a
+/// map. Wrapped like this, `Option<Text>` and `Vec<Text>` borrow too.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn to_owned_string(&self) -> String {
+        self.0.clone().into_owned()
+    }
+}
+
+/// `Some(owned)` for a present, non-blank string.
+pub(crate) fn non_empty(text: Option<&Text<'_>>) -> Option<String> {
+    text.map(Text::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
+}
+
+/// 1-based line and column (in bytes) of `offset`, counted the way `serde_json` counts.
+pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+    (line, before.len() - line_start + 1)
+}
+
+/// Turns a `serde_json` error into an [`IngestError`] naming the report, line and column.
+pub(crate) fn map_error(error: &serde_json::Error, source: &str, format: &'static str) -> IngestError {
+    let (line, column) = (error.line(), error.column());
+    let full = error.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    match error.classify() {
+        serde_json::error::Category::Eof => IngestError::Syntax {
+            source_name: source.to_owned(),
+            line,
+            column,
+            message: format!(
+                "expected more JSON, found the end of the file ({message}); is the report truncated?"
+            ),
+        },
+        serde_json::error::Category::Syntax | serde_json::error::Category::Io => IngestError::Syntax {
+            source_name: source.to_owned(),
+            line,
+            column,
+            message: format!("{message} (malformed JSON)"),
+        },
+        serde_json::error::Category::Data => IngestError::Invalid {
+            source_name: source.to_owned(),
+            line,
+            column,
+            format,
+            message: message.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_borrows_unescaped_strings_even_inside_option_and_vec() {
+        #[derive(Deserialize)]
+        struct Probe<'a> {
+            #[serde(borrow)]
+            one: Option<Text<'a>>,
+            #[serde(borrow)]
+            many: Vec<Text<'a>>,
+            #[serde(borrow)]
+            escaped: Text<'a>,
+        }
+        let input = br#"{"one":"plain","many":["a","b"],"escaped":"tab\there"}"#;
+        let probe: Probe<'_> = serde_json::from_slice(input).expect("valid probe");
+        assert!(matches!(probe.one.map(|t| t.0), Some(Cow::Borrowed("plain"))));
+        assert!(probe.many.iter().all(|t| matches!(t.0, Cow::Borrowed(_))));
+        assert_eq!(probe.escaped.as_str(), "tab\there");
+        assert!(matches!(probe.escaped.0, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn line_col_is_one_based() {
+        let text = b"ab\ncd";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 4), (2, 2));
+    }
+}
