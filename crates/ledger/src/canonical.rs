@@ -1,4 +1,4 @@
-//! The canonical JSON encoding the chain hashes: object keys sorted by byte order, no
+//! The canonical JSON encoding the chain hashes and the log lines are written in: object keys sorted by byte order, no
 //! insignificant whitespace, numbers and strings as serde_json writes them. Written out here
 //! rather than relying on serde_json's map order, so that a feature flag elsewhere in the
 //! dependency graph (`preserve_order`) can never change a hash.
@@ -9,14 +9,6 @@ use serde_json::Value;
 pub fn compact(value: &Value) -> String {
     let mut out = String::new();
     write(value, &mut out, None, 0);
-    out
-}
-
-/// Indented canonical form (two spaces, trailing newline): the JSON views people diff.
-pub fn pretty(value: &Value) -> String {
-    let mut out = String::new();
-    write(value, &mut out, Some(2), 0);
-    out.push('\n');
     out
 }
 
@@ -86,6 +78,5 @@ mod tests {
         let value: Value =
             serde_json::from_str(r#"{"b":1,"a":{"d":[1,{"z":0,"y":"é\n"}],"c":null}}"#).unwrap_or_default();
         assert_eq!(compact(&value), r#"{"a":{"c":null,"d":[1,{"y":"é\n","z":0}]},"b":1}"#);
-        assert!(pretty(&value).ends_with("}\n"));
     }
 }

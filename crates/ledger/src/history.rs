@@ -56,11 +56,11 @@ impl History {
     /// one before it (`seq` and `prev`); hashes are recomputed by `verify`, not here, because
     /// every command reads the log and only `verify` needs to pay for that.
     pub fn load(path: &Path, image: &str) -> Result<History, LedgerError> {
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(io_error(path)(e)),
-        };
+        History::from_bytes(&read_log(path)?, path, image)
+    }
+
+    /// Parses a log's bytes; `path` is for messages.
+    pub fn from_bytes(bytes: &[u8], path: &Path, image: &str) -> Result<History, LedgerError> {
         let mut events: Vec<Event> = Vec::new();
         for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
             if line.is_empty() {
@@ -100,19 +100,13 @@ impl History {
         }
         state
     }
+}
 
-    /// Whether a scan with this identity is already in the log.
-    pub fn has_scan(&self, scan_id: &str) -> bool {
-        self.events.iter().any(|e| matches!(&e.body, EventBody::ScanRecorded(s) if s.scan_id == scan_id))
-    }
-
-    /// The log's bytes as `record` writes them.
-    pub fn to_jsonl(&self) -> String {
-        let mut out = String::new();
-        for event in &self.events {
-            out.push_str(&event.to_line());
-            out.push('\n');
-        }
-        out
+/// A log's bytes; a missing log is empty.
+pub fn read_log(path: &Path) -> Result<Vec<u8>, LedgerError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(io_error(path)(e)),
     }
 }

@@ -49,9 +49,14 @@ impl Diff {
 
 /// Compares two sets of findings by identity. Both inputs may be in any order; every list in
 /// the result is in report order.
-pub fn diff(baseline: &[Finding], candidate: &[Finding]) -> Diff {
-    let before: BTreeMap<&Fingerprint, &Finding> = baseline.iter().map(|f| (&f.fingerprint, f)).collect();
-    let after: BTreeMap<&Fingerprint, &Finding> = candidate.iter().map(|f| (&f.fingerprint, f)).collect();
+pub fn diff<'a>(
+    baseline: impl IntoIterator<Item = &'a Finding>,
+    candidate: impl IntoIterator<Item = &'a Finding>,
+) -> Diff {
+    let before: BTreeMap<&Fingerprint, &Finding> =
+        baseline.into_iter().map(|f| (&f.fingerprint, f)).collect();
+    let after: BTreeMap<&Fingerprint, &Finding> =
+        candidate.into_iter().map(|f| (&f.fingerprint, f)).collect();
     let mut out = Diff::default();
     for (fingerprint, new) in &after {
         match before.get(fingerprint) {

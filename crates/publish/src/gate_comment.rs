@@ -10,6 +10,9 @@ use crate::markers::Marker;
 
 /// Rows per table; the comment must stay far below GitHub's body limit.
 const ROWS: usize = 50;
+/// Rows stop before the comment passes this many bytes (at least as many as characters),
+/// whatever the rows hold: escaping can make report text several times longer.
+const BUDGET: usize = hardline_tracker::MAX_BODY_CHARS - 4_000;
 
 /// What publishing did about auto-merge, for the comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,10 +78,17 @@ impl GateComment<'_> {
         if !result.diff.changed.is_empty() {
             let _ = writeln!(out, "<details><summary>Changed ({})</summary>\n", result.diff.changed.len());
             out.push_str("| Finding | What changed |\n|---|---|\n");
+            let mut shown = 0;
             for change in result.diff.changed.iter().take(ROWS) {
-                let _ = writeln!(out, "| {} | {} |", label(&change.after), change.fields.join(", "));
+                if !push_row(
+                    &mut out,
+                    &format!("| {} | {} |\n", label(&change.after), change.fields.join(", ")),
+                ) {
+                    break;
+                }
+                shown += 1;
             }
-            more(&mut out, result.diff.changed.len());
+            more(&mut out, result.diff.changed.len(), shown);
             out.push_str("</details>\n\n");
         }
         if !result.suppressed.is_empty() {
@@ -88,17 +98,21 @@ impl GateComment<'_> {
                 result.suppressed.len()
             );
             out.push_str("| Finding | Reason | Expires |\n|---|---|---|\n");
+            let mut shown = 0;
             for (finding, exception) in result.suppressed.iter().take(ROWS) {
                 let expires = exception.expires.map(|d| d.to_string()).unwrap_or_else(|| "never".to_owned());
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} |",
+                let row = format!(
+                    "| {} | {} | {} |\n",
                     label(finding),
                     inline(&exception.reason, MAX_INLINE),
                     expires
                 );
+                if !push_row(&mut out, &row) {
+                    break;
+                }
+                shown += 1;
             }
-            more(&mut out, result.suppressed.len());
+            more(&mut out, result.suppressed.len(), shown);
             out.push_str("</details>\n\n");
         }
         for exception in &result.expired_exceptions {
@@ -142,11 +156,11 @@ fn table(out: &mut String, heading: &str, findings: &[Finding]) {
     }
     let _ = writeln!(out, "### {heading} ({})\n", findings.len());
     out.push_str("| Severity | Finding | Installed | Fixed in | Title |\n|---|---|---|---|---|\n");
+    let mut shown = 0;
     for finding in findings.iter().take(ROWS) {
         let package = finding.package.as_ref();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
+        let row = format!(
+            "| {} | {} | {} | {} | {} |\n",
             finding.severity,
             label(finding),
             package.map(|p| code(&p.version, 64)).unwrap_or_else(|| "—".to_owned()),
@@ -156,13 +170,26 @@ fn table(out: &mut String, heading: &str, findings: &[Finding]) {
                 .unwrap_or_else(|| "—".to_owned()),
             inline(&finding.title, 120)
         );
+        if !push_row(out, &row) {
+            break;
+        }
+        shown += 1;
     }
-    more(out, findings.len());
+    more(out, findings.len(), shown);
 }
 
-fn more(out: &mut String, len: usize) {
-    if len > ROWS {
-        let _ = writeln!(out, "\n… and {} more (see `hardline gate --format json`).", len - ROWS);
+/// Appends `row` unless the comment would pass [`BUDGET`]; whether it was appended.
+fn push_row(out: &mut String, row: &str) -> bool {
+    let fits = out.len() + row.len() <= BUDGET;
+    if fits {
+        out.push_str(row);
+    }
+    fits
+}
+
+fn more(out: &mut String, len: usize, shown: usize) {
+    if len > shown {
+        let _ = writeln!(out, "\n… and {} more (see `hardline gate --format json`).", len - shown);
     }
     out.push('\n');
 }

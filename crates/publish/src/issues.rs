@@ -114,8 +114,10 @@ pub fn sync_image(
                         body: Some(body(image, &open, &state, &digest)),
                         state: Some(IssueState::Closed),
                     };
-                    tracker.create_comment(issue.number, &closing_comment(image, &state))?;
+                    // Closed before the comment, as in the other paths: if the close fails, the
+                    // next run closes and comments once; if the comment fails, it is missed.
                     let issue = tracker.update_issue(issue.number, &update)?;
+                    tracker.create_comment(issue.number, &closing_comment(image, &state))?;
                     (SyncAction::Closed, issue)
                 }
                 (state_now, false) => {
@@ -326,6 +328,7 @@ fn change_comment(
             continue;
         }
         let _ = writeln!(out, "#### {heading}\n");
+        let mut shown = 0;
         for finding in list.iter().take(COMMENT_ROWS) {
             let fix = finding
                 .package
@@ -333,27 +336,38 @@ fn change_comment(
                 .and_then(|p| p.fixed_version.as_deref())
                 .map(|v| format!(", fixed in {}", code(v, 64)))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "- {} {}{fix}: {}",
+            let line = format!(
+                "- {} {}{fix}: {}\n",
                 finding.severity,
                 finding_label(finding),
                 inline(&finding.title, MAX_INLINE)
             );
+            // Escaping can make a title several times longer: stay under the body limit.
+            if out.len() + line.len() > BODY_BUDGET {
+                break;
+            }
+            out.push_str(&line);
+            shown += 1;
         }
-        if list.len() > COMMENT_ROWS {
-            let _ = writeln!(out, "- … and {} more", list.len() - COMMENT_ROWS);
+        if list.len() > shown {
+            let _ = writeln!(out, "- … and {} more", list.len() - shown);
         }
         out.push('\n');
     }
     if !change.changed.is_empty() {
         out.push_str("#### Changed\n\n");
+        let mut shown = 0;
         for c in change.changed.iter().take(COMMENT_ROWS) {
-            let _ =
-                writeln!(out, "- {} {}: {}", c.after.severity, finding_label(&c.after), c.fields.join(", "));
+            let line =
+                format!("- {} {}: {}\n", c.after.severity, finding_label(&c.after), c.fields.join(", "));
+            if out.len() + line.len() > BODY_BUDGET {
+                break;
+            }
+            out.push_str(&line);
+            shown += 1;
         }
-        if change.changed.len() > COMMENT_ROWS {
-            let _ = writeln!(out, "- … and {} more", change.changed.len() - COMMENT_ROWS);
+        if change.changed.len() > shown {
+            let _ = writeln!(out, "- … and {} more", change.changed.len() - shown);
         }
     }
     out

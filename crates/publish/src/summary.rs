@@ -8,7 +8,7 @@ use hardline_ledger::{Event, EventBody, History, Ledger, State};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
 use hardline_policy::{Exception, ExceptionSet};
-use hardline_tracker::{IssueState, IssueUpdate, Tracker};
+use hardline_tracker::{IssueState, IssueUpdate, MAX_BODY_CHARS, Tracker};
 use jiff::{Span, Timestamp, ToSpan};
 
 use crate::PublishError;
@@ -273,6 +273,25 @@ impl Summary {
     }
 }
 
+/// `text` as published: whole when it fits the tracker's body limit, else cut at a line with a
+/// note (with many images, or report text that escaping lengthens, the summary can be longer).
+/// `SECURITY_SUMMARY.md` always holds all of it.
+fn fit(text: String) -> String {
+    if text.chars().count() <= MAX_BODY_CHARS {
+        return text;
+    }
+    let note = format!(
+        "\n… cut to fit the {MAX_BODY_CHARS}-character limit of the tracker; the full summary is \
+         `SECURITY_SUMMARY.md` in the repository.\n"
+    );
+    let budget = MAX_BODY_CHARS - note.chars().count() - 1;
+    let cut = text.char_indices().nth(budget).map_or(text.len(), |(i, _)| i);
+    let cut = text[..cut].rfind('\n').map_or(cut, |i| i + 1);
+    let mut out = text[..cut].to_owned();
+    out.push_str(&note);
+    out
+}
+
 /// What publishing the summary did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummaryPublished {
@@ -292,7 +311,7 @@ pub enum CommentAction {
 /// Keeps one summary issue (body replaced) with one comment per ISO week (edited if the
 /// week's summary changes, never duplicated).
 pub fn publish(tracker: &mut dyn Tracker, summary: &Summary) -> Result<SummaryPublished, PublishError> {
-    let body = summary.render();
+    let body = fit(summary.render());
     let title = "Weekly security summary";
     let marker = Marker::summary_issue();
     let (issue, created_issue, body_updated) = match tracker.find_issue(marker.as_str(), Some("security"))? {
@@ -308,7 +327,7 @@ pub fn publish(tracker: &mut dyn Tracker, summary: &Summary) -> Result<SummaryPu
         }
     };
     let week_marker = Marker::summary_week(&summary.week);
-    let comment_body = summary.week_comment();
+    let comment_body = fit(summary.week_comment());
     let existing = tracker.list_comments(issue.number)?.into_iter().find(|c| week_marker.is_in(&c.body));
     let comment = match existing {
         None => {

@@ -6,8 +6,8 @@ use std::path::Path;
 use hardline_model::{Counts, Finding, ScanMeta, unique_vulnerability_ids};
 use serde::{Deserialize, Serialize};
 
-use crate::canonical;
-use crate::history::History;
+use crate::event::Event;
+use crate::history::{History, LastScan, State};
 use crate::{LedgerError, io_error};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,9 @@ pub struct Baseline {
     pub scan: Option<ScanMeta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_id: Option<String>,
+    /// When the last scan was made (its event time): later reports must not be older.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanned_at: Option<String>,
     pub counts: Counts,
     pub total: u32,
     pub unique_vulnerabilities: usize,
@@ -37,12 +40,16 @@ pub struct Head {
 impl Baseline {
     pub fn from_history(history: &History) -> Option<Baseline> {
         let head = history.head()?;
-        let state = history.state();
+        Some(Baseline::from_state(&history.image, head, &history.state()))
+    }
+
+    /// The view of `state`, the fold of a log whose last event is `head`.
+    pub fn from_state(image: &str, head: &Event, state: &State) -> Baseline {
         let findings = state.findings_in_report_order();
         let counts = Counts::from_severities(findings.iter().map(|f| f.severity));
-        Some(Baseline {
+        Baseline {
             version: 1,
-            image: history.image.clone(),
+            image: image.to_owned(),
             head: Head {
                 seq: head.seq,
                 hash: head.hash.clone(),
@@ -50,16 +57,35 @@ impl Baseline {
                 at: head.at.clone(),
             },
             scan: state.last_scan.as_ref().map(|s| s.meta.clone()),
-            scan_id: state.last_scan.map(|s| s.scan_id),
+            scan_id: state.last_scan.as_ref().map(|s| s.scan_id.clone()),
+            scanned_at: state.last_scan.as_ref().map(|s| s.at.clone()),
             total: counts.total(),
             counts,
             unique_vulnerabilities: unique_vulnerability_ids(&findings),
             findings,
-        })
+        }
     }
 
+    /// The state this view shows, for appending without replaying the log.
+    pub fn to_state(&self) -> State {
+        State {
+            findings: self.findings.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect(),
+            last_scan: match (&self.scan, &self.scan_id, &self.scanned_at) {
+                (Some(meta), Some(scan_id), Some(at)) => {
+                    Some(LastScan { meta: meta.clone(), scan_id: scan_id.clone(), at: at.clone() })
+                }
+                _ => None,
+            },
+        }
+    }
+
+    /// Pretty JSON in field declaration order, two-space indent, trailing newline: stable
+    /// for a given value, and written directly without an intermediate tree (it is the largest
+    /// file a record writes).
     pub fn render(&self) -> String {
-        canonical::pretty(&serde_json::to_value(self).unwrap_or_default())
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
     }
 
     pub fn read(path: &Path) -> Result<Option<Baseline>, LedgerError> {
