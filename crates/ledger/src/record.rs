@@ -1,15 +1,17 @@
 //! Appending to a log: scans (with their diff) and actions.
 //!
-//! Appending does not replay the log. It reads the log's bytes (for the last event and the
-//! scan ids already recorded) and the baseline view (for the current state), checks that the
-//! view was derived from that last event, and writes the log plus one new line, the new
-//! baseline and the Markdown view with the new sections prepended. If the views are out of
+//! Appending does not replay the log. It reads the log's last line (for the head) and the
+//! baseline view (for the current state), checks that the view was derived from that head,
+//! appends the new lines to the log, writes the new baseline and prepends the new sections to
+//! the Markdown view. The whole log is read only to look for a duplicate of a scan that is not
+//! newer than the last one. If the views are out of
 //! step with the log, it falls back to replaying the log, so a deleted view heals itself.
 //! Either way the bytes are those `rebuild` would write; `verify` proves it.
 
 use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
 
-use hardline_model::{Finding, Scan, diff, hex, unique_vulnerability_ids};
+use hardline_model::{Counts, Diff, Finding, Scan, diff, hex, unique_vulnerability_ids};
 use sha2::{Digest, Sha256};
 
 use crate::LedgerError;
@@ -31,63 +33,105 @@ pub struct RecordOutcome {
     pub payload: ScanRecorded,
 }
 
-/// What a call to [`record`] did, with the image's open findings before and after it.
+/// What a call to [`record`] did.
 #[derive(Clone, Debug)]
 pub struct Recorded {
     pub outcomes: Vec<RecordOutcome>,
-    pub before: Vec<Finding>,
-    pub after: Vec<Finding>,
+    /// From the state before the call to the state after it.
+    pub total: Diff,
+    /// Counts and unique ids after the call.
+    pub counts: Counts,
+    pub unique_vulnerabilities: usize,
 }
 
 /// The end of a log: enough to append to it.
 struct Tip {
     image: String,
-    log: Vec<u8>,
-    head: Option<Event>,
+    log_path: PathBuf,
+    /// The log's length: new lines are appended after it.
+    log_len: u64,
+    /// The log's whole bytes, read only when needed (a possible duplicate, or views that are
+    /// out of step).
+    full_log: Option<Vec<u8>>,
+    head: Option<Head>,
     state: State,
     /// New events and their Markdown sections, oldest first.
     appended: Vec<(Event, String)>,
 }
 
+/// The fields of the last event that appending needs.
+#[derive(serde::Deserialize)]
+struct Head {
+    seq: u64,
+    hash: String,
+}
+
 impl Tip {
     fn load(layout: &Layout, image: &str) -> Result<Tip, LedgerError> {
         check_image_name(image)?;
-        let path = layout.log(image);
-        let log = read_log(&path)?;
-        let head = match last_line(&log) {
-            None => None,
-            Some((line_no, line)) => {
-                Some(serde_json::from_slice::<Event>(line).map_err(|e| LedgerError::Corrupt {
-                    path: path.clone(),
-                    line: line_no,
-                    message: format!("not an event: {e}"),
-                })?)
+        let log_path = layout.log(image);
+        let log_len = match std::fs::metadata(&log_path) {
+            Ok(meta) => meta.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(LedgerError::Io { path: log_path, source: e }),
+        };
+        let mut tip = Tip {
+            image: image.to_owned(),
+            log_path,
+            log_len,
+            full_log: None,
+            head: None,
+            state: State::default(),
+            appended: Vec::new(),
+        };
+        if log_len == 0 {
+            return Ok(tip);
+        }
+        let head: Option<Head> =
+            read_last_line(&tip.log_path, log_len)?.and_then(|line| serde_json::from_slice(&line).ok());
+        let view = Baseline::read(&layout.baseline(image))?;
+        match (head, view) {
+            (Some(head), Some(view)) if view.head.seq == head.seq && view.head.hash == head.hash => {
+                tip.state = view.to_state();
+                tip.head = Some(head);
             }
-        };
-        let state = match &head {
-            None => State::default(),
-            Some(head) => match Baseline::read(&layout.baseline(image))? {
-                Some(view) if view.head.seq == head.seq && view.head.hash == head.hash => view.to_state(),
-                _ => History::from_bytes(&log, &path, image)?.state(),
-            },
-        };
-        Ok(Tip { image: image.to_owned(), log, head, state, appended: Vec::new() })
+            // The views are out of step (or the last line does not parse): replay the log,
+            // which also names the line if the log itself is damaged.
+            _ => {
+                let path = tip.log_path.clone();
+                let history = History::from_bytes(tip.full_log()?, &path, image)?;
+                tip.state = history.state();
+                tip.head = history.head().map(|e| Head { seq: e.seq, hash: e.hash.clone() });
+            }
+        }
+        Ok(tip)
     }
 
-    /// Whether a scan with this identity is already in the log: a byte search for its
-    /// canonical `"scan_id":"…"`, which only a scan event contains.
-    fn has_scan(&self, scan_id: &str) -> bool {
+    fn full_log(&mut self) -> Result<&[u8], LedgerError> {
+        if self.full_log.is_none() {
+            self.full_log = Some(read_log(&self.log_path)?);
+        }
+        Ok(self.full_log.as_deref().unwrap_or_default())
+    }
+
+    /// Whether a scan with this identity is already in the log (or appended in this call): a
+    /// byte search for its canonical `"scan_id":"…"`, which only a scan event contains.
+    fn has_scan(&mut self, scan_id: &str) -> Result<bool, LedgerError> {
+        if self
+            .appended
+            .iter()
+            .any(|(e, _)| matches!(&e.body, EventBody::ScanRecorded(s) if s.scan_id == scan_id))
+        {
+            return Ok(true);
+        }
         let needle = format!("\"scan_id\":\"{scan_id}\"");
-        self.log.windows(needle.len()).any(|w| w == needle.as_bytes())
-    }
-
-    fn last(&self) -> Option<&Event> {
-        self.appended.last().map(|(e, _)| e).or(self.head.as_ref())
+        Ok(memchr::memmem::find(self.full_log()?, needle.as_bytes()).is_some())
     }
 
     fn push(&mut self, at: String, body: EventBody) -> Event {
-        let (seq, prev) = match self.last() {
-            Some(last) => (last.seq + 1, last.hash.clone()),
+        let last = self.appended.last().map(|(e, _)| (e.seq, e.hash.clone()));
+        let (seq, prev) = match last.or_else(|| self.head.as_ref().map(|h| (h.seq, h.hash.clone()))) {
+            Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
         let event = Event::seal(seq, at, self.image.clone(), prev, body);
@@ -98,15 +142,15 @@ impl Tip {
     }
 
     /// Writes the log and both views, all or nothing.
-    fn commit(self, layout: &Layout) -> Result<(), LedgerError> {
+    fn commit(mut self, layout: &Layout) -> Result<(), LedgerError> {
         let Some(last) = self.appended.last().map(|(e, _)| e.clone()) else { return Ok(()) };
-        let mut log = self.log;
+        let mut lines = Vec::new();
         for (event, _) in &self.appended {
-            log.extend_from_slice(event.to_line().as_bytes());
-            log.push(b'\n');
+            lines.extend_from_slice(event.to_line().as_bytes());
+            lines.push(b'\n');
         }
         let previous_view = std::fs::read_to_string(layout.log_markdown(&self.image)).unwrap_or_default();
-        let sections: Vec<String> = self.appended.into_iter().map(|(_, s)| s).collect();
+        let sections: Vec<String> = std::mem::take(&mut self.appended).into_iter().map(|(_, s)| s).collect();
         let previous_head = self.head.as_ref().map(|h| (h.seq, h.hash.as_str()));
         let markdown = match markdown::prepend(
             &self.image,
@@ -116,29 +160,46 @@ impl Tip {
             &sections,
         ) {
             Some(view) => view,
-            None => markdown::render(&History::from_bytes(&log, &layout.log(&self.image), &self.image)?),
+            None => {
+                let mut log = self.full_log()?.to_vec();
+                log.extend_from_slice(&lines);
+                markdown::render(&History::from_bytes(&log, &self.log_path.clone(), &self.image)?)
+            }
         };
         let mut commit = Commit::default();
-        commit.write(
+        // Both views name the new head, so they always change: no need to compare them.
+        commit.replace(
             layout.baseline(&self.image),
             Baseline::from_state(&self.image, &last, &self.state).render(),
         );
-        commit.write(layout.log_markdown(&self.image), markdown);
-        commit.write(layout.log(&self.image), log);
+        commit.replace(layout.log_markdown(&self.image), markdown);
+        commit.append(self.log_path.clone(), self.log_len, lines);
         commit.apply(layout)?;
         Ok(())
     }
 }
 
-/// The last non-empty line and its 1-based number.
-fn last_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
-    let trimmed = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    if trimmed.is_empty() {
-        return None;
+/// The last line of a log of `len` bytes, read from its end.
+fn read_last_line(path: &Path, len: u64) -> Result<Option<Vec<u8>>, LedgerError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file =
+        std::fs::File::open(path).map_err(|e| LedgerError::Io { path: path.to_path_buf(), source: e })?;
+    let mut chunk = 64 * 1024u64;
+    loop {
+        let start = len.saturating_sub(chunk);
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| LedgerError::Io { path: path.to_path_buf(), source: e })?;
+        let mut buffer = Vec::with_capacity((len - start) as usize);
+        file.read_to_end(&mut buffer).map_err(|e| LedgerError::Io { path: path.to_path_buf(), source: e })?;
+        let body = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
+        if let Some(newline) = body.iter().rposition(|b| *b == b'\n') {
+            return Ok(Some(body[newline + 1..].to_vec()));
+        }
+        if start == 0 {
+            return Ok((!body.is_empty()).then(|| body.to_vec()));
+        }
+        chunk *= 4;
     }
-    let start = trimmed.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let line_no = trimmed.iter().filter(|b| **b == b'\n').count() + 1;
-    Some((line_no, &trimmed[start..]))
 }
 
 /// Records `scans` of `image` in the order of their creation time. A scan already in the log
@@ -147,7 +208,9 @@ fn last_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
 /// committed together.
 pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Result<Recorded, LedgerError> {
     let mut tip = Tip::load(layout, image)?;
-    let before = tip.state.findings_in_report_order();
+    // With one scan the call's diff is the scan's; only a batch needs a copy of the start.
+    let before: Option<Vec<Finding>> =
+        (scans.len() > 1).then(|| tip.state.findings.values().cloned().collect());
     let mut scans: Vec<(usize, Scan)> = scans.into_iter().enumerate().collect();
     scans.sort_by(|(_, a), (_, b)| compare_times(a.meta.created_at.as_deref(), b.meta.created_at.as_deref()));
     let mut outcomes = Vec::with_capacity(scans.len());
@@ -161,8 +224,12 @@ pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Resu
             scan: scan.meta.clone(),
             scan_id,
         };
-        if tip.has_scan(&payload.scan_id) || tip.appended.iter().any(|(e, _)| same_scan(e, &payload.scan_id))
-        {
+        // A scan newer than the last one cannot be in the log yet: only an older (or
+        // same-time) one needs the search through the log.
+        let last_at = tip.state.last_scan.as_ref().map(|l| l.at.clone());
+        let not_newer =
+            last_at.as_deref().is_some_and(|last| compare_times(Some(&at), Some(last)) != Ordering::Greater);
+        if not_newer && tip.has_scan(&payload.scan_id)? {
             outcomes.push(RecordOutcome {
                 image: image.to_owned(),
                 input_index,
@@ -172,14 +239,10 @@ pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Resu
             });
             continue;
         }
-        if let Some(last) = &tip.state.last_scan
-            && compare_times(Some(&at), Some(&last.at)) == Ordering::Less
+        if let Some(last) = last_at
+            && compare_times(Some(&at), Some(&last)) == Ordering::Less
         {
-            return Err(LedgerError::OutOfOrder {
-                image: image.to_owned(),
-                created_at: at,
-                last: last.at.clone(),
-            });
+            return Err(LedgerError::OutOfOrder { image: image.to_owned(), created_at: at, last });
         }
         let event = tip.push(at, EventBody::ScanRecorded(payload.clone()));
         outcomes.push(RecordOutcome {
@@ -190,13 +253,14 @@ pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Resu
             payload,
         });
     }
-    let after = tip.state.findings_in_report_order();
+    let total = match &before {
+        Some(before) => diff(before, tip.state.findings.values()),
+        None => outcomes.iter().find(|o| o.recorded).map(|o| o.payload.diff.clone()).unwrap_or_default(),
+    };
+    let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));
+    let unique_vulnerabilities = unique_vulnerability_ids(tip.state.findings.values());
     tip.commit(layout)?;
-    Ok(Recorded { outcomes, before, after })
-}
-
-fn same_scan(event: &Event, scan_id: &str) -> bool {
-    matches!(&event.body, EventBody::ScanRecorded(s) if s.scan_id == scan_id)
+    Ok(Recorded { outcomes, total, counts, unique_vulnerabilities })
 }
 
 /// Appends one action event and refreshes the views.

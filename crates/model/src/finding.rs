@@ -252,9 +252,12 @@ impl Scan {
 }
 
 /// Distinct vulnerability ids among `findings`.
-pub fn unique_vulnerability_ids(findings: &[Finding]) -> usize {
-    let ids: std::collections::BTreeSet<&str> =
-        findings.iter().filter(|f| f.kind == FindingKind::Vulnerability).map(|f| f.id.as_str()).collect();
+pub fn unique_vulnerability_ids<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> usize {
+    let ids: std::collections::BTreeSet<&str> = findings
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::Vulnerability)
+        .map(|f| f.id.as_str())
+        .collect();
     ids.len()
 }
 

@@ -1,6 +1,5 @@
 use std::fmt::Write;
 
-use hardline_model::{Counts, diff, unique_vulnerability_ids};
 use serde::Serialize;
 
 use crate::cli::{Format, RecordArgs};
@@ -54,15 +53,14 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
     let recorded =
         writer.record(&args.image, scans.into_iter().map(|(_, s)| s).collect(), &ctx.now_rfc3339())?;
     drop(writer);
-    let (outcomes, after) = (&recorded.outcomes, &recorded.after);
-    let total_diff = diff(&recorded.before, after);
+    let outcomes = &recorded.outcomes;
     let report = RecordV1 {
         version: 1,
         image: args.image.clone(),
         recorded: outcomes.iter().any(|o| o.recorded),
-        diff: (&total_diff).into(),
-        counts: Counts::from_severities(after.iter().map(|f| f.severity)).into(),
-        unique_vulnerabilities: unique_vulnerability_ids(after),
+        diff: (&recorded.total).into(),
+        counts: recorded.counts.into(),
+        unique_vulnerabilities: recorded.unique_vulnerabilities,
         scans: outcomes
             .iter()
             .map(|o| ScanV1 {

@@ -212,7 +212,7 @@ fn a_crash_at_every_point_of_a_write_leaves_a_ledger_that_verifies() {
         "after-temp-2",
         "before-journal",
         "after-journal",
-        "after-rename-0",
+        "after-append-0",
         "after-rename-1",
         "after-rename-2",
     ];
@@ -233,7 +233,10 @@ fn a_crash_at_every_point_of_a_write_leaves_a_ledger_that_verifies() {
             String::from_utf8_lossy(&verify.stderr)
         );
         let events = repo.read("audit-logs/demo.jsonl").lines().count();
-        let expected = if point.starts_with("after-rename") || point == "after-journal" { 2 } else { 1 };
+        let committed = point.starts_with("after-rename")
+            || point.starts_with("after-append")
+            || point == "after-journal";
+        let expected = if committed { 2 } else { 1 };
         assert_eq!(events, expected, "{point}: the write is all or nothing");
         repo.ok(&["record", "--image", "demo", "--report", s(&w2)]);
         assert_eq!(repo.run(&["verify"]).status.code(), Some(0), "{point}: recording after recovery");
