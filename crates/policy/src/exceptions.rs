@@ -103,11 +103,11 @@ impl ExceptionSet {
         let mut set = ExceptionSet::default();
         let toml_path = root.join("security/exceptions.toml");
         if let Some(text) = read_optional(&toml_path)? {
-            set.exceptions.extend(parse_toml(&text, &toml_path)?);
+            set.exceptions.extend(parse_toml(&text, &toml_path, Path::new("security/exceptions.toml"))?);
         }
         let yaml_path = root.join(".trivyignore.yaml");
         if let Some(text) = read_optional(&yaml_path)? {
-            set.exceptions.extend(parse_trivyignore(&text, &yaml_path)?);
+            set.exceptions.extend(parse_trivyignore(&text, &yaml_path, Path::new(".trivyignore.yaml"))?);
         }
         Ok(set)
     }
@@ -195,7 +195,9 @@ struct RawException {
     expires: toml::Spanned<toml::Value>,
 }
 
-fn parse_toml(text: &str, path: &Path) -> Result<Vec<Exception>, ExceptionError> {
+/// `path` is where the file is read from (for errors); `shown` is how exceptions name it
+/// (relative to the repository, so that reports do not depend on where it is checked out).
+fn parse_toml(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
     let invalid = |offset: usize, message: String| {
         let (line, column) = position(text, offset);
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
@@ -242,7 +244,7 @@ fn parse_toml(text: &str, path: &Path) -> Result<Vec<Exception>, ExceptionError>
             reason: raw.reason,
             vex: raw.vex.map(|v| v.into_inner()),
             expires: Some(expires),
-            source: format!("{}:{}", path.display(), position(text, start).0),
+            source: format!("{}:{}", shown.display(), position(text, start).0),
         });
     }
     Ok(out)
@@ -269,7 +271,7 @@ struct RawIgnoreEntry {
     expired_at: Option<String>,
 }
 
-fn parse_trivyignore(text: &str, path: &Path) -> Result<Vec<Exception>, ExceptionError> {
+fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
     let raw: RawTrivyIgnore = serde_saphyr::from_str(text).map_err(|e| {
         let message = e.to_string();
         let (line, column) = location_in_message(&message).unwrap_or((1, 1));
@@ -280,14 +282,14 @@ fn parse_trivyignore(text: &str, path: &Path) -> Result<Vec<Exception>, Exceptio
         let expires = match &entry.expired_at {
             Some(text) => Some(text.trim().parse::<Date>().map_err(|_| ExceptionError::Invalid {
                 path: path.to_path_buf(),
-                line: line_of(text, &entry.id, path),
+                line: line_of(text, &entry.id),
                 column: 1,
                 message: format!("{}: `expired_at` must be a date like 2026-03-31", entry.id),
             })?),
             None => None,
         };
         out.push(Exception {
-            source: format!("{}:{}", path.display(), line_of(text, &entry.id, path)),
+            source: format!("{}:{}", shown.display(), line_of(text, &entry.id)),
             id: entry.id,
             images: Vec::new(),
             packages: Vec::new(),
@@ -303,7 +305,7 @@ fn parse_trivyignore(text: &str, path: &Path) -> Result<Vec<Exception>, Exceptio
 }
 
 /// The line where `id` first appears, for pointing at an imported entry.
-fn line_of(text: &str, id: &str, _path: &Path) -> usize {
+fn line_of(text: &str, id: &str) -> usize {
     text.find(id).map(|offset| position(text, offset).0).unwrap_or(1)
 }
 

@@ -222,8 +222,10 @@ impl LocalTracker {
         write_atomic(&self.dir.join("index.md"), page.as_bytes())
     }
 
+    /// Relative to the tracker's folder, so that what is recorded (in the audit log, say) does
+    /// not depend on where the repository is checked out.
     fn issue_url(&self, number: u64) -> String {
-        format!("{}/issues/{number}.md", self.dir.display())
+        format!("issues/{number}.md")
     }
 
     fn comment(&self, number: u64, is_pull: bool, comment: &LocalComment) -> Comment {
@@ -231,7 +233,7 @@ impl LocalTracker {
         Comment {
             id: comment.id,
             body: comment.body.clone(),
-            html_url: format!("{}/{kind}/{number}.md#comment-{}", self.dir.display(), comment.id),
+            html_url: format!("{kind}/{number}.md#comment-{}", comment.id),
         }
     }
 

@@ -1,5 +1,6 @@
 //! One integration test binary: runs the real `hardline` binary with a scrubbed environment.
 
 mod common;
+mod demo;
 mod ledger;
 mod publish;
