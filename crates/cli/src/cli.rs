@@ -71,6 +71,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Build a realistic example history for two images and run the whole flow offline.
     Demo(DemoArgs),
+    /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.
+    Dashboard(DashboardArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,5 +147,12 @@ pub struct SummaryArgs {
 pub struct DemoArgs {
     /// Where to build the example repository.
     #[arg(long, default_value = "hardline-demo", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// Where to write the site; a relative path is taken from --root.
+    #[arg(long, default_value = "site", value_name = "DIR")]
     pub out: PathBuf,
 }

@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod context;
 mod demo;
+mod files;
 mod json_v1;
 mod output;
 mod progress;
@@ -53,5 +54,6 @@ fn run(ctx: &Context, command: Command) -> anyhow::Result<u8> {
         Command::Issues(IssuesCommand::Sync(args)) => commands::issues::run(ctx, args),
         Command::Summary(args) => commands::summary::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
+        Command::Dashboard(args) => commands::dashboard::run(ctx, args),
     }
 }

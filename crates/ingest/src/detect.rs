@@ -363,3 +363,24 @@ mod tests {
         assert!(locate_key(input.as_bytes(), "runs").is_some());
     }
 }
+
+/// The report's creation time (Trivy's top-level `CreatedAt`), read from the leading bytes
+/// without parsing the report: lets a caller order many reports before parsing them one by
+/// one. `None` when the key is not among the first [`SNIFF_WINDOW`] bytes or is not a string.
+pub fn peek_created_at(bytes: &[u8]) -> Option<String> {
+    let walk = walk_top_level(bytes, SNIFF_WINDOW, |key| key.name == b"CreatedAt");
+    let key = walk.keys.iter().find(|k| k.name == b"CreatedAt")?;
+    serde_json::from_slice::<String>(key.value).ok()
+}
+
+#[cfg(test)]
+mod peek_tests {
+    use super::*;
+
+    #[test]
+    fn peeks_the_creation_time_without_parsing_the_rest() {
+        let report = br#"{"SchemaVersion": 2, "CreatedAt": "2026-03-02T04:43:48Z", "Results": [ {"broken"#;
+        assert_eq!(peek_created_at(report).as_deref(), Some("2026-03-02T04:43:48Z"));
+        assert_eq!(peek_created_at(br#"{"runs": []}"#), None);
+    }
+}

@@ -27,6 +27,7 @@ use std::str::FromStr;
 
 use hardline_model::Scan;
 
+pub use detect::peek_created_at;
 pub use error::{IngestError, UnknownInputFormat};
 pub use trivy::normalize_check_id;
 

@@ -25,7 +25,7 @@ pub use event::{Event, EventBody, GateDecided, GateReason, IssueSynced, ScanReco
 pub use history::{History, State};
 pub use layout::{Layout, check_image_name};
 pub use lock::LedgerLock;
-pub use record::{RecordOutcome, Recorded};
+pub use record::{RecordOutcome, Recorded, Session, compare_times};
 pub use verify::{Problem, VerifyReport};
 pub use views::baseline::Baseline;
 
@@ -127,6 +127,12 @@ impl Writer<'_> {
         now: &str,
     ) -> Result<Recorded, LedgerError> {
         record::record(&self.ledger.layout, image, scans, now)
+    }
+
+    /// Starts recording scans of `image` one at a time (see [`Session`]); `several` keeps the
+    /// starting state so that the session's overall diff can be reported.
+    pub fn session(&mut self, image: &str, several: bool) -> Result<Session<'_>, LedgerError> {
+        Session::open(&self.ledger.layout, image, several)
     }
 
     /// Appends an action (gate decision, issue sync) to an image's log.

@@ -202,65 +202,87 @@ fn read_last_line(path: &Path, len: u64) -> Result<Option<Vec<u8>>, LedgerError>
     }
 }
 
-/// Records `scans` of `image` in the order of their creation time. A scan already in the log
-/// (same time, artifact and findings) is skipped; a scan older than the last recorded one is
-/// refused, because the log is chronological. All appended events and the views are
-/// committed together.
+/// Records `scans` of `image` in the order of their creation time (see [`Session`]).
 pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Result<Recorded, LedgerError> {
-    let mut tip = Tip::load(layout, image)?;
-    // With one scan the call's diff is the scan's; only a batch needs a copy of the start.
-    let before: Option<Vec<Finding>> =
-        (scans.len() > 1).then(|| tip.state.findings.values().cloned().collect());
     let mut scans: Vec<(usize, Scan)> = scans.into_iter().enumerate().collect();
     scans.sort_by(|(_, a), (_, b)| compare_times(a.meta.created_at.as_deref(), b.meta.created_at.as_deref()));
-    let mut outcomes = Vec::with_capacity(scans.len());
+    let mut session = Session::open(layout, image, scans.len() > 1)?;
     for (input_index, scan) in scans {
+        session.record(scan, input_index, now)?;
+    }
+    session.commit()
+}
+
+/// Recording several scans of one image, one at a time, committed together: a caller can
+/// parse each report just before it is recorded, so that only one report is in memory, and
+/// drop the session (writing nothing) if a later report turns out to be bad.
+pub struct Session<'a> {
+    layout: &'a Layout,
+    tip: Tip,
+    outcomes: Vec<RecordOutcome>,
+    /// The state at the start, kept only when several scans may be recorded (the call's diff
+    /// is then not one scan's diff).
+    start: Option<Vec<Finding>>,
+}
+
+impl<'a> Session<'a> {
+    pub fn open(layout: &'a Layout, image: &str, several: bool) -> Result<Session<'a>, LedgerError> {
+        let tip = Tip::load(layout, image)?;
+        let start = several.then(|| tip.state.findings.values().cloned().collect());
+        Ok(Session { layout, tip, outcomes: Vec::new(), start })
+    }
+
+    /// Records one scan. A scan already in the log (same time, artifact and findings) is
+    /// skipped; a scan older than the last recorded one is refused, because the log is
+    /// chronological. `input_index` is returned in the outcome, for the caller's bookkeeping.
+    pub fn record(
+        &mut self,
+        scan: Scan,
+        input_index: usize,
+        now: &str,
+    ) -> Result<&RecordOutcome, LedgerError> {
+        let tip = &mut self.tip;
+        let image = tip.image.clone();
         let at = scan.meta.created_at.clone().unwrap_or_else(|| now.to_owned());
-        let scan_id = scan_id(&scan, &at);
         let payload = ScanRecorded {
             diff: diff(tip.state.findings.values(), scan.findings()),
             counts: scan.counts(),
             unique_vulnerabilities: unique_vulnerability_ids(scan.findings()),
-            scan: scan.meta.clone(),
-            scan_id,
+            scan_id: scan_id(&scan, &at),
+            scan: scan.meta,
         };
         // A scan newer than the last one cannot be in the log yet: only an older (or
         // same-time) one needs the search through the log.
         let last_at = tip.state.last_scan.as_ref().map(|l| l.at.clone());
         let not_newer =
             last_at.as_deref().is_some_and(|last| compare_times(Some(&at), Some(last)) != Ordering::Greater);
-        if not_newer && tip.has_scan(&payload.scan_id)? {
-            outcomes.push(RecordOutcome {
-                image: image.to_owned(),
-                input_index,
-                recorded: false,
-                event: None,
-                payload,
-            });
-            continue;
-        }
-        if let Some(last) = last_at
-            && compare_times(Some(&at), Some(&last)) == Ordering::Less
-        {
-            return Err(LedgerError::OutOfOrder { image: image.to_owned(), created_at: at, last });
-        }
-        let event = tip.push(at, EventBody::ScanRecorded(payload.clone()));
-        outcomes.push(RecordOutcome {
-            image: image.to_owned(),
-            input_index,
-            recorded: true,
-            event: Some(event),
-            payload,
-        });
+        let outcome = if not_newer && tip.has_scan(&payload.scan_id)? {
+            RecordOutcome { image, input_index, recorded: false, event: None, payload }
+        } else {
+            if let Some(last) = last_at
+                && compare_times(Some(&at), Some(&last)) == Ordering::Less
+            {
+                return Err(LedgerError::OutOfOrder { image, created_at: at, last });
+            }
+            let event = tip.push(at, EventBody::ScanRecorded(payload.clone()));
+            RecordOutcome { image, input_index, recorded: true, event: Some(event), payload }
+        };
+        self.outcomes.push(outcome);
+        Ok(self.outcomes.last().expect("just pushed"))
     }
-    let total = match &before {
-        Some(before) => diff(before, tip.state.findings.values()),
-        None => outcomes.iter().find(|o| o.recorded).map(|o| o.payload.diff.clone()).unwrap_or_default(),
-    };
-    let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));
-    let unique_vulnerabilities = unique_vulnerability_ids(tip.state.findings.values());
-    tip.commit(layout)?;
-    Ok(Recorded { outcomes, total, counts, unique_vulnerabilities })
+
+    /// Writes everything recorded, all or nothing.
+    pub fn commit(self) -> Result<Recorded, LedgerError> {
+        let Session { layout, tip, outcomes, start } = self;
+        let total = match &start {
+            Some(start) => diff(start, tip.state.findings.values()),
+            None => outcomes.iter().find(|o| o.recorded).map(|o| o.payload.diff.clone()).unwrap_or_default(),
+        };
+        let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));
+        let unique_vulnerabilities = unique_vulnerability_ids(tip.state.findings.values());
+        tip.commit(layout)?;
+        Ok(Recorded { outcomes, total, counts, unique_vulnerabilities })
+    }
 }
 
 /// Appends one action event and refreshes the views.
@@ -296,7 +318,7 @@ fn scan_id(scan: &Scan, at: &str) -> String {
 
 /// Orders RFC 3339 times by instant; a time that does not parse sorts by its text, after
 /// every parsed one, so that ordering never fails.
-fn compare_times(a: Option<&str>, b: Option<&str>) -> Ordering {
+pub fn compare_times(a: Option<&str>, b: Option<&str>) -> Ordering {
     let parse = |t: Option<&str>| t.and_then(|t| t.parse::<jiff::Timestamp>().ok());
     match (parse(a), parse(b)) {
         (Some(x), Some(y)) => x.cmp(&y),

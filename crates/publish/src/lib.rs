@@ -3,6 +3,7 @@
 //! the second run changes nothing and posts nothing. Everything from a scanner report is
 //! escaped with `hardline_model::text` before it is placed in a body.
 
+pub mod dashboard;
 pub mod gate_comment;
 pub mod issues;
 mod markers;

@@ -1,6 +1,7 @@
 //! One module per subcommand: read inputs, call the libraries, hand results to the output
 //! format.
 
+pub mod dashboard;
 pub mod diff;
 pub mod gate;
 pub mod issues;

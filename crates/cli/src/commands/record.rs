@@ -1,8 +1,13 @@
 use std::fmt::Write;
+use std::io::Read;
+use std::path::PathBuf;
 
+use anyhow::Context as _;
+use hardline_ledger::compare_times;
+use hardline_model::Scan;
 use serde::Serialize;
 
-use crate::cli::{Format, RecordArgs};
+use crate::cli::{Format, InputArg, RecordArgs};
 use crate::context::{Context, read_scan};
 use crate::json_v1::{CountsV1, DiffV1};
 use crate::{exit, output, progress};
@@ -34,25 +39,25 @@ struct ScanV1 {
 
 pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
     hardline_ledger::check_image_name(&args.image)?;
-    // Parse everything before taking the lock: parsing is the slow part, and a bad report
-    // must stop the command before anything is written.
-    let bar = progress::bar(args.reports.len() as u64, "parsing");
-    let mut scans = Vec::with_capacity(args.reports.len());
-    for path in &args.reports {
-        scans.push((path.display().to_string(), read_scan(path, args.input)?));
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let names: Vec<String> = scans.iter().map(|(name, _)| name.clone()).collect();
-
+    let names: Vec<String> = args.reports.iter().map(|p| p.display().to_string()).collect();
     let ledger = ctx.ledger();
-    let mut writer = ledger.lock()?;
-    if let Some(note) = &writer.recovered {
-        output::note(&format!("note: {note}"));
-    }
-    let recorded =
-        writer.record(&args.image, scans.into_iter().map(|(_, s)| s).collect(), &ctx.now_rfc3339())?;
-    drop(writer);
+    let recorded = match order_by_peeked_time(&args.reports)? {
+        // Every report's time is known up front: parse each report just before recording it,
+        // the next one on another core meanwhile, so at most two are in memory.
+        Some(order) => {
+            let mut writer = ledger.lock()?;
+            note_recovery(&writer);
+            stream(&mut writer, &args, &order, &ctx.now_rfc3339())?
+        }
+        // A report without a readable creation time (SARIF): parse them all, then record in
+        // time order. Parsing first means a bad report stops the command before the lock.
+        None => {
+            let scans = parse_all(&args.reports, args.input)?;
+            let mut writer = ledger.lock()?;
+            note_recovery(&writer);
+            writer.record(&args.image, scans, &ctx.now_rfc3339())?
+        }
+    };
     let outcomes = &recorded.outcomes;
     let report = RecordV1 {
         version: 1,
@@ -79,6 +84,83 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
         Format::Human | Format::Markdown => output::print(&human(&report))?,
     }
     Ok(exit::OK)
+}
+
+fn note_recovery(writer: &hardline_ledger::Writer<'_>) {
+    if let Some(note) = &writer.recovered {
+        output::note(&format!("note: {note}"));
+    }
+}
+
+/// The reports' indices in creation-time order, if every report's time can be read from its
+/// first bytes.
+fn order_by_peeked_time(reports: &[PathBuf]) -> anyhow::Result<Option<Vec<usize>>> {
+    let mut times = Vec::with_capacity(reports.len());
+    for path in reports {
+        let mut head = Vec::with_capacity(64 * 1024);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+            .with_context(|| format!("{}: cannot read the report", path.display()))?;
+        match hardline_ingest::peek_created_at(&head) {
+            Some(time) => times.push(time),
+            None => return Ok(None),
+        }
+    }
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by(|a, b| compare_times(Some(&times[*a]), Some(&times[*b])));
+    Ok(Some(order))
+}
+
+/// Records the reports in `order`, parsing the next one on a second thread while the current
+/// one is recorded. Nothing is written unless every report parses and records.
+fn stream(
+    writer: &mut hardline_ledger::Writer<'_>,
+    args: &RecordArgs,
+    order: &[usize],
+    now: &str,
+) -> anyhow::Result<hardline_ledger::Recorded> {
+    let bar = progress::bar(order.len() as u64, "recording");
+    let mut session = writer.session(&args.image, order.len() > 1)?;
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        // A rendezvous channel: the parser hands over one scan and starts the next.
+        let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+        scope.spawn(move || {
+            for &index in order {
+                let scan = read_scan(&args.reports[index], args.input);
+                let failed = scan.is_err();
+                if sender.send((index, scan)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for (index, scan) in receiver {
+            session.record(scan?, index, now)?;
+            bar.inc(1);
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    Ok(session.commit()?)
+}
+
+/// Parses every report (on every core; each report is independent), keeping their order.
+/// The first error in report order is the one returned.
+fn parse_all(reports: &[PathBuf], input: InputArg) -> anyhow::Result<Vec<Scan>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, reports.len().max(1));
+    let chunk = reports.len().div_ceil(workers).max(1);
+    let results: Vec<anyhow::Result<Scan>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = reports
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|path| read_scan(path, input)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(anyhow::anyhow!("a parser thread panicked"))]))
+            .collect()
+    });
+    results.into_iter().collect()
 }
 
 fn human(report: &RecordV1) -> String {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::{Format, SummaryArgs};
 use crate::context::Context;
-use crate::{exit, output, tracker};
+use crate::{exit, files, output, tracker};
 
 #[derive(Serialize)]
 struct SummaryV1 {
@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: SummaryArgs) -> anyhow::Result<u8> {
     let summary = summary::build(&ledger, &ctx.exceptions()?, ctx.now, days)?;
     let text = summary.render();
     let path = ctx.root.join("SECURITY_SUMMARY.md");
-    write_atomically(&path, &text)?;
+    files::write_if_changed(&path, &text)?;
     let mut report = SummaryV1 {
         version: 1,
         week: summary.week.clone(),
@@ -57,17 +57,4 @@ pub fn run(ctx: &Context, args: SummaryArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
-}
-
-fn write_atomically(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    let tmp = path.with_extension("md.hardline-tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .with_context(|| format!("syncing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use hardline_policy::Profile;
 use hardline_publish::issues::{SyncSettings, sync_image};
-use hardline_publish::summary;
+use hardline_publish::{dashboard, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker, Tracker};
 use jiff::{Timestamp, ToSpan};
 
@@ -19,7 +19,7 @@ use crate::cli::DemoArgs;
 use crate::cli::InputArg;
 use crate::commands::gate;
 use crate::context::{Context, read_scan};
-use crate::{exit, output};
+use crate::{exit, files, output};
 use generator::{ImageHistory, php_packages, postgres_packages};
 
 const WEEKS: i64 = 10;
@@ -125,7 +125,10 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
         );
     }
     let summary = summary::build(&now.ledger(), &now.exceptions()?, now.now, 7)?;
-    std::fs::write(out.join("SECURITY_SUMMARY.md"), summary.render())?;
+    files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), &summary.render())?;
+    for file in dashboard::build(&now.ledger())?.files() {
+        files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
+    }
     summary::publish(&mut tracker, &summary)?;
     let verified = now.ledger().verify()?;
     anyhow::ensure!(verified.ok(), "the demo ledger does not verify: {:?}", verified.problems);
@@ -138,6 +141,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
          \x20 {out}/audit-logs/          hash-chained logs (*.jsonl) and their readable views (*.md)\n\
          \x20 {out}/cve-baseline/        current findings per image\n\
          \x20 {out}/SECURITY_SUMMARY.md  the weekly summary\n\
+         \x20 {out}/site/index.html     the dashboard (static, for GitHub Pages)\n\
          \x20 {out}/.hardline/tracker/   issues, PR comments and the summary issue (index.md)\n\
          \x20 {out}/security/exceptions.toml  accepted risks\n\n\
          Then try:\n\

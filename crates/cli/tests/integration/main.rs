@@ -1,6 +1,7 @@
 //! One integration test binary: runs the real `hardline` binary with a scrubbed environment.
 
 mod common;
+mod dashboard;
 mod demo;
 mod ledger;
 mod publish;
