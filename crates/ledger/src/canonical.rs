@@ -27,7 +27,7 @@ fn write(value: &Value, out: &mut String, indent: Option<usize>, depth: usize) {
                     out.push(',');
                 }
                 newline(out, indent, depth + 1);
-                scalar(&Value::String((*key).clone()), out);
+                string(key, out);
                 out.push(':');
                 if indent.is_some() {
                     out.push(' ');
@@ -58,8 +58,41 @@ fn write(value: &Value, out: &mut String, indent: Option<usize>, depth: usize) {
 }
 
 fn scalar(value: &Value, out: &mut String) {
-    // serde_json's own rendering of a scalar is already unique for a given value.
-    out.push_str(&value.to_string());
+    use std::fmt::Write as _;
+    // serde_json's own rendering of a scalar is unique for a given value; written straight
+    // into the output rather than through a temporary string per scalar.
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => string(s, out),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// A JSON string literal, escaped as serde_json escapes it.
+fn string(s: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    out.reserve(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn newline(out: &mut String, indent: Option<usize>, depth: usize) {
@@ -72,6 +105,16 @@ fn newline(out: &mut String, indent: Option<usize>, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_exactly_as_serde_json_does() {
+        for text in
+            ["plain", "quote \" and \\ backslash", "controls \u{0}\u{1f}\u{8}\u{c}\n\r\t", "é ✓ 😀", "\u{7f}"]
+        {
+            let value = Value::String(text.to_owned());
+            assert_eq!(compact(&value), serde_json::to_string(&value).unwrap_or_default(), "{text:?}");
+        }
+    }
 
     #[test]
     fn sorts_keys_at_every_level() {

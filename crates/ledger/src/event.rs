@@ -92,27 +92,20 @@ pub struct IssueSynced {
 }
 
 impl Event {
-    /// Builds the next event of a chain and computes its hash.
-    pub fn seal(seq: u64, at: String, image: String, prev: String, body: EventBody) -> Event {
+    /// Builds the next event of a chain, computes its hash, and returns it with its log
+    /// line (canonical JSON, hash included), so the event is serialised only once.
+    pub fn seal(seq: u64, at: String, image: String, prev: String, body: EventBody) -> (Event, String) {
         let mut event = Event { seq, at, image, prev, hash: String::new(), body };
-        let value = event.to_value();
-        event.hash = hash_value(&value);
-        event
-    }
-
-    /// The line written to the log: canonical JSON, hash included.
-    pub fn to_line(&self) -> String {
-        canonical::compact(&self.to_value())
-    }
-
-    fn to_value(&self) -> Value {
-        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut value
-            && self.hash.is_empty()
-        {
+        let mut value = serde_json::to_value(&event).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut value {
             map.remove("hash");
         }
-        value
+        event.hash = hex(&Sha256::digest(canonical::compact(&value).as_bytes()));
+        if let Value::Object(map) = &mut value {
+            map.insert("hash".to_owned(), Value::String(event.hash.clone()));
+        }
+        let line = canonical::compact(&value);
+        (event, line)
     }
 }
 

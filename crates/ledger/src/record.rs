@@ -55,8 +55,14 @@ struct Tip {
     full_log: Option<Vec<u8>>,
     head: Option<Head>,
     state: State,
-    /// New events and their Markdown sections, oldest first.
-    appended: Vec<(Event, String)>,
+    /// New events with their log lines and Markdown sections, oldest first.
+    appended: Vec<Appended>,
+}
+
+struct Appended {
+    event: Event,
+    line: String,
+    section: String,
 }
 
 /// The fields of the last event that appending needs.
@@ -92,7 +98,7 @@ impl Tip {
         let view = Baseline::read(&layout.baseline(image))?;
         match (head, view) {
             (Some(head), Some(view)) if view.head.seq == head.seq && view.head.hash == head.hash => {
-                tip.state = view.to_state();
+                tip.state = view.into_state();
                 tip.head = Some(head);
             }
             // The views are out of step (or the last line does not parse): replay the log,
@@ -120,7 +126,7 @@ impl Tip {
         if self
             .appended
             .iter()
-            .any(|(e, _)| matches!(&e.body, EventBody::ScanRecorded(s) if s.scan_id == scan_id))
+            .any(|a| matches!(&a.event.body, EventBody::ScanRecorded(s) if s.scan_id == scan_id))
         {
             return Ok(true);
         }
@@ -129,28 +135,29 @@ impl Tip {
     }
 
     fn push(&mut self, at: String, body: EventBody) -> Event {
-        let last = self.appended.last().map(|(e, _)| (e.seq, e.hash.clone()));
+        let last = self.appended.last().map(|a| (a.event.seq, a.event.hash.clone()));
         let (seq, prev) = match last.or_else(|| self.head.as_ref().map(|h| (h.seq, h.hash.clone()))) {
             Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
-        let event = Event::seal(seq, at, self.image.clone(), prev, body);
+        let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body);
         self.state.apply(&event);
         let section = markdown::section(&event, &self.state);
-        self.appended.push((event.clone(), section));
+        self.appended.push(Appended { event: event.clone(), line, section });
         event
     }
 
     /// Writes the log and both views, all or nothing.
     fn commit(mut self, layout: &Layout) -> Result<(), LedgerError> {
-        let Some(last) = self.appended.last().map(|(e, _)| e.clone()) else { return Ok(()) };
+        let Some(last) = self.appended.last().map(|a| a.event.clone()) else { return Ok(()) };
         let mut lines = Vec::new();
-        for (event, _) in &self.appended {
-            lines.extend_from_slice(event.to_line().as_bytes());
+        for appended in &self.appended {
+            lines.extend_from_slice(appended.line.as_bytes());
             lines.push(b'\n');
         }
         let previous_view = std::fs::read_to_string(layout.log_markdown(&self.image)).unwrap_or_default();
-        let sections: Vec<String> = std::mem::take(&mut self.appended).into_iter().map(|(_, s)| s).collect();
+        let sections: Vec<String> =
+            std::mem::take(&mut self.appended).into_iter().map(|a| a.section).collect();
         let previous_head = self.head.as_ref().map(|h| (h.seq, h.hash.as_str()));
         let markdown = match markdown::prepend(
             &self.image,

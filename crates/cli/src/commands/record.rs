@@ -121,24 +121,29 @@ fn stream(
 ) -> anyhow::Result<hardline_ledger::Recorded> {
     let bar = progress::bar(order.len() as u64, "recording");
     let mut session = writer.session(&args.image, order.len() > 1)?;
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        // A rendezvous channel: the parser hands over one scan and starts the next.
-        let (sender, receiver) = std::sync::mpsc::sync_channel(0);
-        scope.spawn(move || {
-            for &index in order {
-                let scan = read_scan(&args.reports[index], args.input);
-                let failed = scan.is_err();
-                if sender.send((index, scan)).is_err() || failed {
-                    break;
+    if let [index] = order {
+        // One report: no second thread (its allocator arena would only add memory).
+        session.record(read_scan(&args.reports[*index], args.input)?, *index, now)?;
+    } else {
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            // A rendezvous channel: the parser hands over one scan and starts the next.
+            let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+            scope.spawn(move || {
+                for &index in order {
+                    let scan = read_scan(&args.reports[index], args.input);
+                    let failed = scan.is_err();
+                    if sender.send((index, scan)).is_err() || failed {
+                        break;
+                    }
                 }
+            });
+            for (index, scan) in receiver {
+                session.record(scan?, index, now)?;
+                bar.inc(1);
             }
-        });
-        for (index, scan) in receiver {
-            session.record(scan?, index, now)?;
-            bar.inc(1);
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
+    }
     bar.finish_and_clear();
     Ok(session.commit()?)
 }

@@ -67,13 +67,11 @@ impl Baseline {
     }
 
     /// The state this view shows, for appending without replaying the log.
-    pub fn to_state(&self) -> State {
+    pub fn into_state(self) -> State {
         State {
-            findings: self.findings.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect(),
-            last_scan: match (&self.scan, &self.scan_id, &self.scanned_at) {
-                (Some(meta), Some(scan_id), Some(at)) => {
-                    Some(LastScan { meta: meta.clone(), scan_id: scan_id.clone(), at: at.clone() })
-                }
+            findings: self.findings.into_iter().map(|f| (f.fingerprint.clone(), f)).collect(),
+            last_scan: match (self.scan, self.scan_id, self.scanned_at) {
+                (Some(meta), Some(scan_id), Some(at)) => Some(LastScan { meta, scan_id, at }),
                 _ => None,
             },
         }
