@@ -11,8 +11,6 @@ mod chart;
 mod escape;
 mod pages;
 
-use std::fmt::Write;
-
 use hardline_ledger::views::markdown::risk;
 use hardline_ledger::{Event, EventBody, History, Ledger};
 use hardline_model::{Counts, Finding, unique_vulnerability_ids};
@@ -170,36 +168,42 @@ impl Dashboard {
         self.images.iter().filter_map(|i| i.recent.first()).filter_map(|e| e.at.parse().ok()).max()
     }
 
-    /// `data.json`, version 1. Written by hand (this crate has no JSON dependency): its only
-    /// strings are validated image names and times formatted here, and both go through
-    /// [`json_string`] anyway.
+    /// `data.json`, version 1: the trend of every image, one point per recorded scan.
     pub fn data_json(&self) -> String {
-        let mut out = String::from("{\n  \"version\": 1,\n  \"images\": [");
-        for (i, image) in self.images.iter().enumerate() {
-            let sep = if i == 0 { "" } else { "," };
-            let _ = write!(
-                out,
-                "{sep}\n    {{\n      \"name\": {},\n      \"points\": [",
-                json_string(&image.name)
-            );
-            for (j, p) in image.points.iter().enumerate() {
-                let sep = if j == 0 { "" } else { "," };
-                let c = &p.counts;
-                let _ = write!(
-                    out,
-                    "{sep}\n        {{\"at\": {}, \"critical\": {}, \"high\": {}, \"medium\": {}, \"low\": {}, \"unknown\": {}, \"total\": {}}}",
-                    json_string(&rfc3339(p.at)),
-                    c.critical,
-                    c.high,
-                    c.medium,
-                    c.low,
-                    c.unknown,
-                    c.total()
-                );
-            }
-            out.push_str(if image.points.is_empty() { "]\n    }" } else { "\n      ]\n    }" });
+        #[derive(serde::Serialize)]
+        struct DataV1<'a> {
+            version: u32,
+            images: Vec<ImageV1<'a>>,
         }
-        out.push_str(if self.images.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+        #[derive(serde::Serialize)]
+        struct ImageV1<'a> {
+            name: &'a str,
+            points: Vec<PointV1>,
+        }
+        #[derive(serde::Serialize)]
+        struct PointV1 {
+            at: String,
+            #[serde(flatten)]
+            counts: Counts,
+            total: u32,
+        }
+        let data = DataV1 {
+            version: 1,
+            images: self
+                .images
+                .iter()
+                .map(|image| ImageV1 {
+                    name: &image.name,
+                    points: image
+                        .points
+                        .iter()
+                        .map(|p| PointV1 { at: rfc3339(p.at), counts: p.counts, total: p.counts.total() })
+                        .collect(),
+                })
+                .collect(),
+        };
+        let mut out = serde_json::to_string_pretty(&data).unwrap_or_default();
+        out.push('\n');
         out
     }
 }
@@ -209,34 +213,14 @@ pub fn rfc3339(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '<' || c == '>' || c == '&' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(json_string("a\"b\\c\n<"), "\"a\\\"b\\\\c\\u000a\\u003c\"");
-    }
-
-    #[test]
     fn empty_dashboard_is_valid_json_shape() {
-        assert_eq!(Dashboard { images: vec![] }.data_json(), "{\n  \"version\": 1,\n  \"images\": []\n}\n");
+        let json: serde_json::Value =
+            serde_json::from_str(&Dashboard { images: vec![] }.data_json()).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({"version": 1, "images": []}));
     }
 }

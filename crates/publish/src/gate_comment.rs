@@ -7,6 +7,7 @@ use hardline_model::{Finding, ScanMeta};
 use hardline_policy::{Decision, GateResult};
 
 use crate::markers::Marker;
+use crate::table;
 
 /// Rows per table; the comment must stay far below GitHub's body limit.
 const ROWS: usize = 50;
@@ -155,22 +156,10 @@ fn table(out: &mut String, heading: &str, findings: &[Finding]) {
         return;
     }
     let _ = writeln!(out, "### {heading} ({})\n", findings.len());
-    out.push_str("| Severity | Finding | Installed | Fixed in | Title |\n|---|---|---|---|---|\n");
+    out.push_str(table::HEADER);
     let mut shown = 0;
     for finding in findings.iter().take(ROWS) {
-        let package = finding.package.as_ref();
-        let row = format!(
-            "| {} | {} | {} | {} | {} |\n",
-            finding.severity,
-            label(finding),
-            package.map(|p| code(&p.version, 64)).unwrap_or_else(|| "—".to_owned()),
-            package
-                .and_then(|p| p.fixed_version.as_deref())
-                .map(|v| code(v, 64))
-                .unwrap_or_else(|| "—".to_owned()),
-            inline(&finding.title, 120)
-        );
-        if !push_row(out, &row) {
+        if !push_row(out, &table::row(finding, 120)) {
             break;
         }
         shown += 1;

@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::PublishError;
 use crate::markers::{Marker, state_in, state_line};
+use crate::table;
 
 /// Keeps well under GitHub's limit, leaving room for the header and footer.
 const BODY_BUDGET: usize = MAX_BODY_CHARS - 4_000;
@@ -240,10 +241,11 @@ pub fn body(image: &str, open: &[Finding], state: &State, digest: &str) -> Strin
     );
     let severe: Vec<&Finding> = open.iter().filter(|f| f.severity >= Severity::High).collect();
     if !severe.is_empty() {
-        out.push_str("### CRITICAL and HIGH\n\n| Severity | Finding | Installed | Fixed in | Title |\n|---|---|---|---|---|\n");
+        out.push_str("### CRITICAL and HIGH\n\n");
+        out.push_str(table::HEADER);
         let mut shown = 0;
         for finding in &severe {
-            let row = row(finding);
+            let row = table::row(finding, 100);
             if out.len() + row.len() > BODY_BUDGET {
                 break;
             }
@@ -285,21 +287,6 @@ pub fn body(image: &str, open: &[Finding], state: &State, digest: &str) -> Strin
          This issue is kept by hardline: it is updated when findings change and closed when none are left."
     );
     out
-}
-
-fn row(finding: &Finding) -> String {
-    let package = finding.package.as_ref();
-    format!(
-        "| {} | {} | {} | {} | {} |\n",
-        finding.severity,
-        finding_label(finding),
-        package.map(|p| code(&p.version, 64)).unwrap_or_else(|| "—".to_owned()),
-        package
-            .and_then(|p| p.fixed_version.as_deref())
-            .map(|v| code(v, 64))
-            .unwrap_or_else(|| "—".to_owned()),
-        inline(&finding.title, 100)
-    )
 }
 
 fn change_comment(

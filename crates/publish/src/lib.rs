@@ -8,6 +8,7 @@ pub mod gate_comment;
 pub mod issues;
 mod markers;
 pub mod summary;
+mod table;
 
 pub use markers::Marker;
 

@@ -1,6 +1,7 @@
 use std::fmt::Write;
 
-use hardline_publish::issues::{SyncSettings, sync_image};
+use hardline_publish::issues::{SyncOutcome, SyncSettings, sync_image};
+use hardline_tracker::Tracker;
 use serde::Serialize;
 
 use crate::cli::{Format, SyncArgs};
@@ -70,4 +71,24 @@ pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// Syncs the issue of each image, holding the ledger's lock (each action is appended to the
+/// image's audit log).
+pub fn sync(ctx: &Context, tracker: &mut dyn Tracker, images: &[String]) -> anyhow::Result<Vec<SyncOutcome>> {
+    let ledger = ctx.ledger();
+    let exceptions = ctx.exceptions()?;
+    let now = ctx.now_rfc3339();
+    let settings = SyncSettings {
+        labels: &ctx.config.issues.labels,
+        exceptions: &exceptions,
+        today: ctx.today(),
+        now: &now,
+    };
+    let mut writer = ledger.lock()?;
+    let mut outcomes = Vec::with_capacity(images.len());
+    for image in images {
+        outcomes.push(sync_image(tracker, &ledger, &mut writer, image, &settings)?);
+    }
+    Ok(outcomes)
 }

@@ -10,14 +10,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_policy::Profile;
-use hardline_publish::issues::{SyncSettings, sync_image};
 use hardline_publish::{dashboard, summary};
-use hardline_tracker::{LocalPullRequest, LocalTracker, Tracker};
+use hardline_tracker::{LocalPullRequest, LocalTracker};
 use jiff::{Timestamp, ToSpan};
 
 use crate::cli::DemoArgs;
 use crate::cli::InputArg;
-use crate::commands::gate;
+use crate::commands::{gate, issues};
 use crate::context::{Context, read_scan};
 use crate::{exit, files, output};
 use generator::{ImageHistory, php_packages, postgres_packages};
@@ -156,20 +155,8 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
 }
 
 fn sync_issues(ctx: &Context) -> anyhow::Result<()> {
-    let ledger = ctx.ledger();
-    let exceptions = ctx.exceptions()?;
-    let now = ctx.now_rfc3339();
-    let settings = SyncSettings {
-        labels: &ctx.config.issues.labels,
-        exceptions: &exceptions,
-        today: ctx.today(),
-        now: &now,
-    };
-    let mut tracker: Box<dyn Tracker> = Box::new(LocalTracker::new(&ctx.root.join(".hardline/tracker")));
-    let mut writer = ledger.lock()?;
-    for image in [POSTGRES, PHP] {
-        sync_image(tracker.as_mut(), &ledger, &mut writer, image, &settings)?;
-    }
+    let mut tracker = LocalTracker::new(&ctx.root.join(".hardline/tracker"));
+    issues::sync(ctx, &mut tracker, &[POSTGRES.to_owned(), PHP.to_owned()])?;
     Ok(())
 }
 
