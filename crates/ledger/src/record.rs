@@ -29,8 +29,14 @@ pub struct RecordOutcome {
     pub input_index: usize,
     /// False when the same scan was already in the log.
     pub recorded: bool,
-    pub event: Option<Event>,
-    pub payload: ScanRecorded,
+    /// The sequence number of the appended event.
+    pub seq: Option<u64>,
+    pub created_at: Option<String>,
+    /// How many findings are new, fixed and changed against the state before this scan.
+    pub new: usize,
+    pub fixed: usize,
+    pub changed: usize,
+    pub counts: Counts,
 }
 
 /// What a call to [`record`] did.
@@ -134,7 +140,8 @@ impl Tip {
         Ok(memchr::memmem::find(self.full_log()?, needle.as_bytes()).is_some())
     }
 
-    fn push(&mut self, at: String, body: EventBody) -> Event {
+    /// Appends an event; returns its sequence number.
+    fn push(&mut self, at: String, body: EventBody) -> u64 {
         let last = self.appended.last().map(|a| (a.event.seq, a.event.hash.clone()));
         let (seq, prev) = match last.or_else(|| self.head.as_ref().map(|h| (h.seq, h.hash.clone()))) {
             Some((seq, hash)) => (seq + 1, hash),
@@ -143,8 +150,8 @@ impl Tip {
         let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body);
         self.state.apply(&event);
         let section = markdown::section(&event, &self.state);
-        self.appended.push(Appended { event: event.clone(), line, section });
-        event
+        self.appended.push(Appended { event, line, section });
+        seq
     }
 
     /// Writes the log and both views, all or nothing.
@@ -252,28 +259,37 @@ impl<'a> Session<'a> {
         let image = tip.image.clone();
         let at = scan.meta.created_at.clone().unwrap_or_else(|| now.to_owned());
         let payload = ScanRecorded {
-            diff: diff(tip.state.findings.values(), scan.findings()),
+            diff: Diff::against(&tip.state.findings, scan.findings()),
             counts: scan.counts(),
             unique_vulnerabilities: unique_vulnerability_ids(scan.findings()),
             scan_id: scan_id(&scan, &at),
             scan: scan.meta,
+        };
+        let mut outcome = RecordOutcome {
+            image: image.clone(),
+            input_index,
+            recorded: false,
+            seq: None,
+            created_at: payload.scan.created_at.clone(),
+            new: payload.diff.new.len(),
+            fixed: payload.diff.fixed.len(),
+            changed: payload.diff.changed.len(),
+            counts: payload.counts,
         };
         // A scan newer than the last one cannot be in the log yet: only an older (or
         // same-time) one needs the search through the log.
         let last_at = tip.state.last_scan.as_ref().map(|l| l.at.clone());
         let not_newer =
             last_at.as_deref().is_some_and(|last| compare_times(Some(&at), Some(last)) != Ordering::Greater);
-        let outcome = if not_newer && tip.has_scan(&payload.scan_id)? {
-            RecordOutcome { image, input_index, recorded: false, event: None, payload }
-        } else {
+        if !(not_newer && tip.has_scan(&payload.scan_id)?) {
             if let Some(last) = last_at
                 && compare_times(Some(&at), Some(&last)) == Ordering::Less
             {
                 return Err(LedgerError::OutOfOrder { image, created_at: at, last });
             }
-            let event = tip.push(at, EventBody::ScanRecorded(payload.clone()));
-            RecordOutcome { image, input_index, recorded: true, event: Some(event), payload }
-        };
+            outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload)));
+            outcome.recorded = true;
+        }
         self.outcomes.push(outcome);
         Ok(self.outcomes.last().expect("just pushed"))
     }
@@ -283,7 +299,15 @@ impl<'a> Session<'a> {
         let Session { layout, tip, outcomes, start } = self;
         let total = match &start {
             Some(start) => diff(start, tip.state.findings.values()),
-            None => outcomes.iter().find(|o| o.recorded).map(|o| o.payload.diff.clone()).unwrap_or_default(),
+            // One scan: the call's diff is that scan's event's diff.
+            None => tip
+                .appended
+                .iter()
+                .find_map(|a| match &a.event.body {
+                    EventBody::ScanRecorded(scan) => Some(scan.diff.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
         };
         let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));
         let unique_vulnerabilities = unique_vulnerability_ids(tip.state.findings.values());
@@ -295,9 +319,13 @@ impl<'a> Session<'a> {
 /// Appends one action event and refreshes the views.
 pub fn append(layout: &Layout, image: &str, at: &str, body: EventBody) -> Result<Event, LedgerError> {
     let mut tip = Tip::load(layout, image)?;
-    let event = tip.push(at.to_owned(), body);
+    tip.push(at.to_owned(), body);
+    let event = tip.appended.last().map(|a| a.event.clone());
     tip.commit(layout)?;
-    Ok(event)
+    event.ok_or_else(|| LedgerError::Inconsistent {
+        image: image.to_owned(),
+        detail: "nothing appended".to_owned(),
+    })
 }
 
 /// Adds both views of `history` to `commit` (for `rebuild`).
@@ -313,13 +341,24 @@ pub fn stage_views(layout: &Layout, history: &History, commit: &mut Commit) {
 /// so that the log shows every scan that was made.
 fn scan_id(scan: &Scan, at: &str) -> String {
     let mut hasher = Sha256::new();
-    for part in
-        [at, scan.meta.artifact_name.as_deref().unwrap_or(""), scan.meta.image_id.as_deref().unwrap_or("")]
-    {
+    let mut field = |part: &str| {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
+    };
+    field(at);
+    field(scan.meta.artifact_name.as_deref().unwrap_or(""));
+    field(scan.meta.image_id.as_deref().unwrap_or(""));
+    // Each finding by identity and by what a diff compares: two reports of the same scan agree
+    // on all of it, and hashing these is far cheaper than serialising every finding.
+    for finding in scan.findings() {
+        let package = finding.package.as_ref();
+        field(finding.fingerprint.as_str());
+        field(finding.severity.as_str());
+        field(package.map_or("", |p| p.version.as_str()));
+        field(package.and_then(|p| p.fixed_version.as_deref()).unwrap_or(""));
+        field(finding.status.map_or("", |s| s.as_str()));
+        field(&finding.title);
     }
-    hasher.update(serde_json::to_vec(scan.findings()).unwrap_or_default());
     hex(&hasher.finalize()[..16])
 }
 

@@ -47,6 +47,46 @@ impl Diff {
     }
 }
 
+impl Diff {
+    /// [`diff`] of a state already keyed by fingerprint (the ledger's) against a candidate,
+    /// without building a second map of the state.
+    pub fn against(state: &BTreeMap<Fingerprint, Finding>, candidate: &[Finding]) -> Diff {
+        let in_candidate: std::collections::HashSet<&Fingerprint> =
+            candidate.iter().map(|f| &f.fingerprint).collect();
+        let mut out = Diff::default();
+        for new in candidate {
+            classify(&mut out, state.get(&new.fingerprint), new);
+        }
+        out.fixed = state.values().filter(|f| !in_candidate.contains(&f.fingerprint)).cloned().collect();
+        out.sort();
+        out
+    }
+
+    fn sort(&mut self) {
+        self.new.sort_by(Finding::report_order);
+        self.fixed.sort_by(Finding::report_order);
+        self.refreshed.sort_by(Finding::report_order);
+        self.changed.sort_by(|a, b| Finding::report_order(&a.after, &b.after));
+    }
+}
+
+/// Files `new` (with its baseline reading `old`, if any) under new, unchanged, refreshed or
+/// changed.
+fn classify(out: &mut Diff, old: Option<&Finding>, new: &Finding) {
+    match old {
+        None => out.new.push(new.clone()),
+        Some(old) if old == new => out.unchanged += 1,
+        Some(old) => {
+            let fields = material_changes(old, new);
+            if fields.is_empty() {
+                out.refreshed.push(new.clone());
+            } else {
+                out.changed.push(Change { before: old.clone(), after: new.clone(), fields });
+            }
+        }
+    }
+}
+
 /// Compares two sets of findings by identity. Both inputs may be in any order; every list in
 /// the result is in report order.
 pub fn diff<'a>(
@@ -59,28 +99,14 @@ pub fn diff<'a>(
         candidate.into_iter().map(|f| (&f.fingerprint, f)).collect();
     let mut out = Diff::default();
     for (fingerprint, new) in &after {
-        match before.get(fingerprint) {
-            None => out.new.push((*new).clone()),
-            Some(old) if old == new => out.unchanged += 1,
-            Some(old) => {
-                let fields = material_changes(old, new);
-                if fields.is_empty() {
-                    out.refreshed.push((*new).clone());
-                } else {
-                    out.changed.push(Change { before: (*old).clone(), after: (*new).clone(), fields });
-                }
-            }
-        }
+        classify(&mut out, before.get(fingerprint).copied(), new);
     }
     for (fingerprint, old) in &before {
         if !after.contains_key(fingerprint) {
             out.fixed.push((*old).clone());
         }
     }
-    out.new.sort_by(Finding::report_order);
-    out.fixed.sort_by(Finding::report_order);
-    out.refreshed.sort_by(Finding::report_order);
-    out.changed.sort_by(|a, b| Finding::report_order(&a.after, &b.after));
+    out.sort();
     out
 }
 
@@ -157,5 +183,7 @@ mod tests {
         let mut expected = new.to_vec();
         expected.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
         assert_eq!(folded, expected, "folding the diff reproduces the candidate");
+        let keyed: BTreeMap<_, _> = old.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect();
+        assert_eq!(Diff::against(&keyed, &new), d, "the keyed variant agrees");
     }
 }

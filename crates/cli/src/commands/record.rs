@@ -70,12 +70,12 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|o| ScanV1 {
                 report: names.get(o.input_index).cloned().unwrap_or_default(),
-                created_at: o.payload.scan.created_at.clone(),
+                created_at: o.created_at.clone(),
                 recorded: o.recorded,
-                new: o.payload.diff.new.len(),
-                fixed: o.payload.diff.fixed.len(),
-                changed: o.payload.diff.changed.len(),
-                event: o.event.as_ref().map(|e| e.seq),
+                new: o.new,
+                fixed: o.fixed,
+                changed: o.changed,
+                event: o.seq,
             })
             .collect(),
     };

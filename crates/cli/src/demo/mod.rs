@@ -79,15 +79,15 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
             let ledger = step.ledger();
             let mut writer = ledger.lock()?;
             let recorded = writer.record(image.name, vec![scan], &step.now_rfc3339())?;
-            let payload = &recorded.outcomes[0].payload;
+            let outcome = &recorded.outcomes[0];
             let _ = writeln!(
                 log,
                 "  week {week:>2} {:<18} +{:<2} new -{:<2} fixed ~{:<2} changed  {} findings",
                 image.name,
-                payload.diff.new.len(),
-                payload.diff.fixed.len(),
-                payload.diff.changed.len(),
-                payload.counts.total()
+                outcome.new,
+                outcome.fixed,
+                outcome.changed,
+                outcome.counts.total()
             );
         }
         sync_issues(&step)?;
