@@ -129,7 +129,9 @@ fn tampered(edit: impl Fn(&Repo), expected: &str) {
         repo.ok(&["record", "--image", "demo", "--report", s(report)]);
     }
     assert_eq!(repo.run(&["verify"]).status.code(), Some(0));
+    let before = repo.snapshot();
     edit(&repo);
+    assert_ne!(repo.snapshot(), before, "the edit must change a file, or the test proves nothing");
     let out = repo.run(&["verify"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "tampering must fail verify: {stdout}");
@@ -178,8 +180,8 @@ fn verify_names_a_hand_edited_baseline() {
         |repo| {
             let path = repo.path().join("cve-baseline/demo.json");
             let text = std::fs::read_to_string(&path).unwrap_or_default().replacen(
-                "\"critical\": 1",
-                "\"critical\": 0",
+                "\"critical\":1",
+                "\"critical\":0",
                 1,
             );
             std::fs::write(path, text).expect("write");

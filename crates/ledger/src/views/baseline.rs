@@ -77,12 +77,39 @@ impl Baseline {
         }
     }
 
-    /// Pretty JSON in field declaration order, two-space indent, trailing newline: stable
-    /// for a given value, and written directly without an intermediate tree (it is the largest
-    /// file a record writes).
+    /// JSON laid out for git: one top-level field per line and one finding per line, each
+    /// compact, with a trailing newline. A finding that changes changes one line of the diff;
+    /// the file is about half the size of indented JSON, and it is written directly, without
+    /// an intermediate tree (it is the largest file a record writes).
     pub fn render(&self) -> String {
-        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
-        out.push('\n');
+        fn json<T: Serialize + ?Sized>(value: &T) -> String {
+            serde_json::to_string(value).unwrap_or_default()
+        }
+        let mut fields: Vec<(&str, String)> =
+            vec![("version", json(&self.version)), ("image", json(&self.image)), ("head", json(&self.head))];
+        if let Some(scan) = &self.scan {
+            fields.push(("scan", json(scan)));
+        }
+        if let Some(scan_id) = &self.scan_id {
+            fields.push(("scan_id", json(scan_id)));
+        }
+        if let Some(scanned_at) = &self.scanned_at {
+            fields.push(("scanned_at", json(scanned_at)));
+        }
+        fields.push(("counts", json(&self.counts)));
+        fields.push(("total", json(&self.total)));
+        fields.push(("unique_vulnerabilities", json(&self.unique_vulnerabilities)));
+        let mut out = String::with_capacity(1024 + self.findings.len() * 400);
+        out.push_str("{\n");
+        for (name, value) in fields {
+            out.push_str(&format!("  \"{name}\": {value},\n"));
+        }
+        out.push_str("  \"findings\": [");
+        for (index, finding) in self.findings.iter().enumerate() {
+            out.push_str(if index == 0 { "\n    " } else { ",\n    " });
+            out.push_str(&json(finding));
+        }
+        out.push_str(if self.findings.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
         out
     }
 
@@ -96,5 +123,56 @@ impl Baseline {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_error(path)(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hardline_model::{Counts, Finding, FindingKind, Fingerprint, Severity};
+
+    use super::*;
+
+    #[test]
+    fn the_git_friendly_layout_reads_back_as_the_same_view() {
+        let finding = Finding {
+            fingerprint: Fingerprint::rule("misconfiguration", "DS-0002", "Dockerfile", "USER root"),
+            kind: FindingKind::Misconfiguration,
+            id: "DS-0002".into(),
+            aliases: vec![],
+            severity: Severity::High,
+            cvss: None,
+            package: None,
+            location: None,
+            title: "quote \" and newline \n".into(),
+            url: None,
+            status: None,
+        };
+        let view = Baseline {
+            version: 1,
+            image: "app".into(),
+            head: Head {
+                seq: 3,
+                hash: "ab".into(),
+                kind: "scan_recorded".into(),
+                at: "2026-01-01T00:00:00Z".into(),
+            },
+            scan: None,
+            scan_id: Some("id".into()),
+            scanned_at: None,
+            counts: Counts::from_severities([Severity::High]),
+            total: 1,
+            unique_vulnerabilities: 0,
+            findings: vec![finding.clone(), finding],
+        };
+        let text = view.render();
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("    {")).count(),
+            2,
+            "one finding per line:\n{text}"
+        );
+        let back: Baseline = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(back, view);
+        let empty = Baseline { findings: vec![], ..view };
+        assert_eq!(serde_json::from_str::<Baseline>(&empty.render()).ok(), Some(empty));
     }
 }
