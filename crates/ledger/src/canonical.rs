@@ -5,6 +5,10 @@
 
 use serde_json::Value;
 
+#[path = "canonical_ser.rs"]
+mod direct;
+pub use direct::{join, quoted, to_string};
+
 /// Compact canonical form: what is hashed and what each log line is.
 pub fn compact(value: &Value) -> String {
     let mut out = String::new();
@@ -74,7 +78,7 @@ fn scalar(value: &Value, out: &mut String) {
 
 /// A JSON string literal, escaped as serde_json escapes it. Runs of characters that need no
 /// escape are copied whole.
-fn string(s: &str, out: &mut String) {
+pub(crate) fn string(s: &str, out: &mut String) {
     use std::fmt::Write as _;
     out.reserve(s.len() + 2);
     out.push('"');

@@ -93,19 +93,22 @@ pub struct IssueSynced {
 
 impl Event {
     /// Builds the next event of a chain, computes its hash, and returns it with its log
-    /// line (canonical JSON, hash included), so the event is serialised only once.
+    /// line (canonical JSON, hash included). The body — the large part — is serialised once:
+    /// the line is the hashed fields with `hash` put in its sorted place.
     pub fn seal(seq: u64, at: String, image: String, prev: String, body: EventBody) -> (Event, String) {
-        let mut event = Event { seq, at, image, prev, hash: String::new(), body };
-        let mut value = serde_json::to_value(&event).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut value {
-            map.remove("hash");
-        }
-        event.hash = hex(&Sha256::digest(canonical::compact(&value).as_bytes()));
-        if let Value::Object(map) = &mut value {
-            map.insert("hash".to_owned(), Value::String(event.hash.clone()));
-        }
-        let line = canonical::compact(&value);
-        (event, line)
+        let body_text = canonical::to_string(&body).unwrap_or_default();
+        // Every field of `Event` but `hash`, in key order (a test checks this against serde).
+        let mut fields = vec![
+            ("at".to_owned(), canonical::quoted(&at)),
+            ("body".to_owned(), body_text),
+            ("image".to_owned(), canonical::quoted(&image)),
+            ("prev".to_owned(), canonical::quoted(&prev)),
+            ("seq".to_owned(), seq.to_string()),
+        ];
+        let hash = hex(&Sha256::digest(canonical::join(&fields).as_bytes()));
+        fields.insert(2, ("hash".to_owned(), canonical::quoted(&hash)));
+        let line = canonical::join(&fields);
+        (Event { seq, at, image, prev, hash, body }, line)
     }
 }
 
@@ -120,4 +123,72 @@ pub fn hash_value(value: &Value) -> String {
         other => canonical::compact(other),
     };
     hex(&Sha256::digest(encoded.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use hardline_model::{
+        Counts, Cvss, Diff, Finding, FindingKind, Fingerprint, Location, Package, PackageClass, ScanMeta,
+        Severity, Status,
+    };
+
+    use super::*;
+
+    /// A finding with every kind of field: nested structs, an f64, enums, optional values,
+    /// a list, and text that needs escaping.
+    fn rich_finding() -> Finding {
+        Finding {
+            fingerprint: Fingerprint::vulnerability(
+                "CVE-1",
+                "lang-pkgs",
+                "gobinary",
+                "stdlib",
+                Some("usr/bin/x"),
+            ),
+            kind: FindingKind::Vulnerability,
+            id: "CVE-1".into(),
+            aliases: vec!["GHSA-x".into(), "DLA-\"1\"".into()],
+            severity: Severity::Critical,
+            cvss: Some(Cvss {
+                source: "nvd".into(),
+                version: "3.1".into(),
+                score: 9.8,
+                vector: Some("AV:N".into()),
+            }),
+            package: Some(Package {
+                name: "stdlib".into(),
+                version: "v1.24.4".into(),
+                fixed_version: Some("1.24.5, 1.25.1".into()),
+                class: PackageClass::Lang,
+                ecosystem: "gobinary".into(),
+                path: Some("usr/bin/x".into()),
+                purl: None,
+            }),
+            location: Some(Location { path: "a\tb".into(), start_line: Some(3), end_line: None }),
+            title: "é <tag> \\ \n \u{7f} 😀".into(),
+            url: Some("https://example.invalid/x".into()),
+            status: Some(Status::WillNotFix),
+        }
+    }
+
+    /// `seal` builds the line by hand; it must be exactly what the `Value` route (the one
+    /// `verify` takes) makes of the event.
+    #[test]
+    fn a_sealed_line_is_the_canonical_form_of_the_event_and_its_hash_verifies() {
+        let body = EventBody::ScanRecorded(ScanRecorded {
+            scan: ScanMeta {
+                scanner: "trivy".into(),
+                created_at: Some("2026-01-05T04:00:00Z".into()),
+                ..ScanMeta::default()
+            },
+            scan_id: "id \"quoted\" \u{1}".into(),
+            diff: Diff { new: vec![rich_finding()], ..Diff::default() },
+            counts: Counts::default(),
+            unique_vulnerabilities: 0,
+        });
+        let (event, line) = Event::seal(7, "2026-01-05T04:00:00Z".into(), "app".into(), GENESIS.into(), body);
+        let value = serde_json::to_value(&event).unwrap_or_default();
+        assert_eq!(line, canonical::compact(&value));
+        assert_eq!(hash_value(&value), event.hash);
+    }
 }
