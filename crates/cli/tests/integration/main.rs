@@ -3,5 +3,6 @@
 mod common;
 mod dashboard;
 mod demo;
+mod help;
 mod ledger;
 mod publish;

@@ -1,0 +1,29 @@
+//! The help text people read first: every command is there, and the exit statuses are
+//! documented where a script author looks for them.
+
+use crate::common::Repo;
+
+#[test]
+fn help_lists_every_command_and_the_exit_statuses() {
+    let help = Repo::new().ok(&["--help"]);
+    for command in
+        ["record", "status", "diff", "gate", "verify", "rebuild", "issues", "summary", "dashboard", "demo"]
+    {
+        assert!(help.lines().any(|l| l.trim_start().starts_with(command)), "{command} missing from:\n{help}");
+    }
+    for status in ["0 success", "10 `gate`: review", "20 `gate`: block", "3 `verify`", "1 any error"] {
+        assert!(help.contains(status), "exit status {status:?} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn a_usage_error_is_exit_2_and_a_bad_report_is_exit_1_naming_the_place() {
+    let repo = Repo::new();
+    assert_eq!(repo.run(&["record"]).status.code(), Some(2));
+    let report = repo.write("bad.json", "{\n  \"SchemaVersion\": 2,\n  \"Results\": [\n");
+    let out = repo.run(&["record", "--image", "app", "--report", report.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.json:4:"), "file and line of the truncation: {stderr}");
+    assert!(repo.snapshot().is_empty(), "nothing written");
+}
