@@ -1,11 +1,14 @@
-//! The canonical JSON encoding the chain hashes and the log lines are written in: object keys sorted by byte order, no
-//! insignificant whitespace, numbers and strings as serde_json writes them. Written out here
-//! rather than relying on serde_json's map order, so that a feature flag elsewhere in the
-//! dependency graph (`preserve_order`) can never change a hash.
+//! The canonical JSON encoding the chain hashes and the log lines are written in: object keys
+//! sorted by byte order, no insignificant whitespace, numbers and strings as serde_json writes
+//! them. Written out here rather than relying on serde_json's map order, so that a feature
+//! flag elsewhere in the dependency graph (`preserve_order`) can never change a hash.
+//!
+//! Two routes give the same bytes: [`compact`] from a `serde_json::Value` (what `verify` uses
+//! on lines it reads back) and [`to_string`] straight from `Serialize` (what sealing a new
+//! event uses, without building a tree).
 
 use serde_json::Value;
 
-#[path = "canonical_ser.rs"]
 mod direct;
 pub use direct::{join, quoted, to_string};
 
