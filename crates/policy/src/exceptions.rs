@@ -93,7 +93,9 @@ pub struct Applied<'a> {
     pub suppressed: Vec<(&'a Finding, &'a Exception)>,
     /// Exceptions past their date that still match findings: those findings count again.
     pub expired: Vec<&'a Exception>,
-    /// Exceptions (for this image) that match no finding at all.
+    /// Exceptions written for this image by name that match none of its findings. (One that
+    /// applies to every image is stale only if no image has a finding it matches: see
+    /// [`ExceptionSet::stale_everywhere`].)
     pub stale: Vec<&'a Exception>,
 }
 
@@ -138,12 +140,24 @@ impl ExceptionSet {
         }
         for (index, exception) in relevant.into_iter().enumerate() {
             if !used[index] {
-                applied.stale.push(exception);
+                if !exception.images.is_empty() {
+                    applied.stale.push(exception);
+                }
             } else if exception.is_expired(today) {
                 applied.expired.push(exception);
             }
         }
         applied
+    }
+
+    /// Exceptions that match no finding of any of `images` (name and findings): safe to remove.
+    pub fn stale_everywhere<'a>(&'a self, images: &[(&str, &[Finding])]) -> Vec<&'a Exception> {
+        self.exceptions
+            .iter()
+            .filter(|exception| {
+                !images.iter().any(|(image, findings)| findings.iter().any(|f| exception.matches(f, image)))
+            })
+            .collect()
     }
 
     /// Exceptions that expire within `days` of `today` (and have not yet).

@@ -111,20 +111,36 @@ expires = "2026-03-31"
 
 [[exception]]
 id = "CVE-NOTHING"
-reason = "matches nothing"
+images = ["img"]
+reason = "matches nothing in this image"
+expires = "2027-01-01"
+
+[[exception]]
+id = "CVE-ELSEWHERE"
+reason = "every image: stale only if no image has it"
 expires = "2027-01-01"
 "#,
     )
     .unwrap_or_default();
     let set = ExceptionSet::load(&dir).unwrap_or_default();
-    assert_eq!(set.exceptions.len(), 3);
+    assert_eq!(set.exceptions.len(), 4);
     let b = vuln("CVE-B", "b", Severity::High, None);
     let c = vuln("CVE-C", "c", Severity::Critical, None);
     let result = decide(&[b.clone(), c.clone()], &[b.clone(), c.clone()], Profile::Default, &set);
     assert_eq!(result.decision, Decision::Review, "the excepted CRITICAL does not block");
     assert_eq!(result.candidate_count, 1, "the expired exception counts again");
     assert_eq!(result.expired_exceptions[0].id, "CVE-B");
-    assert_eq!(result.stale_exceptions[0].id, "CVE-NOTHING");
+    let stale: Vec<&str> = result.stale_exceptions.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(stale, ["CVE-NOTHING"], "an exception for every image is not stale for one image");
+    let elsewhere = vuln("CVE-ELSEWHERE", "e", Severity::Low, None);
+    let everywhere = |other: &[Finding]| -> Vec<String> {
+        set.stale_everywhere(&[("img", &[b.clone(), c.clone()]), ("other", other)])
+            .iter()
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    assert_eq!(everywhere(&[]), ["CVE-NOTHING", "CVE-ELSEWHERE"]);
+    assert_eq!(everywhere(std::slice::from_ref(&elsewhere)), ["CVE-NOTHING"]);
     assert_eq!(result.suppressed[0].0.id, "CVE-C");
 }
 

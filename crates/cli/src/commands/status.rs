@@ -13,6 +13,10 @@ use crate::{exit, output};
 struct StatusV1 {
     version: u32,
     images: Vec<ImageV1>,
+    /// Exceptions that match no finding of any image: `id (file:line)`.
+    stale_exceptions: Vec<String>,
+    /// Exceptions past their date: their findings count again.
+    expired_exceptions: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +41,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
     let exceptions = ctx.exceptions()?;
     let today = ctx.today();
     let mut images = Vec::new();
+    let mut baselines = Vec::new();
     for name in ledger.images()? {
         let Some(baseline) = ledger.baseline(&name)? else { continue };
         let applied = exceptions.apply(&baseline.findings, &name, today);
@@ -51,10 +56,24 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
             artifact: baseline.scan.as_ref().and_then(|s| s.artifact_name.clone()),
             head_seq: baseline.head.seq,
             head_hash: baseline.head.hash.clone(),
-            name,
+            name: name.clone(),
         });
+        baselines.push((name, baseline.findings));
     }
-    let status = StatusV1 { version: 1, images };
+    let scoped: Vec<(&str, &[hardline_model::Finding])> =
+        baselines.iter().map(|(name, findings)| (name.as_str(), findings.as_slice())).collect();
+    let describe = |e: &hardline_policy::Exception| format!("{} ({})", e.id, e.source);
+    let status = StatusV1 {
+        version: 1,
+        images,
+        stale_exceptions: exceptions.stale_everywhere(&scoped).into_iter().map(describe).collect(),
+        expired_exceptions: exceptions
+            .exceptions
+            .iter()
+            .filter(|e| e.is_expired(today))
+            .map(describe)
+            .collect(),
+    };
     match ctx.format {
         Format::Json => output::json(&status)?,
         Format::Human => output::print(&human(&status))?,
@@ -88,7 +107,20 @@ fn human(status: &StatusV1) -> String {
             image.last_scan.as_deref().unwrap_or("-")
         );
     }
+    notes(&mut out, status);
     out
+}
+
+/// Exception housekeeping, for people. Exception ids and reasons are written by people in
+/// this repository, but printed without control characters all the same.
+fn notes(out: &mut String, status: &StatusV1) {
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+    for stale in &status.stale_exceptions {
+        let _ = writeln!(out, "note: exception {} matches no finding in any image: remove it?", clean(stale));
+    }
+    for expired in &status.expired_exceptions {
+        let _ = writeln!(out, "warning: exception {} has expired: its findings count again", clean(expired));
+    }
 }
 
 fn markdown(status: &StatusV1) -> String {
@@ -111,5 +143,6 @@ fn markdown(status: &StatusV1) -> String {
             image.risk
         );
     }
+    notes(&mut out, status);
     out
 }
