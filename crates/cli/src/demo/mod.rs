@@ -27,6 +27,9 @@ const POSTGRES: &str = "postgres-secured";
 const PHP: &str = "php-mysql-secured";
 /// A HIGH in the postgres base image that the exception file accepts.
 const EXCEPTED: &str = "CVE-2099-9100";
+/// A MEDIUM in the PHP image accepted for a short while: its exception expires soon after the
+/// demo's last week, so the summary lists it as expiring.
+const ACCEPTED: &str = "CVE-2099-9200";
 /// The CRITICAL that arrives in week 3 in the PHP image and is fixed two weeks later.
 const CRITICAL: &str = "CVE-2099-9001";
 
@@ -42,6 +45,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     postgres.arrive(36);
     postgres.add(EXCEPTED, "libc6", "HIGH", 7.8);
     php.arrive(64);
+    php.add(ACCEPTED, "libonig5", "MEDIUM", 5.3);
 
     let mut log = String::new();
     let mut returning = None;
@@ -82,7 +86,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
             let outcome = &recorded.outcomes[0];
             let _ = writeln!(
                 log,
-                "  week {week:>2} {:<18} +{:<2} new -{:<2} fixed ~{:<2} changed  {} findings",
+                "  week {week:>2}  {:<18} {:>3} new {:>3} fixed {:>3} changed  → {:>3} findings",
                 image.name,
                 outcome.new,
                 outcome.fixed,
@@ -200,7 +204,8 @@ fn write_exceptions(out: &Path, end: Timestamp) -> anyhow::Result<()> {
              vex = \"vulnerable_code_not_in_execute_path\"\n\
              expires = \"{}\"\n\n\
              [[exception]]\n\
-             id = \"CVE-2099-0042\"\n\
+             id = \"{ACCEPTED}\"\n\
+             images = [\"{PHP}\"]\n\
              reason = \"accepted while the upstream fix is reviewed\"\n\
              expires = \"{}\"\n",
             day(60)?,
