@@ -136,7 +136,7 @@ impl Writer<'_> {
     }
 
     /// Appends an action (gate decision, issue sync) to an image's log.
-    pub fn append(&mut self, image: &str, at: &str, body: EventBody) -> Result<Event, LedgerError> {
+    pub fn append(&mut self, image: &str, at: &str, body: EventBody) -> Result<u64, LedgerError> {
         record::append(&self.ledger.layout, image, at, body)
     }
 

@@ -19,7 +19,8 @@ use crate::commit::Commit;
 use crate::event::{Event, EventBody, GENESIS, ScanRecorded};
 use crate::history::{History, State, read_log};
 use crate::layout::{Layout, check_image_name};
-use crate::views::{baseline::Baseline, markdown};
+use crate::views::baseline::{Baseline, Head as ViewHead};
+use crate::views::markdown;
 
 /// What recording one scan did.
 #[derive(Clone, Debug)]
@@ -65,8 +66,11 @@ struct Tip {
     appended: Vec<Appended>,
 }
 
+/// What is kept of an appended event until the commit: its line and section, and the head
+/// fields the views need — not the event itself, whose payload can be large.
 struct Appended {
-    event: Event,
+    head: ViewHead,
+    scan_id: Option<String>,
     line: String,
     section: String,
 }
@@ -129,11 +133,7 @@ impl Tip {
     /// Whether a scan with this identity is already in the log (or appended in this call): a
     /// byte search for its canonical `"scan_id":"…"`, which only a scan event contains.
     fn has_scan(&mut self, scan_id: &str) -> Result<bool, LedgerError> {
-        if self
-            .appended
-            .iter()
-            .any(|a| matches!(&a.event.body, EventBody::ScanRecorded(s) if s.scan_id == scan_id))
-        {
+        if self.appended.iter().any(|a| a.scan_id.as_deref() == Some(scan_id)) {
             return Ok(true);
         }
         let needle = format!("\"scan_id\":\"{scan_id}\"");
@@ -142,7 +142,7 @@ impl Tip {
 
     /// Appends an event; returns its sequence number.
     fn push(&mut self, at: String, body: EventBody) -> u64 {
-        let last = self.appended.last().map(|a| (a.event.seq, a.event.hash.clone()));
+        let last = self.appended.last().map(|a| (a.head.seq, a.head.hash.clone()));
         let (seq, prev) = match last.or_else(|| self.head.as_ref().map(|h| (h.seq, h.hash.clone()))) {
             Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_owned()),
@@ -150,13 +150,17 @@ impl Tip {
         let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body);
         self.state.apply(&event);
         let section = markdown::section(&event, &self.state);
-        self.appended.push(Appended { event, line, section });
+        let scan_id = match &event.body {
+            EventBody::ScanRecorded(scan) => Some(scan.scan_id.clone()),
+            _ => None,
+        };
+        self.appended.push(Appended { head: ViewHead::of(&event), scan_id, line, section });
         seq
     }
 
     /// Writes the log and both views, all or nothing.
     fn commit(mut self, layout: &Layout) -> Result<(), LedgerError> {
-        let Some(last) = self.appended.last().map(|a| a.event.clone()) else { return Ok(()) };
+        let Some(last) = self.appended.last().map(|a| a.head.clone()) else { return Ok(()) };
         let mut lines = Vec::new();
         for appended in &self.appended {
             lines.extend_from_slice(appended.line.as_bytes());
@@ -184,7 +188,7 @@ impl Tip {
         // Both views name the new head, so they always change: no need to compare them.
         commit.replace(
             layout.baseline(&self.image),
-            Baseline::from_state(&self.image, &last, &self.state).render(),
+            Baseline::from_state(&self.image, last, &self.state).render(),
         );
         commit.replace(layout.log_markdown(&self.image), markdown);
         commit.append(self.log_path.clone(), self.log_len, lines);
@@ -237,13 +241,15 @@ pub struct Session<'a> {
     /// The state at the start, kept only when several scans may be recorded (the call's diff
     /// is then not one scan's diff).
     start: Option<Vec<Finding>>,
+    /// Otherwise, the one recorded scan's diff.
+    single: Option<Diff>,
 }
 
 impl<'a> Session<'a> {
     pub fn open(layout: &'a Layout, image: &str, several: bool) -> Result<Session<'a>, LedgerError> {
         let tip = Tip::load(layout, image)?;
         let start = several.then(|| tip.state.findings.values().cloned().collect());
-        Ok(Session { layout, tip, outcomes: Vec::new(), start })
+        Ok(Session { layout, tip, outcomes: Vec::new(), start, single: None })
     }
 
     /// Records one scan. A scan already in the log (same time, artifact and findings) is
@@ -287,6 +293,9 @@ impl<'a> Session<'a> {
             {
                 return Err(LedgerError::OutOfOrder { image, created_at: at, last });
             }
+            if self.start.is_none() {
+                self.single = Some(payload.diff.clone());
+            }
             outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload)));
             outcome.recorded = true;
         }
@@ -296,18 +305,10 @@ impl<'a> Session<'a> {
 
     /// Writes everything recorded, all or nothing.
     pub fn commit(self) -> Result<Recorded, LedgerError> {
-        let Session { layout, tip, outcomes, start } = self;
+        let Session { layout, tip, outcomes, start, single } = self;
         let total = match &start {
             Some(start) => diff(start, tip.state.findings.values()),
-            // One scan: the call's diff is that scan's event's diff.
-            None => tip
-                .appended
-                .iter()
-                .find_map(|a| match &a.event.body {
-                    EventBody::ScanRecorded(scan) => Some(scan.diff.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default(),
+            None => single.unwrap_or_default(),
         };
         let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));
         let unique_vulnerabilities = unique_vulnerability_ids(tip.state.findings.values());
@@ -316,16 +317,12 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Appends one action event and refreshes the views.
-pub fn append(layout: &Layout, image: &str, at: &str, body: EventBody) -> Result<Event, LedgerError> {
+/// Appends one action event and refreshes the views. Returns the event's sequence number.
+pub fn append(layout: &Layout, image: &str, at: &str, body: EventBody) -> Result<u64, LedgerError> {
     let mut tip = Tip::load(layout, image)?;
-    tip.push(at.to_owned(), body);
-    let event = tip.appended.last().map(|a| a.event.clone());
+    let seq = tip.push(at.to_owned(), body);
     tip.commit(layout)?;
-    event.ok_or_else(|| LedgerError::Inconsistent {
-        image: image.to_owned(),
-        detail: "nothing appended".to_owned(),
-    })
+    Ok(seq)
 }
 
 /// Adds both views of `history` to `commit` (for `rebuild`).

@@ -37,25 +37,31 @@ pub struct Head {
     pub at: String,
 }
 
+impl Head {
+    pub fn of(event: &Event) -> Head {
+        Head {
+            seq: event.seq,
+            hash: event.hash.clone(),
+            kind: event.body.kind().to_owned(),
+            at: event.at.clone(),
+        }
+    }
+}
+
 impl Baseline {
     pub fn from_history(history: &History) -> Option<Baseline> {
         let head = history.head()?;
-        Some(Baseline::from_state(&history.image, head, &history.state()))
+        Some(Baseline::from_state(&history.image, Head::of(head), &history.state()))
     }
 
     /// The view of `state`, the fold of a log whose last event is `head`.
-    pub fn from_state(image: &str, head: &Event, state: &State) -> Baseline {
+    pub fn from_state(image: &str, head: Head, state: &State) -> Baseline {
         let findings = state.findings_in_report_order();
         let counts = Counts::from_severities(findings.iter().map(|f| f.severity));
         Baseline {
             version: 1,
             image: image.to_owned(),
-            head: Head {
-                seq: head.seq,
-                hash: head.hash.clone(),
-                kind: head.body.kind().to_owned(),
-                at: head.at.clone(),
-            },
+            head,
             scan: state.last_scan.as_ref().map(|s| s.meta.clone()),
             scan_id: state.last_scan.as_ref().map(|s| s.scan_id.clone()),
             scanned_at: state.last_scan.as_ref().map(|s| s.at.clone()),
