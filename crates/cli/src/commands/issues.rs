@@ -33,27 +33,17 @@ pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<u8> {
         }
         None => ledger.images()?,
     };
-    let exceptions = ctx.exceptions()?;
-    let now = ctx.now_rfc3339();
-    let settings = SyncSettings {
-        labels: &ctx.config.issues.labels,
-        exceptions: &exceptions,
-        today: ctx.today(),
-        now: &now,
-    };
     let mut tracker = tracker::open(ctx)?;
-    let mut writer = ledger.lock()?;
-    let mut results = Vec::new();
-    for image in images {
-        let outcome = sync_image(tracker.as_mut(), &ledger, &mut writer, &image, &settings)?;
-        results.push(ImageV1 {
+    let results = sync(ctx, tracker.as_mut(), &images)?
+        .into_iter()
+        .map(|outcome| ImageV1 {
             image: outcome.image,
             action: outcome.action.as_str(),
             issue: outcome.issue,
             url: outcome.url,
             open_findings: outcome.open_findings,
-        });
-    }
+        })
+        .collect();
     let report = SyncV1 { version: 1, tracker: tracker.describe(), images: results };
     match ctx.format {
         Format::Json => output::json(&report)?,

@@ -82,30 +82,37 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
+/// The columns both tables show, in order.
+fn cells(image: &ImageV1) -> [String; 9] {
+    let c = &image.counts.counts;
+    [
+        image.name.clone(),
+        c.critical.to_string(),
+        c.high.to_string(),
+        c.medium.to_string(),
+        c.low.to_string(),
+        c.unknown.to_string(),
+        image.unique_vulnerabilities.to_string(),
+        image.fixable.to_string(),
+        image.risk.to_owned(),
+    ]
+}
+
 fn human(status: &StatusV1) -> String {
     if status.images.is_empty() {
         return "no images recorded yet: run `hardline record --image NAME --report FILE`".to_owned();
     }
-    let mut out = format!(
-        "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {}\n",
-        "IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "UNIQUE", "FIXABLE", "RISK", "LAST SCAN"
-    );
+    let row = |c: &[String], last: &str| {
+        format!(
+            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {last}\n",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]
+        )
+    };
+    let header =
+        ["IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "UNIQUE", "FIXABLE", "RISK"].map(str::to_owned);
+    let mut out = row(&header, "LAST SCAN");
     for image in &status.images {
-        let c = &image.counts.counts;
-        let _ = writeln!(
-            out,
-            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {}",
-            image.name,
-            c.critical,
-            c.high,
-            c.medium,
-            c.low,
-            c.unknown,
-            image.unique_vulnerabilities,
-            image.fixable,
-            image.risk,
-            image.last_scan.as_deref().unwrap_or("-")
-        );
+        out.push_str(&row(&cells(image), image.last_scan.as_deref().unwrap_or("-")));
     }
     notes(&mut out, status);
     out
@@ -128,20 +135,8 @@ fn markdown(status: &StatusV1) -> String {
         "| Image | Critical | High | Medium | Low | Unknown | Unique | Fixable | Risk |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     for image in &status.images {
-        let c = &image.counts.counts;
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
-            image.name,
-            c.critical,
-            c.high,
-            c.medium,
-            c.low,
-            c.unknown,
-            image.unique_vulnerabilities,
-            image.fixable,
-            image.risk
-        );
+        let [name, rest @ ..] = cells(image);
+        let _ = writeln!(out, "| `{name}` | {} |", rest.join(" | "));
     }
     notes(&mut out, status);
     out
