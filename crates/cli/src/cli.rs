@@ -69,6 +69,8 @@ pub enum Command {
     Issues(IssuesCommand),
     /// Write the weekly summary (SECURITY_SUMMARY.md) and optionally publish it.
     Summary(SummaryArgs),
+    /// Publish the image's accepted risks that carry a VEX justification as OpenVEX (JSON).
+    Vex(VexArgs),
     /// Build a realistic example history for two images and run the whole flow offline.
     Demo(DemoArgs),
     /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.
@@ -155,4 +157,13 @@ pub struct DashboardArgs {
     /// Where to write the site; a relative path is taken from --root.
     #[arg(long, default_value = "site", value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VexArgs {
+    #[arg(long)]
+    pub image: String,
+    /// The document's author.
+    #[arg(long, default_value = "hardline")]
+    pub author: String,
 }

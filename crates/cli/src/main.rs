@@ -53,6 +53,7 @@ fn run(ctx: &Context, command: Command) -> anyhow::Result<u8> {
         Command::Rebuild => commands::rebuild::run(ctx),
         Command::Issues(IssuesCommand::Sync(args)) => commands::issues::run(ctx, args),
         Command::Summary(args) => commands::summary::run(ctx, args),
+        Command::Vex(args) => commands::vex::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
         Command::Dashboard(args) => commands::dashboard::run(ctx, args),
     }

@@ -35,6 +35,9 @@ pub struct Exception {
     pub images: Vec<String>,
     /// Empty: every package.
     pub packages: Vec<String>,
+    /// Empty: every package. Package URLs without version (from OpenVEX subcomponents),
+    /// matched against the finding's purl.
+    pub purls: Vec<String>,
     /// Empty: every path. Matches a package path or a location, exactly or as a folder.
     pub paths: Vec<String>,
     pub reason: String,
@@ -56,6 +59,12 @@ impl Exception {
         let image_ok = self.images.is_empty() || self.images.iter().any(|i| i == image);
         let package_ok = self.packages.is_empty()
             || finding.package_name().is_some_and(|name| self.packages.iter().any(|p| p == name));
+        let purl_ok = self.purls.is_empty()
+            || finding
+                .package
+                .as_ref()
+                .and_then(|p| p.purl.as_deref())
+                .is_some_and(|purl| self.purls.iter().any(|base| base == crate::vex::purl_base(purl)));
         let path_ok = self.paths.is_empty() || {
             let path = finding
                 .package
@@ -64,7 +73,7 @@ impl Exception {
                 .or(finding.location.as_ref().map(|l| l.path.as_str()));
             path.is_some_and(|path| self.paths.iter().any(|p| path_matches(p, path)))
         };
-        named && image_ok && package_ok && path_ok
+        named && image_ok && package_ok && purl_ok && path_ok
     }
 }
 
@@ -100,7 +109,8 @@ pub struct Applied<'a> {
 }
 
 impl ExceptionSet {
-    /// Reads `security/exceptions.toml` and `.trivyignore.yaml` under `root`; both optional.
+    /// Reads `security/exceptions.toml`, `.trivyignore.yaml` and every `security/*.openvex.json`
+    /// under `root`; all optional.
     pub fn load(root: &Path) -> Result<ExceptionSet, ExceptionError> {
         let mut set = ExceptionSet::default();
         let toml_path = root.join("security/exceptions.toml");
@@ -110,6 +120,23 @@ impl ExceptionSet {
         let yaml_path = root.join(".trivyignore.yaml");
         if let Some(text) = read_optional(&yaml_path)? {
             set.exceptions.extend(parse_trivyignore(&text, &yaml_path, Path::new(".trivyignore.yaml"))?);
+        }
+        let security = root.join("security");
+        let mut vex_files: Vec<std::path::PathBuf> = std::fs::read_dir(&security)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.to_string_lossy().ends_with(".openvex.json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        vex_files.sort();
+        for path in vex_files {
+            if let Some(text) = read_optional(&path)? {
+                let shown = Path::new("security").join(path.file_name().unwrap_or_default());
+                set.exceptions.extend(crate::vex::parse(&text, &path, &shown)?);
+            }
         }
         Ok(set)
     }
@@ -254,6 +281,7 @@ fn parse_toml(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, E
             id: raw.id,
             images: raw.images,
             packages: raw.packages,
+            purls: Vec::new(),
             paths: raw.paths,
             reason: raw.reason,
             vex: raw.vex.map(|v| v.into_inner()),
@@ -307,6 +335,7 @@ fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Except
             id: entry.id,
             images: Vec::new(),
             packages: Vec::new(),
+            purls: Vec::new(),
             paths: entry.paths,
             reason: entry
                 .statement

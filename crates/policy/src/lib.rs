@@ -4,6 +4,7 @@
 pub mod exceptions;
 pub mod gate;
 mod rules;
+pub mod vex;
 
 pub use exceptions::{Applied, Exception, ExceptionError, ExceptionSet};
 pub use gate::{Decision, GateInput, GateResult, Profile, Reason, gate};

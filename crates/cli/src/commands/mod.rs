@@ -10,3 +10,4 @@ pub mod record;
 pub mod status;
 pub mod summary;
 pub mod verify;
+pub mod vex;

@@ -54,6 +54,13 @@ fn demo_builds_a_history_that_verifies_and_is_the_same_every_time() {
         "the exception applies"
     );
 
+    // The accepted risk with a VEX justification is published as OpenVEX, naming the package.
+    let vex =
+        repo.command(&["vex", "--image", "postgres-secured"]).arg("--root").arg(&one).output().expect("run");
+    let vex: serde_json::Value = serde_json::from_slice(&vex.stdout).expect("OpenVEX JSON");
+    assert_eq!(vex["statements"][0]["vulnerability"]["name"], "CVE-2099-9100");
+    assert_eq!(vex["statements"][0]["products"][0]["subcomponents"][0]["@id"], "pkg:deb/debian/libc6");
+
     // Deterministic: a second run elsewhere writes the same files, byte for byte.
     repo.ok(&["demo", "--out", "two"]);
     let (first, second) = (files(&one), files(&repo.path().join("two")));

@@ -1,0 +1,105 @@
+use hardline_model::{Finding, FindingKind, Fingerprint, Package, PackageClass, Severity};
+use hardline_policy::ExceptionSet;
+use hardline_policy::vex;
+use jiff::civil::date;
+
+fn finding(id: &str, package: &str, purl: &str) -> Finding {
+    Finding {
+        fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
+        kind: FindingKind::Vulnerability,
+        id: id.into(),
+        aliases: vec![],
+        severity: Severity::High,
+        cvss: None,
+        package: Some(Package {
+            name: package.into(),
+            version: "2.41-12".into(),
+            fixed_version: None,
+            class: PackageClass::Os,
+            ecosystem: "debian".into(),
+            path: None,
+            purl: Some(purl.into()),
+        }),
+        location: None,
+        title: String::new(),
+        url: None,
+        status: None,
+    }
+}
+
+fn repo_with(document: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hardline-vex-{}-{}", std::process::id(), document.len()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("security")).expect("mkdir");
+    std::fs::write(dir.join("security/base-image.openvex.json"), document).expect("write");
+    dir
+}
+
+const DOCUMENT: &str = r#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.invalid/vex/1",
+  "author": "Security team",
+  "timestamp": "2026-11-01T00:00:00Z",
+  "version": 1,
+  "statements": [
+    {
+      "vulnerability": {"name": "CVE-2026-0861"},
+      "products": [{"@id": "pkg:oci/img@sha256:abc", "subcomponents": [{"@id": "pkg:deb/debian/libc6@2.41-12?arch=amd64"}]}],
+      "status": "not_affected",
+      "justification": "vulnerable_code_not_in_execute_path",
+      "impact_statement": "no locale switching at run time"
+    },
+    {
+      "vulnerability": {"name": "CVE-2026-0862"},
+      "products": [{"@id": "pkg:oci/img"}],
+      "status": "affected",
+      "action_statement": "upgrade"
+    }
+  ]
+}"#;
+
+#[test]
+fn not_affected_statements_become_exceptions_scoped_by_product_and_purl() {
+    let set = ExceptionSet::load(&repo_with(DOCUMENT)).unwrap_or_default();
+    assert_eq!(set.exceptions.len(), 1, "only not_affected accepts a risk");
+    let exception = &set.exceptions[0];
+    assert_eq!(exception.images, ["img"]);
+    assert_eq!(exception.reason, "no locale switching at run time");
+    assert_eq!(exception.vex.as_deref(), Some("vulnerable_code_not_in_execute_path"));
+    assert!(exception.source.starts_with("security/base-image.openvex.json:"), "{}", exception.source);
+
+    let libc = finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-13?arch=amd64&distro=debian-13");
+    let other = finding("CVE-2026-0861", "libc-bin", "pkg:deb/debian/libc-bin@2.41-12");
+    let applied = set.apply(std::slice::from_ref(&libc), "img", date(2026, 11, 28));
+    assert_eq!(applied.suppressed.len(), 1, "the named package is covered whatever its version");
+    assert_eq!(set.apply(std::slice::from_ref(&other), "img", date(2026, 11, 28)).suppressed.len(), 0);
+    assert_eq!(set.apply(std::slice::from_ref(&libc), "other", date(2026, 11, 28)).suppressed.len(), 0);
+}
+
+#[test]
+fn a_bad_document_is_refused_at_its_place() {
+    let error =
+        ExceptionSet::load(&repo_with(&DOCUMENT.replace("vulnerable_code_not_in_execute_path", "trust_me")))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+    assert!(error.contains("base-image.openvex.json:9:") && error.contains("trust_me"), "{error}");
+    let error =
+        ExceptionSet::load(&repo_with("{\"statements\": [")).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("base-image.openvex.json:1:"), "{error}");
+}
+
+#[test]
+fn exceptions_with_a_justification_are_published_as_openvex() {
+    let set = ExceptionSet::load(&repo_with(DOCUMENT)).unwrap_or_default();
+    let exceptions: Vec<_> = set.exceptions.iter().collect();
+    let findings = [finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-13?arch=amd64")];
+    let document = vex::document(&exceptions, &findings, "img", "hardline", "2026-11-28T00:00:00Z");
+    let json = serde_json::to_value(&document).unwrap_or_default();
+    assert_eq!(json["@context"], "https://openvex.dev/ns/v0.2.0");
+    assert_eq!(json["statements"][0]["vulnerability"]["name"], "CVE-2026-0861");
+    assert_eq!(json["statements"][0]["status"], "not_affected");
+    assert_eq!(json["statements"][0]["products"][0]["@id"], "pkg:oci/img");
+    assert_eq!(json["statements"][0]["products"][0]["subcomponents"][0]["@id"], "pkg:deb/debian/libc6");
+    assert!(vex::document(&exceptions, &findings, "other", "hardline", "t").statements.is_empty());
+}
