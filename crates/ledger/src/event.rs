@@ -25,6 +25,10 @@ pub struct Event {
     pub hash: String,
     /// Nested rather than flattened: serde buffers flattened fields, and payloads are large.
     pub body: EventBody,
+    /// Digest of the state right after this event ([`crate::State::digest`]): lets an append
+    /// check that the baseline view it builds on is the state the log arrived at, without
+    /// replaying the log.
+    pub state: String,
 }
 
 /// What happened. Adjacently tagged as `kind` + `payload`: `kind` sorts before `payload` in
@@ -95,7 +99,14 @@ impl Event {
     /// Builds the next event of a chain, computes its hash, and returns it with its log
     /// line (canonical JSON, hash included). The body — the large part — is serialised once:
     /// the line is the hashed fields with `hash` put in its sorted place.
-    pub fn seal(seq: u64, at: String, image: String, prev: String, body: EventBody) -> (Event, String) {
+    pub fn seal(
+        seq: u64,
+        at: String,
+        image: String,
+        prev: String,
+        body: EventBody,
+        state: String,
+    ) -> (Event, String) {
         let body_text = canonical::to_string(&body).unwrap_or_default();
         // Every field of `Event` but `hash`, in key order (a test checks this against serde).
         let mut fields = vec![
@@ -104,11 +115,12 @@ impl Event {
             ("image".to_owned(), canonical::quoted(&image)),
             ("prev".to_owned(), canonical::quoted(&prev)),
             ("seq".to_owned(), seq.to_string()),
+            ("state".to_owned(), canonical::quoted(&state)),
         ];
         let hash = hex(&Sha256::digest(canonical::join(&fields).as_bytes()));
         fields.insert(2, ("hash".to_owned(), canonical::quoted(&hash)));
         let line = canonical::join(&fields);
-        (Event { seq, at, image, prev, hash, body }, line)
+        (Event { seq, at, image, prev, hash, body, state }, line)
     }
 }
 
@@ -186,7 +198,14 @@ mod tests {
             counts: Counts::default(),
             unique_vulnerabilities: 0,
         });
-        let (event, line) = Event::seal(7, "2026-01-05T04:00:00Z".into(), "app".into(), GENESIS.into(), body);
+        let (event, line) = Event::seal(
+            7,
+            "2026-01-05T04:00:00Z".into(),
+            "app".into(),
+            GENESIS.into(),
+            body,
+            "digest".into(),
+        );
         let value = serde_json::to_value(&event).unwrap_or_default();
         assert_eq!(line, canonical::compact(&value));
         assert_eq!(hash_value(&value), event.hash);

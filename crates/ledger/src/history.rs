@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use hardline_model::{Finding, Fingerprint, ScanMeta};
+use hardline_model::{Finding, Fingerprint, ScanMeta, hex};
+use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody, GENESIS};
 use crate::{LedgerError, io_error};
@@ -33,14 +34,43 @@ pub struct LastScan {
 impl State {
     /// Folds one event into the state.
     pub fn apply(&mut self, event: &Event) {
-        if let EventBody::ScanRecorded(scan) = &event.body {
+        self.apply_body(&event.body, &event.at);
+    }
+
+    /// Folds an event's body, recorded at `at`, into the state.
+    pub fn apply_body(&mut self, body: &EventBody, at: &str) {
+        if let EventBody::ScanRecorded(scan) = body {
             scan.diff.apply(&mut self.findings);
-            self.last_scan = Some(LastScan {
-                meta: scan.scan.clone(),
-                scan_id: scan.scan_id.clone(),
-                at: event.at.clone(),
-            });
+            self.last_scan =
+                Some(LastScan { meta: scan.scan.clone(), scan_id: scan.scan_id.clone(), at: at.to_owned() });
         }
+    }
+
+    /// A digest of everything the state holds: every finding, whole, in fingerprint order,
+    /// and the last scan. Each event carries the digest of the state after it.
+    pub fn digest(&self) -> String {
+        /// Feeds serde_json's output straight into the hash, without a buffer.
+        struct Hashing<'a>(&'a mut Sha256);
+        impl std::io::Write for Hashing<'_> {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.update(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut hasher = Sha256::new();
+        if let Some(scan) = &self.last_scan {
+            hasher.update(scan.scan_id.as_bytes());
+            hasher.update(b"\n");
+            hasher.update(scan.at.as_bytes());
+        }
+        for finding in self.findings.values() {
+            hasher.update(b"\n");
+            let _ = serde_json::to_writer(Hashing(&mut hasher), finding);
+        }
+        hex(&hasher.finalize()[..16])
     }
 
     /// The open findings in report order.

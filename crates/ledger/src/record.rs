@@ -80,6 +80,7 @@ struct Appended {
 struct Head {
     seq: u64,
     hash: String,
+    state: String,
 }
 
 impl Tip {
@@ -106,18 +107,28 @@ impl Tip {
         let head: Option<Head> =
             read_last_line(&tip.log_path, log_len)?.and_then(|line| serde_json::from_slice(&line).ok());
         let view = Baseline::read(&layout.baseline(image))?;
-        match (head, view) {
+        // Build on the baseline view only if it names the log's last event and holds exactly
+        // the state that event vouches for: a hand-edited view is never built upon.
+        let trusted = match (head, view) {
             (Some(head), Some(view)) if view.head.seq == head.seq && view.head.hash == head.hash => {
-                tip.state = view.into_state();
+                let state = view.into_state();
+                (state.digest() == head.state).then_some((head, state))
+            }
+            _ => None,
+        };
+        match trusted {
+            Some((head, state)) => {
+                tip.state = state;
                 tip.head = Some(head);
             }
             // The views are out of step (or the last line does not parse): replay the log,
             // which also names the line if the log itself is damaged.
-            _ => {
+            None => {
                 let path = tip.log_path.clone();
                 let history = History::from_bytes(tip.full_log()?, &path, image)?;
                 tip.state = history.state();
-                tip.head = history.head().map(|e| Head { seq: e.seq, hash: e.hash.clone() });
+                tip.head =
+                    history.head().map(|e| Head { seq: e.seq, hash: e.hash.clone(), state: e.state.clone() });
             }
         }
         Ok(tip)
@@ -147,8 +158,8 @@ impl Tip {
             Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
-        let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body);
-        self.state.apply(&event);
+        self.state.apply_body(&body, &at);
+        let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body, self.state.digest());
         let section = markdown::section(&event, &self.state);
         let scan_id = match &event.body {
             EventBody::ScanRecorded(scan) => Some(scan.scan_id.clone()),

@@ -87,6 +87,7 @@ fn check_chain(path: &Path, image: &str) -> Result<Option<History>, Problem> {
     }
     let mut prev = GENESIS.to_owned();
     let mut events = Vec::new();
+    let mut state = crate::history::State::default();
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
         let line_no = index + 1;
         if line.is_empty() {
@@ -126,6 +127,13 @@ fn check_chain(path: &Path, image: &str) -> Result<Option<History>, Problem> {
             return Err(problem(
                 line_no,
                 format!("event of image {:?} in the log of {image:?}", event.image),
+            ));
+        }
+        state.apply(&event);
+        if state.digest() != event.state {
+            return Err(problem(
+                line_no,
+                "the state digest does not match the findings the log folds to here".to_owned(),
             ));
         }
         prev = event.hash.clone();

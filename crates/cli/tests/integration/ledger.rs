@@ -471,3 +471,33 @@ fn corpus_weeks_checked_by_hand() {
         .count();
     assert!(fixed_kernel > 200, "{fixed_kernel}");
 }
+
+#[test]
+fn record_never_builds_on_a_hand_edited_baseline() {
+    let repo = Repo::new();
+    let [w1, w2, w3] = three_weeks(&repo);
+    repo.ok(&["record", "--image", "demo", "--report", s(&w1), "--report", s(&w2)]);
+    // Someone raises a severity in the view (tar's LOW, unchanged in week 3), leaving its
+    // head alone.
+    let path = repo.path().join("cve-baseline/demo.json");
+    let view = std::fs::read_to_string(&path).unwrap_or_default();
+    let edited = view.replacen("\"severity\":\"low\"", "\"severity\":\"medium\"", 1);
+    assert_ne!(view, edited, "the edit must change the view");
+    std::fs::write(&path, edited).expect("write");
+    // The next record notices (the view's digest is not the one the log's head vouches for),
+    // replays the log instead, and writes a view that verifies.
+    let week3 = repo.json(&["record", "--image", "demo", "--report", s(&w3)]);
+    let changed: Vec<String> = week3["diff"]["changed"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| format!("{} {}", c["id"].as_str().unwrap_or(""), c["changed"]))
+        .collect();
+    assert_eq!(
+        changed,
+        ["CVE-2026-0001 [\"severity\"]"],
+        "only the real change, measured from the log's state"
+    );
+    let verify = repo.run(&["verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
+}
