@@ -129,30 +129,10 @@ fn material_changes(old: &Finding, new: &Finding) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{FindingKind, Package, PackageClass, Severity};
+    use crate::Severity;
 
     fn vuln(id: &str, version: &str, severity: Severity) -> Finding {
-        Finding {
-            fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", "libc6", None),
-            kind: FindingKind::Vulnerability,
-            id: id.into(),
-            aliases: vec![],
-            severity,
-            cvss: None,
-            package: Some(Package {
-                name: "libc6".into(),
-                version: version.into(),
-                fixed_version: None,
-                class: PackageClass::Os,
-                ecosystem: "debian".into(),
-                path: None,
-                purl: None,
-            }),
-            location: None,
-            title: "t".into(),
-            url: None,
-            status: None,
-        }
+        Finding { title: "t".into(), ..Finding::debian_vulnerability(id, "libc6", version, severity) }
     }
 
     #[test]

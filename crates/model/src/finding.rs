@@ -139,6 +139,32 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A vulnerability in a Debian OS package with only the identity fields, the installed
+    /// version and the severity set: what tests, examples and generators start from.
+    pub fn debian_vulnerability(id: &str, package: &str, version: &str, severity: Severity) -> Finding {
+        Finding {
+            fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
+            kind: FindingKind::Vulnerability,
+            id: id.to_owned(),
+            aliases: Vec::new(),
+            severity,
+            cvss: None,
+            package: Some(Package {
+                name: package.to_owned(),
+                version: version.to_owned(),
+                fixed_version: None,
+                class: PackageClass::Os,
+                ecosystem: "debian".to_owned(),
+                path: None,
+                purl: None,
+            }),
+            location: None,
+            title: String::new(),
+            url: None,
+            status: None,
+        }
+    }
+
     /// A fix exists: the scanner names a fixed version.
     pub fn fixable(&self) -> bool {
         self.package.as_ref().and_then(|p| p.fixed_version.as_deref()).is_some_and(|v| !v.is_empty())
@@ -266,27 +292,7 @@ mod tests {
     use super::*;
 
     fn vuln(id: &str, package: &str, severity: Severity) -> Finding {
-        Finding {
-            fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
-            kind: FindingKind::Vulnerability,
-            id: id.into(),
-            aliases: vec![],
-            severity,
-            cvss: None,
-            package: Some(Package {
-                name: package.into(),
-                version: "1".into(),
-                fixed_version: None,
-                class: PackageClass::Os,
-                ecosystem: "debian".into(),
-                path: None,
-                purl: None,
-            }),
-            location: None,
-            title: String::new(),
-            url: None,
-            status: None,
-        }
+        Finding::debian_vulnerability(id, package, "1", severity)
     }
 
     #[test]

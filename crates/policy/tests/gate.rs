@@ -1,31 +1,16 @@
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
-use hardline_model::{Finding, FindingKind, Fingerprint, Package, PackageClass, Severity};
+use hardline_model::{Finding, Severity};
 use hardline_policy::{Decision, ExceptionSet, GateInput, Profile, gate};
 use jiff::civil::date;
 
 fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Finding {
-    Finding {
-        fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
-        kind: FindingKind::Vulnerability,
-        id: id.into(),
-        aliases: vec![],
-        severity,
-        cvss: None,
-        package: Some(Package {
-            name: package.into(),
-            version: "1.0".into(),
-            fixed_version: fixed.map(str::to_owned),
-            class: PackageClass::Os,
-            ecosystem: "debian".into(),
-            path: None,
-            purl: None,
-        }),
-        location: None,
-        title: format!("{id} title"),
-        url: None,
-        status: None,
+    let mut finding = Finding::debian_vulnerability(id, package, "1.0", severity);
+    if let Some(p) = finding.package.as_mut() {
+        p.fixed_version = fixed.map(str::to_owned);
     }
+    finding.title = format!("{id} title");
+    finding
 }
 
 fn decide(

@@ -1,30 +1,14 @@
-use hardline_model::{Finding, FindingKind, Fingerprint, Package, PackageClass, Severity};
+use hardline_model::{Finding, Severity};
 use hardline_policy::ExceptionSet;
 use hardline_policy::vex;
 use jiff::civil::date;
 
 fn finding(id: &str, package: &str, purl: &str) -> Finding {
-    Finding {
-        fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
-        kind: FindingKind::Vulnerability,
-        id: id.into(),
-        aliases: vec![],
-        severity: Severity::High,
-        cvss: None,
-        package: Some(Package {
-            name: package.into(),
-            version: "2.41-12".into(),
-            fixed_version: None,
-            class: PackageClass::Os,
-            ecosystem: "debian".into(),
-            path: None,
-            purl: Some(purl.into()),
-        }),
-        location: None,
-        title: String::new(),
-        url: None,
-        status: None,
+    let mut finding = Finding::debian_vulnerability(id, package, "2.41-12", Severity::High);
+    if let Some(p) = finding.package.as_mut() {
+        p.purl = Some(purl.to_owned());
     }
+    finding
 }
 
 fn repo_with(document: &str) -> std::path::PathBuf {
