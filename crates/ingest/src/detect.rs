@@ -368,9 +368,15 @@ mod tests {
 /// without parsing the report: lets a caller order many reports before parsing them one by
 /// one. `None` when the key is not among the first [`SNIFF_WINDOW`] bytes or is not a string.
 pub fn peek_created_at(bytes: &[u8]) -> Option<String> {
-    let walk = walk_top_level(bytes, SNIFF_WINDOW, |key| key.name == b"CreatedAt");
-    let key = walk.keys.iter().find(|k| k.name == b"CreatedAt")?;
-    serde_json::from_slice::<String>(key.value).ok()
+    peek_string(bytes, "CreatedAt")
+}
+
+/// A top-level string value (`CreatedAt`, `ArtifactType`…) read from the leading bytes
+/// without parsing the report; `None` when it is not among the first [`SNIFF_WINDOW`] bytes.
+pub fn peek_string(bytes: &[u8], key: &str) -> Option<String> {
+    let walk = walk_top_level(bytes, SNIFF_WINDOW, |k| k.name == key.as_bytes());
+    let found = walk.keys.iter().find(|k| k.name == key.as_bytes())?;
+    serde_json::from_slice::<String>(found.value).ok()
 }
 
 #[cfg(test)]
@@ -381,6 +387,8 @@ mod peek_tests {
     fn peeks_the_creation_time_without_parsing_the_rest() {
         let report = br#"{"SchemaVersion": 2, "CreatedAt": "2026-03-02T04:43:48Z", "Results": [ {"broken"#;
         assert_eq!(peek_created_at(report).as_deref(), Some("2026-03-02T04:43:48Z"));
+        let image = br#"{"SchemaVersion": 2, "ArtifactType": "container_image", "Results": ["#;
+        assert_eq!(peek_string(image, "ArtifactType").as_deref(), Some("container_image"));
         assert_eq!(peek_created_at(br#"{"runs": []}"#), None);
     }
 }

@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use hardline_model::Scan;
 
-pub use detect::peek_created_at;
+pub use detect::{peek_created_at, peek_string};
 pub use error::{IngestError, UnknownInputFormat};
 pub use trivy::normalize_check_id;
 

@@ -39,7 +39,7 @@ struct ScanV1 {
 
 pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
     hardline_ledger::check_image_name(&args.image)?;
-    let names: Vec<String> = args.reports.iter().map(|p| p.display().to_string()).collect();
+    let mut names: Vec<String> = args.reports.iter().map(|p| p.display().to_string()).collect();
     let ledger = ctx.ledger();
     let recorded = match order_by_peeked_time(&args.reports)? {
         // Every report's time is known up front: parse each report just before recording it,
@@ -49,10 +49,16 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
             note_recovery(&writer);
             stream(&mut writer, &args, &order, &ctx.now_rfc3339())?
         }
-        // A report without a readable creation time (SARIF): parse them all, then record in
-        // time order. Parsing first means a bad report stops the command before the lock.
+        // A report without a readable creation time (SARIF), or reports of several scanners:
+        // parse them all, then record. Parsing first means a bad report stops the command
+        // before the lock.
         None => {
-            let scans = parse_all(&args.reports, args.input)?;
+            let parsed = parse_all(&args.reports, args.input)?;
+            let count = parsed.len();
+            let scans = merge_scanners(parsed);
+            if scans.len() < count {
+                names = vec![names.join(" + ")];
+            }
             let mut writer = ledger.lock()?;
             note_recovery(&writer);
             writer.record(&args.image, scans, &ctx.now_rfc3339())?
@@ -93,9 +99,10 @@ fn note_recovery(writer: &hardline_ledger::Writer<'_>) {
 }
 
 /// The reports' indices in creation-time order, if every report's time can be read from its
-/// first bytes.
+/// first bytes and all are of one kind of artifact (a history of one scanner's reports).
 fn order_by_peeked_time(reports: &[PathBuf]) -> anyhow::Result<Option<Vec<usize>>> {
     let mut times = Vec::with_capacity(reports.len());
+    let mut kinds = std::collections::BTreeSet::new();
     for path in reports {
         let mut head = Vec::with_capacity(64 * 1024);
         std::fs::File::open(path)
@@ -105,6 +112,10 @@ fn order_by_peeked_time(reports: &[PathBuf]) -> anyhow::Result<Option<Vec<usize>
             Some(time) => times.push(time),
             None => return Ok(None),
         }
+        kinds.insert(hardline_ingest::peek_string(&head, "ArtifactType"));
+    }
+    if kinds.len() > 1 {
+        return Ok(None);
     }
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by(|a, b| compare_times(Some(&times[*a]), Some(&times[*b])));
@@ -146,6 +157,33 @@ fn stream(
     }
     bar.finish_and_clear();
     Ok(session.commit()?)
+}
+
+/// Reports of different scanners (or of the same scanner on different artifacts: a Trivy
+/// image scan and a Trivy config scan of its Dockerfile) in one call describe one image at one
+/// time: they are merged into one scan. Recorded one after another instead, each would "fix"
+/// everything the previous one found. Reports of one kind stay separate scans (a history).
+fn merge_scanners(scans: Vec<Scan>) -> Vec<Scan> {
+    let kinds: std::collections::BTreeSet<(String, Option<String>)> =
+        scans.iter().map(|s| (s.meta.scanner.clone(), s.meta.artifact_type.clone())).collect();
+    if kinds.len() <= 1 {
+        return scans;
+    }
+    // The image scan's metadata describes the merged scan; its time is the latest known.
+    let latest =
+        scans.iter().filter_map(|s| s.meta.created_at.clone()).max_by(|a, b| compare_times(Some(a), Some(b)));
+    let primary = scans
+        .iter()
+        .position(|s| s.meta.artifact_type.as_deref() == Some("container_image"))
+        .or_else(|| scans.iter().position(|s| s.meta.created_at.is_some()))
+        .unwrap_or(0);
+    let mut scans = scans;
+    let mut merged = scans.swap_remove(primary);
+    for other in scans {
+        merged = merged.merge(other);
+    }
+    merged.meta.created_at = latest;
+    vec![merged]
 }
 
 /// Parses every report (on every core; each report is independent), keeping their order.

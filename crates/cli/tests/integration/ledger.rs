@@ -501,3 +501,37 @@ fn record_never_builds_on_a_hand_edited_baseline() {
     let verify = repo.run(&["verify"]);
     assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
 }
+
+#[test]
+fn reports_of_several_scanners_in_one_call_are_one_scan() {
+    let repo = Repo::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures");
+    let image =
+        repo.write("r/image.json", &trivy_report(WEEK1, &[("CVE-2026-0001", "libc6", "HIGH", "2.41-1", "")]));
+    let hadolint = fixtures.join("hadolint-2.15.1.sarif");
+    let trivy_config = fixtures.join("trivy-0.76-config.json");
+    let out = repo.json(&[
+        "record",
+        "--image",
+        "app",
+        "--report",
+        s(&image),
+        "--report",
+        s(&hadolint),
+        "--report",
+        s(&trivy_config),
+    ]);
+    assert_eq!(out["scans"].as_array().map(Vec::len), Some(1), "one scan, not three in a row: {out}");
+    let kinds: BTreeSet<String> = out["diff"]["new"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| f["kind"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(kinds, BTreeSet::from(["misconfiguration".to_owned(), "vulnerability".to_owned()]));
+    assert!(
+        out["diff"]["fixed"].as_array().is_some_and(Vec::is_empty),
+        "no scanner fixed another's findings"
+    );
+    assert_eq!(repo.read("audit-logs/app.jsonl").lines().count(), 1);
+}
