@@ -104,9 +104,10 @@ pub struct DiffArgs {
 pub struct GateArgs {
     #[arg(long)]
     pub image: String,
-    /// The candidate report (the pull request's image).
-    #[arg(long, value_name = "FILE")]
-    pub report: PathBuf,
+    /// The candidate's reports (the pull request's image); several (a Trivy image scan and
+    /// its Dockerfile's lint, say) are merged into one candidate.
+    #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
+    pub reports: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = InputArg::Auto)]
     pub input: InputArg,
     /// Rule profile; default from hardline.toml, else `default`.

@@ -11,7 +11,7 @@ use hardline_tracker::{AutoMerge, Tracker};
 use serde::Serialize;
 
 use crate::cli::{Format, GateArgs, PolicyArg};
-use crate::context::{Context, read_scan};
+use crate::context::{Context, merge_scans, read_scan};
 use crate::json_v1::{DiffV1, FindingV1};
 use crate::{exit, output, tracker};
 
@@ -65,7 +65,11 @@ pub struct Decided {
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<u8> {
     hardline_ledger::check_image_name(&args.image)?;
-    let candidate = read_scan(&args.report, args.input)?;
+    let mut scans = Vec::with_capacity(args.reports.len());
+    for report in &args.reports {
+        scans.push(read_scan(report, args.input)?);
+    }
+    let candidate = merge_scans(scans).context("no report given")?;
     let profile = match args.policy {
         Some(PolicyArg::Strict) => Profile::Strict,
         Some(PolicyArg::Default) => Profile::Default,

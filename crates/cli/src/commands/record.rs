@@ -8,7 +8,7 @@ use hardline_model::Scan;
 use serde::Serialize;
 
 use crate::cli::{Format, InputArg, RecordArgs};
-use crate::context::{Context, read_scan};
+use crate::context::{Context, merge_scans, read_scan};
 use crate::json_v1::{CountsV1, DiffV1};
 use crate::{exit, output, progress};
 
@@ -169,21 +169,7 @@ fn merge_scanners(scans: Vec<Scan>) -> Vec<Scan> {
     if kinds.len() <= 1 {
         return scans;
     }
-    // The image scan's metadata describes the merged scan; its time is the latest known.
-    let latest =
-        scans.iter().filter_map(|s| s.meta.created_at.clone()).max_by(|a, b| compare_times(Some(a), Some(b)));
-    let primary = scans
-        .iter()
-        .position(|s| s.meta.artifact_type.as_deref() == Some("container_image"))
-        .or_else(|| scans.iter().position(|s| s.meta.created_at.is_some()))
-        .unwrap_or(0);
-    let mut scans = scans;
-    let mut merged = scans.swap_remove(primary);
-    for other in scans {
-        merged = merged.merge(other);
-    }
-    merged.meta.created_at = latest;
-    vec![merged]
+    merge_scans(scans).into_iter().collect()
 }
 
 /// Parses every report (on every core; each report is independent), keeping their order.

@@ -534,4 +534,23 @@ fn reports_of_several_scanners_in_one_call_are_one_scan() {
         "no scanner fixed another's findings"
     );
     assert_eq!(repo.read("audit-logs/app.jsonl").lines().count(), 1);
+
+    // The gate takes the same set: the candidate is their union, so nothing looks fixed.
+    let gate = repo.run(&[
+        "--format",
+        "json",
+        "gate",
+        "--image",
+        "app",
+        "--report",
+        s(&image),
+        "--report",
+        s(&hadolint),
+        "--report",
+        s(&trivy_config),
+    ]);
+    let decision: serde_json::Value = serde_json::from_slice(&gate.stdout).expect("json");
+    assert_eq!(decision["decision"], "review", "{decision}");
+    assert_eq!(gate.status.code(), Some(10));
+    assert!(decision["diff"]["fixed"].as_array().is_some_and(Vec::is_empty));
 }
