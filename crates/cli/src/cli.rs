@@ -82,7 +82,8 @@ pub struct RecordArgs {
     /// The image the reports are of (the ledger's file name).
     #[arg(long)]
     pub image: String,
-    /// Scanner reports; several are recorded oldest first.
+    /// Scanner reports. Several of one scanner are recorded oldest first; reports of several
+    /// scanners (or artifact kinds) are merged into one scan.
     #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
     pub reports: Vec<PathBuf>,
     /// Report format.

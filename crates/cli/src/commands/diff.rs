@@ -57,7 +57,7 @@ fn list(out: &mut String, what: &str, findings: &[Finding]) {
 /// One line for a terminal. Report text is printed with control characters removed, so a
 /// hostile report cannot drive the terminal.
 pub fn describe(f: &Finding) -> String {
-    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).take(120).collect::<String>();
+    let clean = |s: &str| output::terminal_text(s, 120);
     match &f.package {
         Some(p) => format!(
             "{:<8} {} {} {}{}",

@@ -11,7 +11,7 @@ use hardline_tracker::{AutoMerge, Tracker};
 use serde::Serialize;
 
 use crate::cli::{Format, GateArgs, PolicyArg};
-use crate::context::{Context, merge_scans, read_scan};
+use crate::context::{Context, merge_scans};
 use crate::json_v1::{DiffV1, FindingV1};
 use crate::{exit, output, tracker};
 
@@ -65,11 +65,8 @@ pub struct Decided {
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<u8> {
     hardline_ledger::check_image_name(&args.image)?;
-    let mut scans = Vec::with_capacity(args.reports.len());
-    for report in &args.reports {
-        scans.push(read_scan(report, args.input)?);
-    }
-    let candidate = merge_scans(scans).context("no report given")?;
+    let candidate =
+        merge_scans(super::record::parse_all(&args.reports, args.input)?).context("no report given")?;
     let profile = match args.policy {
         Some(PolicyArg::Strict) => Profile::Strict,
         Some(PolicyArg::Default) => Profile::Default,
@@ -302,5 +299,5 @@ fn human(image: &str, result: &GateResult) -> String {
 }
 
 fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+    output::terminal_text(text, usize::MAX)
 }

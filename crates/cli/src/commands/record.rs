@@ -174,7 +174,7 @@ fn merge_scanners(scans: Vec<Scan>) -> Vec<Scan> {
 
 /// Parses every report (on every core; each report is independent), keeping their order.
 /// The first error in report order is the one returned.
-fn parse_all(reports: &[PathBuf], input: InputArg) -> anyhow::Result<Vec<Scan>> {
+pub fn parse_all(reports: &[PathBuf], input: InputArg) -> anyhow::Result<Vec<Scan>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, reports.len().max(1));
     let chunk = reports.len().div_ceil(workers).max(1);
     let results: Vec<anyhow::Result<Scan>> = std::thread::scope(|scope| {

@@ -63,16 +63,14 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
     let scoped: Vec<(&str, &[hardline_model::Finding])> =
         baselines.iter().map(|(name, findings)| (name.as_str(), findings.as_slice())).collect();
     let describe = |e: &hardline_policy::Exception| format!("{} ({})", e.id, e.source);
+    let stale = exceptions.stale_everywhere(&scoped);
+    // An expired exception that matches nothing is only stale: no finding "counts again".
+    let expired = exceptions.exceptions.iter().filter(|e| e.is_expired(today) && !stale.contains(e));
     let status = StatusV1 {
         version: 1,
         images,
-        stale_exceptions: exceptions.stale_everywhere(&scoped).into_iter().map(describe).collect(),
-        expired_exceptions: exceptions
-            .exceptions
-            .iter()
-            .filter(|e| e.is_expired(today))
-            .map(describe)
-            .collect(),
+        expired_exceptions: expired.map(describe).collect(),
+        stale_exceptions: stale.into_iter().map(describe).collect(),
     };
     match ctx.format {
         Format::Json => output::json(&status)?,
@@ -121,7 +119,7 @@ fn human(status: &StatusV1) -> String {
 /// Exception housekeeping, for people. Exception ids and reasons are written by people in
 /// this repository, but printed without control characters all the same.
 fn notes(out: &mut String, status: &StatusV1) {
-    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+    let clean = |s: &str| output::terminal_text(s, usize::MAX);
     for stale in &status.stale_exceptions {
         let _ = writeln!(out, "note: exception {} matches no finding in any image: remove it?", clean(stale));
     }
