@@ -147,3 +147,27 @@ pub fn trivy_report(created_at: &str, vulns: &[(&str, &str, &str, &str, &str)]) 
     })
     .to_string()
 }
+
+/// Copies the files below `from` into `to` (created as needed).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable folder").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// `text` with every spelling of `root` replaced by `[ROOT]`, so that snapshots do not depend on
+/// where the temporary repository was made.
+pub fn scrub(text: &str, root: &Path) -> String {
+    let mut out = text.to_owned();
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for spelling in [canonical.display().to_string(), root.display().to_string()] {
+        out = out.replace(&spelling, "[ROOT]");
+    }
+    out
+}

@@ -6,9 +6,19 @@ use crate::common::Repo;
 #[test]
 fn help_lists_every_command_and_the_exit_statuses() {
     let help = Repo::new().ok(&["--help"]);
-    for command in
-        ["record", "status", "diff", "gate", "verify", "rebuild", "issues", "summary", "dashboard", "demo"]
-    {
+    for command in [
+        "record",
+        "status",
+        "diff",
+        "gate",
+        "verify",
+        "rebuild",
+        "issues",
+        "summary",
+        "vex",
+        "dashboard",
+        "demo",
+    ] {
         assert!(help.lines().any(|l| l.trim_start().starts_with(command)), "{command} missing from:\n{help}");
     }
     for status in ["0 success", "10 `gate`: review", "20 `gate`: block", "3 `verify`", "1 any error"] {

@@ -1,8 +1,10 @@
 //! One integration test binary: runs the real `hardline` binary with a scrubbed environment.
 
 mod common;
+mod compat;
 mod dashboard;
 mod demo;
+mod golden;
 mod help;
 mod ledger;
 mod publish;
