@@ -238,3 +238,25 @@ fn help_of_every_command() {
     }
     insta::assert_snapshot!("help_issues_sync", stdout(root, &["issues", "sync", "--help"], 0));
 }
+
+/// The log format is a compatibility promise: the demo's ledger is, byte for byte, the one
+/// hardline 0.1.0's demo wrote (kept in `tests/fixtures/ledger-v0.1`). A deliberate change to
+/// the demo's story would change it; a change to how events are written must not.
+#[test]
+fn demo_ledger_is_byte_identical_to_the_one_0_1_wrote() {
+    let root = &demo().root;
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger-v0.1");
+    for relative in [
+        "audit-logs/php-mysql-secured.jsonl",
+        "audit-logs/postgres-secured.jsonl",
+        "audit-logs/php-mysql-secured.md",
+        "audit-logs/postgres-secured.md",
+        "cve-baseline/php-mysql-secured.json",
+        "cve-baseline/postgres-secured.json",
+        "security/exceptions.toml",
+    ] {
+        let now = std::fs::read(root.join(relative)).unwrap_or_default();
+        let then = std::fs::read(fixture.join(relative)).unwrap_or_default();
+        assert!(!then.is_empty() && now == then, "{relative} differs from the one hardline 0.1.0 wrote");
+    }
+}
