@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hardline_model::ImageName;
 
 /// Turns container scanner output into decisions, a tamper-evident ledger and reports.
 ///
@@ -81,7 +82,7 @@ pub enum Command {
 pub struct RecordArgs {
     /// The image the reports are of (the ledger's file name).
     #[arg(long)]
-    pub image: String,
+    pub image: ImageName,
     /// Scanner reports. Several of one scanner are recorded oldest first; reports of several
     /// scanners (or artifact kinds) are merged into one scan.
     #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
@@ -104,7 +105,7 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct GateArgs {
     #[arg(long)]
-    pub image: String,
+    pub image: ImageName,
     /// The candidate's reports (the pull request's image); several (a Trivy image scan and
     /// its Dockerfile's lint, say) are merged into one candidate.
     #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
@@ -134,7 +135,7 @@ pub enum IssuesCommand {
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     #[arg(long)]
-    pub image: Option<String>,
+    pub image: Option<ImageName>,
 }
 
 #[derive(Debug, Args)]
@@ -164,7 +165,7 @@ pub struct DashboardArgs {
 #[derive(Debug, Args)]
 pub struct VexArgs {
     #[arg(long)]
-    pub image: String,
+    pub image: ImageName,
     /// The document's author.
     #[arg(long, default_value = "hardline")]
     pub author: String,

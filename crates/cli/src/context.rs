@@ -44,8 +44,9 @@ impl Context {
         hardline_ledger::Ledger::open(&self.root)
     }
 
-    pub fn now_rfc3339(&self) -> String {
-        self.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    /// The current time as events record it.
+    pub fn now_rfc3339(&self) -> hardline_model::Timestamp {
+        hardline_model::Timestamp::from_instant(self.now)
     }
 
     pub fn today(&self) -> jiff::civil::Date {
@@ -76,7 +77,7 @@ pub fn merge_scans(mut scans: Vec<Scan>) -> Option<Scan> {
     let latest = scans
         .iter()
         .filter_map(|s| s.meta.created_at.clone())
-        .max_by(|a, b| hardline_ledger::compare_times(Some(a), Some(b)));
+        .max_by(|a, b| hardline_model::Timestamp::cmp_known_first(Some(a), Some(b)));
     let primary = scans
         .iter()
         .position(|s| s.meta.artifact_type.as_deref() == Some("container_image"))

@@ -48,7 +48,7 @@ impl From<&Finding> for FindingV1 {
 pub struct ChangeV1 {
     #[serde(flatten)]
     pub finding: FindingV1,
-    pub changed: Vec<String>,
+    pub changed: Vec<hardline_model::ChangedField>,
     pub before: FindingV1,
 }
 

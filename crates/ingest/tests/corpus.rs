@@ -125,7 +125,7 @@ fn go_modules_carry_the_binary_path() {
         .findings()
         .iter()
         .filter_map(|f| f.package.as_ref())
-        .filter(|p| p.ecosystem == "gobinary")
+        .filter(|p| p.ecosystem.as_str() == "gobinary")
         .collect();
     assert_eq!(gosu.len(), 10);
     assert!(gosu.iter().all(|p| p.path.as_deref() == Some("usr/local/bin/gosu")));

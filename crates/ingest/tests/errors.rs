@@ -206,3 +206,20 @@ fn a_byte_order_mark_is_tolerated() {
     let scan = parse_report(&input, InputFormat::Auto, "bom.sarif").expect("parses");
     assert!(scan.findings().is_empty());
 }
+
+/// The scan's time orders the log, so it is checked where it enters: a `CreatedAt` that is not
+/// an RFC 3339 time is an error at its line, never a time that sorts somewhere arbitrary.
+#[test]
+fn a_creation_time_that_is_not_rfc_3339_names_its_line() {
+    let input = b"{\n  \"SchemaVersion\": 2,\n  \"CreatedAt\": \"last tuesday\",\n  \"Results\": []\n}\n";
+    let error = error(input, InputFormat::Auto);
+    match &error {
+        IngestError::Invalid { line, column, .. } => assert_eq!((*line, *column), (3, 3)),
+        other => panic!("expected an invalid report, got {other:?}"),
+    }
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("report.json:3:3: invalid Trivy JSON report: CreatedAt: \"last tuesday\""),
+        "{shown}"
+    );
+}

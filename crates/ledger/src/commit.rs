@@ -108,7 +108,9 @@ impl Commit {
         }
         let journal_path = layout.journal();
         fs::create_dir_all(parent(&journal_path)).map_err(io_error(parent(&journal_path)))?;
-        write_synced(&tmp_path(&journal_path), &serde_json::to_vec(&journal).unwrap_or_default())?;
+        let journal_bytes = serde_json::to_vec(&journal)
+            .map_err(|e| LedgerError::Encode { what: "the commit journal", message: e.to_string() })?;
+        write_synced(&tmp_path(&journal_path), &journal_bytes)?;
         fault_point("before-journal");
         fs::rename(tmp_path(&journal_path), &journal_path).map_err(io_error(&journal_path))?;
         sync_dir(parent(&journal_path))?;

@@ -1,11 +1,11 @@
 //! The events of an image's log and how each one is hashed into the chain.
 
-use hardline_model::{Counts, Diff, ScanMeta, hex};
+use hardline_model::{Counts, Diff, ImageName, ScanMeta, Timestamp, hex};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::canonical;
+use crate::{LedgerError, canonical};
 
 /// The `prev` of the first event of every log.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -17,10 +17,10 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub seq: u64,
-    /// RFC 3339 time of what the event records: the scan's own time for a scan, the wall
-    /// clock for actions.
-    pub at: String,
-    pub image: String,
+    /// When what the event records happened: the scan's own time for a scan, the wall clock
+    /// for actions.
+    pub at: Timestamp,
+    pub image: ImageName,
     pub prev: String,
     pub hash: String,
     /// Nested rather than flattened: serde buffers flattened fields, and payloads are large.
@@ -42,11 +42,30 @@ pub enum EventBody {
 }
 
 impl EventBody {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> EventKind {
         match self {
-            EventBody::ScanRecorded(_) => "scan_recorded",
-            EventBody::GateDecided(_) => "gate_decided",
-            EventBody::IssueSynced(_) => "issue_synced",
+            EventBody::ScanRecorded(_) => EventKind::ScanRecorded,
+            EventBody::GateDecided(_) => EventKind::GateDecided,
+            EventBody::IssueSynced(_) => EventKind::IssueSynced,
+        }
+    }
+}
+
+/// Which kind of event a line is: the `kind` of its body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    ScanRecorded,
+    GateDecided,
+    IssueSynced,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ScanRecorded => "scan_recorded",
+            EventKind::GateDecided => "gate_decided",
+            EventKind::IssueSynced => "issue_synced",
         }
     }
 }
@@ -98,30 +117,44 @@ pub struct IssueSynced {
 impl Event {
     /// Builds the next event of a chain, computes its hash, and returns it with its log
     /// line (canonical JSON, hash included). The body — the large part — is serialised once:
-    /// the line is the hashed fields with `hash` put in its sorted place.
+    /// the line is the hashed fields with `hash` put in its sorted place. A body that cannot
+    /// be encoded is an error, never an empty body in the chain.
     pub fn seal(
         seq: u64,
-        at: String,
-        image: String,
+        at: Timestamp,
+        image: ImageName,
         prev: String,
         body: EventBody,
         state: String,
-    ) -> (Event, String) {
-        let body_text = canonical::to_string(&body).unwrap_or_default();
-        // Every field of `Event` but `hash`, in key order (a test checks this against serde).
-        let mut fields = vec![
-            ("at".to_owned(), canonical::quoted(&at)),
-            ("body".to_owned(), body_text),
-            ("image".to_owned(), canonical::quoted(&image)),
-            ("prev".to_owned(), canonical::quoted(&prev)),
-            ("seq".to_owned(), seq.to_string()),
-            ("state".to_owned(), canonical::quoted(&state)),
-        ];
-        let hash = hex(&Sha256::digest(canonical::join(&fields).as_bytes()));
-        fields.insert(2, ("hash".to_owned(), canonical::quoted(&hash)));
-        let line = canonical::join(&fields);
-        (Event { seq, at, image, prev, hash, body, state }, line)
+    ) -> Result<(Event, String), LedgerError> {
+        let (hash, line) = seal_line(seq, &at, &image, &prev, &body, &state)?;
+        Ok((Event { seq, at, image, prev, hash, body, state }, line))
     }
+}
+
+/// The hash and the log line of an event with these fields.
+fn seal_line<B: Serialize + ?Sized>(
+    seq: u64,
+    at: &Timestamp,
+    image: &ImageName,
+    prev: &str,
+    body: &B,
+    state: &str,
+) -> Result<(String, String), LedgerError> {
+    let body_text = canonical::to_string(body)
+        .map_err(|e| LedgerError::Encode { what: "an event body", message: e.to_string() })?;
+    // Every field of `Event` but `hash`, in key order (a test checks this against serde).
+    let mut fields = vec![
+        ("at".to_owned(), canonical::quoted(at.as_str())),
+        ("body".to_owned(), body_text),
+        ("image".to_owned(), canonical::quoted(image.as_str())),
+        ("prev".to_owned(), canonical::quoted(prev)),
+        ("seq".to_owned(), seq.to_string()),
+        ("state".to_owned(), canonical::quoted(state)),
+    ];
+    let hash = hex(&Sha256::digest(canonical::join(&fields).as_bytes()));
+    fields.insert(2, ("hash".to_owned(), canonical::quoted(&hash)));
+    Ok((hash, canonical::join(&fields)))
 }
 
 /// SHA-256 over the canonical encoding of `value` without its `hash` key.
@@ -140,8 +173,8 @@ pub fn hash_value(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use hardline_model::{
-        Counts, Cvss, Diff, Finding, FindingKind, Fingerprint, Location, Package, PackageClass, ScanMeta,
-        Severity, Status,
+        Counts, Cvss, Diff, Ecosystem, Finding, FindingKind, Fingerprint, Location, Package, PackageClass,
+        ScanMeta, Severity, Status,
     };
 
     use super::*;
@@ -149,14 +182,17 @@ mod tests {
     /// A finding with every kind of field: nested structs, an f64, enums, optional values,
     /// a list, and text that needs escaping.
     fn rich_finding() -> Finding {
+        let package = Package {
+            name: "stdlib".into(),
+            version: "v1.24.4".into(),
+            fixed_version: Some("1.24.5, 1.25.1".into()),
+            class: PackageClass::Lang,
+            ecosystem: Ecosystem::new("gobinary"),
+            path: Some("usr/bin/x".into()),
+            purl: None,
+        };
         Finding {
-            fingerprint: Fingerprint::vulnerability(
-                "CVE-1",
-                "lang-pkgs",
-                "gobinary",
-                "stdlib",
-                Some("usr/bin/x"),
-            ),
+            fingerprint: Fingerprint::vulnerability("CVE-1", &package),
             kind: FindingKind::Vulnerability,
             id: "CVE-1".into(),
             aliases: vec!["GHSA-x".into(), "DLA-\"1\"".into()],
@@ -167,15 +203,7 @@ mod tests {
                 score: 9.8,
                 vector: Some("AV:N".into()),
             }),
-            package: Some(Package {
-                name: "stdlib".into(),
-                version: "v1.24.4".into(),
-                fixed_version: Some("1.24.5, 1.25.1".into()),
-                class: PackageClass::Lang,
-                ecosystem: "gobinary".into(),
-                path: Some("usr/bin/x".into()),
-                purl: None,
-            }),
+            package: Some(package),
             location: Some(Location { path: "a\tb".into(), start_line: Some(3), end_line: None }),
             title: "é <tag> \\ \n \u{7f} 😀".into(),
             url: Some("https://example.invalid/x".into()),
@@ -187,27 +215,30 @@ mod tests {
     /// `verify` takes) makes of the event.
     #[test]
     fn a_sealed_line_is_the_canonical_form_of_the_event_and_its_hash_verifies() {
+        let at = Timestamp::parse("2026-01-05T04:00:00Z").expect("a time");
         let body = EventBody::ScanRecorded(ScanRecorded {
-            scan: ScanMeta {
-                scanner: "trivy".into(),
-                created_at: Some("2026-01-05T04:00:00Z".into()),
-                ..ScanMeta::default()
-            },
+            scan: ScanMeta { scanner: "trivy".into(), created_at: Some(at.clone()), ..ScanMeta::default() },
             scan_id: "id \"quoted\" \u{1}".into(),
             diff: Diff { new: vec![rich_finding()], ..Diff::default() },
             counts: Counts::default(),
             unique_vulnerabilities: 0,
         });
-        let (event, line) = Event::seal(
-            7,
-            "2026-01-05T04:00:00Z".into(),
-            "app".into(),
-            GENESIS.into(),
-            body,
-            "digest".into(),
-        );
+        let image = ImageName::new("app").expect("a name");
+        let (event, line) =
+            Event::seal(7, at, image, GENESIS.into(), body, "digest".into()).expect("encodable");
         let value = serde_json::to_value(&event).unwrap_or_default();
         assert_eq!(line, canonical::compact(&value));
         assert_eq!(hash_value(&value), event.hash);
+    }
+
+    /// A body the canonical encoder refuses (here a map with a non-string key) is an error:
+    /// nothing is sealed, and certainly not an empty body.
+    #[test]
+    fn a_body_that_cannot_be_encoded_is_an_error_not_an_empty_body() {
+        let unencodable: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into_iter().collect();
+        let at = Timestamp::parse("2026-01-05T04:00:00Z").expect("a time");
+        let image = ImageName::new("app").expect("a name");
+        let sealed = seal_line(1, &at, &image, GENESIS, &unencodable, "digest");
+        assert!(matches!(sealed, Err(LedgerError::Encode { what: "an event body", .. })), "{sealed:?}");
     }
 }

@@ -4,16 +4,16 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use hardline_model::{Finding, Fingerprint, ScanMeta, hex};
+use hardline_model::{Finding, Fingerprint, ImageName, ScanMeta, Timestamp, hex};
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody, GENESIS};
 use crate::{LedgerError, io_error};
 
 /// An image's events, in log order, with their chain links checked.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct History {
-    pub image: String,
+    pub image: ImageName,
     pub events: Vec<Event>,
 }
 
@@ -28,7 +28,7 @@ pub struct State {
 pub struct LastScan {
     pub meta: ScanMeta,
     pub scan_id: String,
-    pub at: String,
+    pub at: Timestamp,
 }
 
 impl State {
@@ -38,17 +38,17 @@ impl State {
     }
 
     /// Folds an event's body, recorded at `at`, into the state.
-    pub fn apply_body(&mut self, body: &EventBody, at: &str) {
+    pub fn apply_body(&mut self, body: &EventBody, at: &Timestamp) {
         if let EventBody::ScanRecorded(scan) = body {
             scan.diff.apply(&mut self.findings);
             self.last_scan =
-                Some(LastScan { meta: scan.scan.clone(), scan_id: scan.scan_id.clone(), at: at.to_owned() });
+                Some(LastScan { meta: scan.scan.clone(), scan_id: scan.scan_id.clone(), at: at.clone() });
         }
     }
 
     /// A digest of everything the state holds: every finding, whole, in fingerprint order,
     /// and the last scan. Each event carries the digest of the state after it.
-    pub fn digest(&self) -> String {
+    pub fn digest(&self) -> Result<String, LedgerError> {
         /// Feeds serde_json's output straight into the hash, without a buffer.
         struct Hashing<'a>(&'a mut Sha256);
         impl std::io::Write for Hashing<'_> {
@@ -64,13 +64,16 @@ impl State {
         if let Some(scan) = &self.last_scan {
             hasher.update(scan.scan_id.as_bytes());
             hasher.update(b"\n");
-            hasher.update(scan.at.as_bytes());
+            hasher.update(scan.at.as_str().as_bytes());
         }
         for finding in self.findings.values() {
             hasher.update(b"\n");
-            let _ = serde_json::to_writer(Hashing(&mut hasher), finding);
+            serde_json::to_writer(Hashing(&mut hasher), finding).map_err(|e| LedgerError::Encode {
+                what: "a finding of the state digest",
+                message: e.to_string(),
+            })?;
         }
-        hex(&hasher.finalize()[..16])
+        Ok(hex(&hasher.finalize()[..16]))
     }
 
     /// The open findings in report order.
@@ -85,12 +88,12 @@ impl History {
     /// Reads `path`; a missing log is an empty history. Each line must parse and link to the
     /// one before it (`seq` and `prev`); hashes are recomputed by `verify`, not here, because
     /// every command reads the log and only `verify` needs to pay for that.
-    pub fn load(path: &Path, image: &str) -> Result<History, LedgerError> {
+    pub fn load(path: &Path, image: &ImageName) -> Result<History, LedgerError> {
         History::from_bytes(&read_log(path)?, path, image)
     }
 
     /// Parses a log's bytes; `path` is for messages.
-    pub fn from_bytes(bytes: &[u8], path: &Path, image: &str) -> Result<History, LedgerError> {
+    pub fn from_bytes(bytes: &[u8], path: &Path, image: &ImageName) -> Result<History, LedgerError> {
         let mut events: Vec<Event> = Vec::new();
         for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
             if line.is_empty() {
@@ -111,12 +114,16 @@ impl History {
             if event.prev != expected_prev {
                 return Err(corrupt("prev does not match the hash of the line before".to_owned()));
             }
-            if event.image != image {
-                return Err(corrupt(format!("event of image {:?} in the log of {image:?}", event.image)));
+            if event.image != *image {
+                return Err(corrupt(format!(
+                    "event of image {:?} in the log of {:?}",
+                    event.image.as_str(),
+                    image.as_str()
+                )));
             }
             events.push(event);
         }
-        Ok(History { image: image.to_owned(), events })
+        Ok(History { image: image.clone(), events })
     }
 
     pub fn head(&self) -> Option<&Event> {

@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use crate::LedgerError;
+use hardline_model::ImageName;
 
 /// Where the ledger's files live in a repository. One place, so that no other module
 /// builds a path by hand.
@@ -31,15 +31,15 @@ impl Layout {
         self.root.join(".hardline")
     }
 
-    pub fn log(&self, image: &str) -> PathBuf {
+    pub fn log(&self, image: &ImageName) -> PathBuf {
         self.logs_dir().join(format!("{image}.jsonl"))
     }
 
-    pub fn log_markdown(&self, image: &str) -> PathBuf {
+    pub fn log_markdown(&self, image: &ImageName) -> PathBuf {
         self.logs_dir().join(format!("{image}.md"))
     }
 
-    pub fn baseline(&self, image: &str) -> PathBuf {
+    pub fn baseline(&self, image: &ImageName) -> PathBuf {
         self.baselines_dir().join(format!("{image}.json"))
     }
 
@@ -57,14 +57,8 @@ impl Layout {
     }
 }
 
-/// Image names become file names: only lower-case letters, digits, `.`, `_` and `-`, not
-/// starting with a dot, so a name can never climb out of the ledger's folders.
-pub fn check_image_name(name: &str) -> Result<(), LedgerError> {
-    let valid = !name.is_empty()
-        && name.len() <= 128
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
-    if valid { Ok(()) } else { Err(LedgerError::BadImageName(name.to_owned())) }
+/// The image a ledger file is of, from its name with `suffix` (`.jsonl`, `.md`, `.json`)
+/// removed; `None` for a file that is not named after a valid image.
+pub(crate) fn image_of_file(name: &str, suffix: &str) -> Option<ImageName> {
+    name.strip_suffix(suffix).and_then(|stem| ImageName::new(stem).ok())
 }

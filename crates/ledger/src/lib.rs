@@ -21,11 +21,13 @@ pub mod views;
 
 use std::path::{Path, PathBuf};
 
+use hardline_model::{ImageName, Timestamp};
+
 pub use event::{Event, EventBody, GateDecided, GateReason, IssueSynced, ScanRecorded};
 pub use history::{History, State};
-pub use layout::{Layout, check_image_name};
+pub use layout::Layout;
 pub use lock::LedgerLock;
-pub use record::{RecordOutcome, Recorded, Session, compare_times};
+pub use record::{RecordOutcome, Recorded, Session};
 pub use verify::{Problem, VerifyReport};
 pub use views::baseline::Baseline;
 
@@ -35,15 +37,18 @@ pub enum LedgerError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: {message}")]
     Corrupt { path: PathBuf, line: usize, message: String },
-    #[error("invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-'")]
-    BadImageName(String),
     #[error(
         "{image}: report created at {created_at} is older than the last recorded scan ({last}); \
          the log is chronological, so record reports in order"
     )]
-    OutOfOrder { image: String, created_at: String, last: String },
+    OutOfOrder { image: ImageName, created_at: Timestamp, last: Timestamp },
     #[error("{image}: the views are out of step with the log ({detail}); run `hardline verify` to see where")]
-    Inconsistent { image: String, detail: String },
+    Inconsistent { image: ImageName, detail: String },
+    /// Something that must be written (an event to hash, a view, the journal) could not be
+    /// encoded. Never swallowed: a hashed body that silently became empty would be sealed into
+    /// the chain for good.
+    #[error("cannot encode {what}: {message}")]
+    Encode { what: &'static str, message: String },
 }
 
 /// Maps an I/O error onto [`LedgerError::Io`] for `path`.
@@ -67,30 +72,27 @@ impl Ledger {
     }
 
     /// The images that have a log, sorted.
-    pub fn images(&self) -> Result<Vec<String>, LedgerError> {
+    pub fn images(&self) -> Result<Vec<ImageName>, LedgerError> {
         let dir = self.layout.logs_dir();
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(io_error(&dir)(e)),
         };
-        let mut images: Vec<String> = entries
+        let mut images: Vec<ImageName> = entries
             .flatten()
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".jsonl")).map(str::to_owned))
-            .filter(|name| check_image_name(name).is_ok())
+            .filter_map(|e| e.file_name().to_str().and_then(|n| layout::image_of_file(n, ".jsonl")))
             .collect();
         images.sort();
         Ok(images)
     }
 
-    pub fn history(&self, image: &str) -> Result<History, LedgerError> {
-        check_image_name(image)?;
+    pub fn history(&self, image: &ImageName) -> Result<History, LedgerError> {
         History::load(&self.layout.log(image), image)
     }
 
     /// The image's baseline view, as written. Fast: one small file, no log replay.
-    pub fn baseline(&self, image: &str) -> Result<Option<Baseline>, LedgerError> {
-        check_image_name(image)?;
+    pub fn baseline(&self, image: &ImageName) -> Result<Option<Baseline>, LedgerError> {
         Baseline::read(&self.layout.baseline(image))
     }
 
@@ -122,21 +124,21 @@ impl Writer<'_> {
     /// Records scans of one image in chronological order. See [`record`].
     pub fn record(
         &mut self,
-        image: &str,
+        image: &ImageName,
         scans: Vec<hardline_model::Scan>,
-        now: &str,
+        now: &Timestamp,
     ) -> Result<Recorded, LedgerError> {
         record::record(&self.ledger.layout, image, scans, now)
     }
 
     /// Starts recording scans of `image` one at a time (see [`Session`]); `several` keeps the
     /// starting state so that the session's overall diff can be reported.
-    pub fn session(&mut self, image: &str, several: bool) -> Result<Session<'_>, LedgerError> {
+    pub fn session(&mut self, image: &ImageName, several: bool) -> Result<Session<'_>, LedgerError> {
         Session::open(&self.ledger.layout, image, several)
     }
 
     /// Appends an action (gate decision, issue sync) to an image's log.
-    pub fn append(&mut self, image: &str, at: &str, body: EventBody) -> Result<u64, LedgerError> {
+    pub fn append(&mut self, image: &ImageName, at: &Timestamp, body: EventBody) -> Result<u64, LedgerError> {
         record::append(&self.ledger.layout, image, at, body)
     }
 
@@ -145,7 +147,7 @@ impl Writer<'_> {
         let mut commit = commit::Commit::default();
         for image in self.ledger.images()? {
             let history = self.ledger.history(&image)?;
-            record::stage_views(&self.ledger.layout, &history, &mut commit);
+            record::stage_views(&self.ledger.layout, &history, &mut commit)?;
         }
         commit.apply(&self.ledger.layout)
     }

@@ -8,31 +8,32 @@
 //! step with the log, it falls back to replaying the log, so a deleted view heals itself.
 //! Either way the bytes are those `rebuild` would write; `verify` proves it.
 
-use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
-use hardline_model::{Counts, Diff, Finding, Scan, diff, hex, unique_vulnerability_ids};
+use hardline_model::{
+    Counts, Diff, Finding, ImageName, Scan, Timestamp, diff, hex, unique_vulnerability_ids,
+};
 use sha2::{Digest, Sha256};
 
-use crate::LedgerError;
 use crate::commit::Commit;
 use crate::event::{Event, EventBody, GENESIS, ScanRecorded};
 use crate::history::{History, State, read_log};
-use crate::layout::{Layout, check_image_name};
+use crate::layout::Layout;
 use crate::views::baseline::{Baseline, Head as ViewHead};
 use crate::views::markdown;
+use crate::{LedgerError, io_error};
 
 /// What recording one scan did.
 #[derive(Clone, Debug)]
 pub struct RecordOutcome {
-    pub image: String,
+    pub image: ImageName,
     /// Position of the scan in the caller's list (scans are recorded in time order).
     pub input_index: usize,
     /// False when the same scan was already in the log.
     pub recorded: bool,
     /// The sequence number of the appended event.
     pub seq: Option<u64>,
-    pub created_at: Option<String>,
+    pub created_at: Option<Timestamp>,
     /// How many findings are new, fixed and changed against the state before this scan.
     pub new: usize,
     pub fixed: usize,
@@ -53,7 +54,7 @@ pub struct Recorded {
 
 /// The end of a log: enough to append to it.
 struct Tip {
-    image: String,
+    image: ImageName,
     log_path: PathBuf,
     /// The log's length: new lines are appended after it.
     log_len: u64,
@@ -84,8 +85,7 @@ struct Head {
 }
 
 impl Tip {
-    fn load(layout: &Layout, image: &str) -> Result<Tip, LedgerError> {
-        check_image_name(image)?;
+    fn load(layout: &Layout, image: &ImageName) -> Result<Tip, LedgerError> {
         let log_path = layout.log(image);
         let log_len = match std::fs::metadata(&log_path) {
             Ok(meta) => meta.len(),
@@ -93,7 +93,7 @@ impl Tip {
             Err(e) => return Err(LedgerError::Io { path: log_path, source: e }),
         };
         let mut tip = Tip {
-            image: image.to_owned(),
+            image: image.clone(),
             log_path,
             log_len,
             full_log: None,
@@ -112,7 +112,7 @@ impl Tip {
         let trusted = match (head, view) {
             (Some(head), Some(view)) if view.head.seq == head.seq && view.head.hash == head.hash => {
                 let state = view.into_state();
-                (state.digest() == head.state).then_some((head, state))
+                (state.digest()? == head.state).then_some((head, state))
             }
             _ => None,
         };
@@ -152,21 +152,21 @@ impl Tip {
     }
 
     /// Appends an event; returns its sequence number.
-    fn push(&mut self, at: String, body: EventBody) -> u64 {
+    fn push(&mut self, at: Timestamp, body: EventBody) -> Result<u64, LedgerError> {
         let last = self.appended.last().map(|a| (a.head.seq, a.head.hash.clone()));
         let (seq, prev) = match last.or_else(|| self.head.as_ref().map(|h| (h.seq, h.hash.clone()))) {
             Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
         self.state.apply_body(&body, &at);
-        let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body, self.state.digest());
+        let (event, line) = Event::seal(seq, at, self.image.clone(), prev, body, self.state.digest()?)?;
         let section = markdown::section(&event, &self.state);
         let scan_id = match &event.body {
             EventBody::ScanRecorded(scan) => Some(scan.scan_id.clone()),
             _ => None,
         };
         self.appended.push(Appended { head: ViewHead::of(&event), scan_id, line, section });
-        seq
+        Ok(seq)
     }
 
     /// Writes the log and both views, all or nothing.
@@ -177,7 +177,15 @@ impl Tip {
             lines.extend_from_slice(appended.line.as_bytes());
             lines.push(b'\n');
         }
-        let previous_view = std::fs::read_to_string(layout.log_markdown(&self.image)).unwrap_or_default();
+        let markdown_path = layout.log_markdown(&self.image);
+        let previous_view = match std::fs::read_to_string(&markdown_path) {
+            Ok(text) => text,
+            // Missing, or not text: rendered in full below, like any view out of step.
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData) => {
+                String::new()
+            }
+            Err(e) => return Err(io_error(&markdown_path)(e)),
+        };
         let sections: Vec<String> =
             std::mem::take(&mut self.appended).into_iter().map(|a| a.section).collect();
         let previous_head = self.head.as_ref().map(|h| (h.seq, h.hash.as_str()));
@@ -199,7 +207,7 @@ impl Tip {
         // Both views name the new head, so they always change: no need to compare them.
         commit.replace(
             layout.baseline(&self.image),
-            Baseline::from_state(&self.image, last, &self.state).render(),
+            Baseline::from_state(&self.image, last, &self.state).render()?,
         );
         commit.replace(layout.log_markdown(&self.image), markdown);
         commit.append(self.log_path.clone(), self.log_len, lines);
@@ -232,9 +240,16 @@ fn read_last_line(path: &Path, len: u64) -> Result<Option<Vec<u8>>, LedgerError>
 }
 
 /// Records `scans` of `image` in the order of their creation time (see [`Session`]).
-pub fn record(layout: &Layout, image: &str, scans: Vec<Scan>, now: &str) -> Result<Recorded, LedgerError> {
+pub fn record(
+    layout: &Layout,
+    image: &ImageName,
+    scans: Vec<Scan>,
+    now: &Timestamp,
+) -> Result<Recorded, LedgerError> {
     let mut scans: Vec<(usize, Scan)> = scans.into_iter().enumerate().collect();
-    scans.sort_by(|(_, a), (_, b)| compare_times(a.meta.created_at.as_deref(), b.meta.created_at.as_deref()));
+    scans.sort_by(|(_, a), (_, b)| {
+        Timestamp::cmp_known_first(a.meta.created_at.as_ref(), b.meta.created_at.as_ref())
+    });
     let mut session = Session::open(layout, image, scans.len() > 1)?;
     for (input_index, scan) in scans {
         session.record(scan, input_index, now)?;
@@ -257,7 +272,7 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn open(layout: &'a Layout, image: &str, several: bool) -> Result<Session<'a>, LedgerError> {
+    pub fn open(layout: &'a Layout, image: &ImageName, several: bool) -> Result<Session<'a>, LedgerError> {
         let tip = Tip::load(layout, image)?;
         let start = several.then(|| tip.state.findings.values().cloned().collect());
         Ok(Session { layout, tip, outcomes: Vec::new(), start, single: None })
@@ -270,11 +285,11 @@ impl<'a> Session<'a> {
         &mut self,
         scan: Scan,
         input_index: usize,
-        now: &str,
+        now: &Timestamp,
     ) -> Result<&RecordOutcome, LedgerError> {
         let tip = &mut self.tip;
         let image = tip.image.clone();
-        let at = scan.meta.created_at.clone().unwrap_or_else(|| now.to_owned());
+        let at = scan.meta.created_at.clone().unwrap_or_else(|| now.clone());
         let payload = ScanRecorded {
             diff: Diff::against(&tip.state.findings, scan.findings()),
             counts: scan.counts(),
@@ -296,18 +311,17 @@ impl<'a> Session<'a> {
         // A scan newer than the last one cannot be in the log yet: only an older (or
         // same-time) one needs the search through the log.
         let last_at = tip.state.last_scan.as_ref().map(|l| l.at.clone());
-        let not_newer =
-            last_at.as_deref().is_some_and(|last| compare_times(Some(&at), Some(last)) != Ordering::Greater);
+        let not_newer = last_at.as_ref().is_some_and(|last| at.instant() <= last.instant());
         if !(not_newer && tip.has_scan(&payload.scan_id)?) {
             if let Some(last) = last_at
-                && compare_times(Some(&at), Some(&last)) == Ordering::Less
+                && at.instant() < last.instant()
             {
                 return Err(LedgerError::OutOfOrder { image, created_at: at, last });
             }
             if self.start.is_none() {
                 self.single = Some(payload.diff.clone());
             }
-            outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload)));
+            outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload))?);
             outcome.recorded = true;
         }
         self.outcomes.push(outcome);
@@ -329,31 +343,37 @@ impl<'a> Session<'a> {
 }
 
 /// Appends one action event and refreshes the views. Returns the event's sequence number.
-pub fn append(layout: &Layout, image: &str, at: &str, body: EventBody) -> Result<u64, LedgerError> {
+pub fn append(
+    layout: &Layout,
+    image: &ImageName,
+    at: &Timestamp,
+    body: EventBody,
+) -> Result<u64, LedgerError> {
     let mut tip = Tip::load(layout, image)?;
-    let seq = tip.push(at.to_owned(), body);
+    let seq = tip.push(at.clone(), body)?;
     tip.commit(layout)?;
     Ok(seq)
 }
 
 /// Adds both views of `history` to `commit` (for `rebuild`).
-pub fn stage_views(layout: &Layout, history: &History, commit: &mut Commit) {
+pub fn stage_views(layout: &Layout, history: &History, commit: &mut Commit) -> Result<(), LedgerError> {
     if let Some(baseline) = Baseline::from_history(history) {
-        commit.write(layout.baseline(&history.image), baseline.render());
+        commit.write(layout.baseline(&history.image), baseline.render()?);
     }
     commit.write(layout.log_markdown(&history.image), markdown::render(history));
+    Ok(())
 }
 
 /// A scan's identity: its time, artifact and every finding as recorded. Two reports of the
 /// same scan get the same id; a rescan a week later does not, even with identical findings,
 /// so that the log shows every scan that was made.
-fn scan_id(scan: &Scan, at: &str) -> String {
+fn scan_id(scan: &Scan, at: &Timestamp) -> String {
     let mut hasher = Sha256::new();
     let mut field = |part: &str| {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     };
-    field(at);
+    field(at.as_str());
     field(scan.meta.artifact_name.as_deref().unwrap_or(""));
     field(scan.meta.image_id.as_deref().unwrap_or(""));
     // Each finding by identity and by what a diff compares: two reports of the same scan agree
@@ -368,16 +388,4 @@ fn scan_id(scan: &Scan, at: &str) -> String {
         field(&finding.title);
     }
     hex(&hasher.finalize()[..16])
-}
-
-/// Orders RFC 3339 times by instant; a time that does not parse sorts by its text, after
-/// every parsed one, so that ordering never fails.
-pub fn compare_times(a: Option<&str>, b: Option<&str>) -> Ordering {
-    let parse = |t: Option<&str>| t.and_then(|t| t.parse::<jiff::Timestamp>().ok());
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.cmp(&b),
-    }
 }

@@ -4,12 +4,13 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use hardline_model::ImageName;
 use serde_json::Value;
 
 use crate::canonical;
 use crate::event::{Event, GENESIS, hash_value};
 use crate::history::History;
-use crate::layout::{Layout, check_image_name};
+use crate::layout::{Layout, image_of_file};
 use crate::views::{baseline::Baseline, markdown};
 use crate::{LedgerError, io_error};
 
@@ -30,7 +31,7 @@ impl std::fmt::Display for Problem {
 #[derive(Clone, Debug, Default)]
 pub struct VerifyReport {
     /// Per image: events checked and the head hash.
-    pub images: Vec<(String, u64, String)>,
+    pub images: Vec<(ImageName, u64, String)>,
     /// At most one problem per file: the first wrong line.
     pub problems: Vec<Problem>,
 }
@@ -51,7 +52,7 @@ pub fn verify(layout: &Layout) -> Result<VerifyReport, LedgerError> {
                 let head = history.head().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, GENESIS.to_owned()));
                 report.images.push((image.clone(), head.0, head.1));
                 let expected_baseline =
-                    Baseline::from_history(&history).map(|b| b.render()).unwrap_or_default();
+                    Baseline::from_history(&history).map(|b| b.render()).transpose()?.unwrap_or_default();
                 for (path, expected) in [
                     (layout.baseline(&image), expected_baseline),
                     (layout.log_markdown(&image), markdown::render(&history)),
@@ -74,7 +75,7 @@ pub fn verify(layout: &Layout) -> Result<VerifyReport, LedgerError> {
 
 /// Every line must be canonical JSON whose hash matches its contents and whose `prev`, `seq`
 /// and `image` continue the chain.
-fn check_chain(path: &Path, image: &str) -> Result<Option<History>, Problem> {
+fn check_chain(path: &Path, image: &ImageName) -> Result<Option<History>, Problem> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -123,14 +124,15 @@ fn check_chain(path: &Path, image: &str) -> Result<Option<History>, Problem> {
                 format!("seq is {} where {} was expected", event.seq, events.len() + 1),
             ));
         }
-        if event.image != image {
+        if event.image != *image {
             return Err(problem(
                 line_no,
-                format!("event of image {:?} in the log of {image:?}", event.image),
+                format!("event of image {:?} in the log of {:?}", event.image.as_str(), image.as_str()),
             ));
         }
         state.apply(&event);
-        if state.digest() != event.state {
+        let digest = state.digest().map_err(|e| problem(line_no, e.to_string()))?;
+        if digest != event.state {
             return Err(problem(
                 line_no,
                 "the state digest does not match the findings the log folds to here".to_owned(),
@@ -139,7 +141,7 @@ fn check_chain(path: &Path, image: &str) -> Result<Option<History>, Problem> {
         prev = event.hash.clone();
         events.push(event);
     }
-    Ok(Some(History { image: image.to_owned(), events }))
+    Ok(Some(History { image: image.clone(), events }))
 }
 
 /// The first line where a view differs from what its log says it must be.
@@ -170,7 +172,7 @@ fn compare_view(path: &Path, expected: &str) -> Result<Option<(usize, String)>, 
     Ok(Some((line, "lines missing compared with the view derived from the log".to_owned())))
 }
 
-fn images_with_any_file(layout: &Layout) -> Result<BTreeSet<String>, LedgerError> {
+fn images_with_any_file(layout: &Layout) -> Result<BTreeSet<ImageName>, LedgerError> {
     let mut images = BTreeSet::new();
     for (dir, suffixes) in
         [(layout.logs_dir(), &[".jsonl", ".md"][..]), (layout.baselines_dir(), &[".json"][..])]
@@ -183,10 +185,8 @@ fn images_with_any_file(layout: &Layout) -> Result<BTreeSet<String>, LedgerError
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             for suffix in suffixes {
-                if let Some(image) = name.strip_suffix(suffix)
-                    && check_image_name(image).is_ok()
-                {
-                    images.insert(image.to_owned());
+                if let Some(image) = image_of_file(&name, suffix) {
+                    images.insert(image);
                 }
             }
         }

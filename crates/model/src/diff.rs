@@ -9,8 +9,38 @@ use crate::{Finding, Fingerprint};
 pub struct Change {
     pub before: Finding,
     pub after: Finding,
-    /// Which material fields moved: `severity`, `fixed_version`, `installed_version`.
-    pub fields: Vec<String>,
+    /// Which material fields moved, in this order.
+    pub fields: Vec<ChangedField>,
+}
+
+/// A material field of a finding that people must see move. The names are the log's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangedField {
+    Severity,
+    FixedVersion,
+    InstalledVersion,
+}
+
+impl ChangedField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangedField::Severity => "severity",
+            ChangedField::FixedVersion => "fixed_version",
+            ChangedField::InstalledVersion => "installed_version",
+        }
+    }
+
+    /// `severity, fixed_version`: how a list of them reads.
+    pub fn join(fields: &[ChangedField]) -> String {
+        fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl std::fmt::Display for ChangedField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `diff(baseline, candidate)`, matched by fingerprint.
@@ -110,18 +140,18 @@ pub fn diff<'a>(
     out
 }
 
-fn material_changes(old: &Finding, new: &Finding) -> Vec<String> {
+fn material_changes(old: &Finding, new: &Finding) -> Vec<ChangedField> {
     let mut fields = Vec::new();
     if old.severity != new.severity {
-        fields.push("severity".to_owned());
+        fields.push(ChangedField::Severity);
     }
-    let fixed = |f: &Finding| f.package.as_ref().and_then(|p| p.fixed_version.clone());
+    let fixed = |f: &Finding| f.package.as_ref().and_then(|p| p.fixed_version.as_deref()).map(str::to_owned);
     if fixed(old) != fixed(new) {
-        fields.push("fixed_version".to_owned());
+        fields.push(ChangedField::FixedVersion);
     }
-    let installed = |f: &Finding| f.package.as_ref().map(|p| p.version.clone());
+    let installed = |f: &Finding| f.package.as_ref().map(|p| p.version.as_str()).map(str::to_owned);
     if installed(old) != installed(new) {
-        fields.push("installed_version".to_owned());
+        fields.push(ChangedField::InstalledVersion);
     }
     fields
 }
@@ -139,7 +169,7 @@ mod tests {
     fn a_version_bump_that_keeps_the_cve_is_a_change_not_fixed_plus_new() {
         let d = diff(&[vuln("CVE-1", "2.41-1", Severity::High)], &[vuln("CVE-1", "2.41-2", Severity::High)]);
         assert!(d.new.is_empty() && d.fixed.is_empty());
-        assert_eq!(d.changed[0].fields, vec!["installed_version"]);
+        assert_eq!(d.changed[0].fields, vec![ChangedField::InstalledVersion]);
     }
 
     #[test]

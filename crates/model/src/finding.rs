@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Counts, Fingerprint, Severity};
+use crate::{Counts, Fingerprint, Severity, Timestamp};
 
 /// What sort of problem a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -32,6 +32,44 @@ impl FindingKind {
 pub enum PackageClass {
     Os,
     Lang,
+}
+
+impl PackageClass {
+    /// The word a vulnerability's fingerprint hashes for the class. Frozen: changing it would
+    /// change the identity of every vulnerability in every ledger.
+    pub const fn identity_word(self) -> &'static str {
+        match self {
+            PackageClass::Os => "os-pkgs",
+            PackageClass::Lang => "lang-pkgs",
+        }
+    }
+}
+
+/// Where a package comes from, in hardline's vocabulary: the distribution for OS packages
+/// (`debian`, `ubuntu`, `alpine`, `redhat`, …) or the kind of package for language packages
+/// (`gobinary`, `gomod`, `jar`, `npm`, `node-pkg`, `composer`, `composer-vendor`, `pip`,
+/// `python-pkg`, `cargo`, `bundler`, …). The word is part of every vulnerability's
+/// fingerprint, so the vocabulary is frozen: each input format maps its own words onto it (the
+/// table is in ARCHITECTURE.md, "Finding identity"), and two scanners that name the same package
+/// source must map to the same word.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ecosystem(String);
+
+impl Ecosystem {
+    pub fn new(word: impl Into<String>) -> Ecosystem {
+        Ecosystem(word.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The vendor's fix status, as Trivy reports it.
@@ -84,8 +122,7 @@ pub struct Package {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_version: Option<String>,
     pub class: PackageClass,
-    /// Trivy's result type: `debian`, `gobinary`, `composer-vendor`, `npm`…
-    pub ecosystem: String,
+    pub ecosystem: Ecosystem,
     /// For language packages: the package's path, or the result target when none is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -142,22 +179,23 @@ impl Finding {
     /// A vulnerability in a Debian OS package with only the identity fields, the installed
     /// version and the severity set: what tests, examples and generators start from.
     pub fn debian_vulnerability(id: &str, package: &str, version: &str, severity: Severity) -> Finding {
+        let package = Package {
+            name: package.to_owned(),
+            version: version.to_owned(),
+            fixed_version: None,
+            class: PackageClass::Os,
+            ecosystem: Ecosystem::new("debian"),
+            path: None,
+            purl: None,
+        };
         Finding {
-            fingerprint: Fingerprint::vulnerability(id, "os-pkgs", "debian", package, None),
+            fingerprint: Fingerprint::vulnerability(id, &package),
             kind: FindingKind::Vulnerability,
             id: id.to_owned(),
             aliases: Vec::new(),
             severity,
             cvss: None,
-            package: Some(Package {
-                name: package.to_owned(),
-                version: version.to_owned(),
-                fixed_version: None,
-                class: PackageClass::Os,
-                ecosystem: "debian".to_owned(),
-                path: None,
-                purl: None,
-            }),
+            package: Some(package),
             location: None,
             title: String::new(),
             url: None,
@@ -221,9 +259,9 @@ pub struct ScanMeta {
     pub repo_digests: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
-    /// RFC 3339, as the scanner wrote it.
+    /// When the scan was made, as the scanner wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<Timestamp>,
 }
 
 /// What one scanner said about one artifact at one time: metadata and a set of findings,

@@ -3,6 +3,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::{Package, PackageClass};
+
 /// A finding's identity across scans: 128 bits of SHA-256, as 32 lower-case hex digits.
 ///
 /// Built from a kind tag and the identity fields, each length-prefixed so that no two
@@ -23,19 +25,21 @@ impl Fingerprint {
         Fingerprint(hex(&digest[..16]))
     }
 
-    /// A vulnerability: (id, result class, result type, package name, and for language
-    /// packages the package path — or the result target when the scanner gives no path).
-    /// The installed version is deliberately absent: a bump that still carries the CVE is the
-    /// same open finding. `lang_path` must be `None` for OS packages, whose result target
-    /// carries the OS point release and would change on every base image update.
-    pub fn vulnerability(
-        id: &str,
-        class: &str,
-        ecosystem: &str,
-        package: &str,
-        lang_path: Option<&str>,
-    ) -> Fingerprint {
-        Fingerprint::of("vuln", &[id, class, ecosystem, package, lang_path.unwrap_or("")])
+    /// A vulnerability: (id, package class, ecosystem, package name, and for language packages
+    /// the package path), in hardline's vocabulary ([`PackageClass::identity_word`],
+    /// [`crate::Ecosystem`]), never a scanner's own words. The installed version is deliberately
+    /// absent: a bump that still carries the CVE is the same open finding. The path counts only
+    /// for language packages (the same module in two binaries is two findings); an OS package's
+    /// path, if an input gave one, is ignored, because it would carry the OS point release.
+    pub fn vulnerability(id: &str, package: &Package) -> Fingerprint {
+        let path = match package.class {
+            PackageClass::Os => "",
+            PackageClass::Lang => package.path.as_deref().unwrap_or(""),
+        };
+        Fingerprint::of(
+            "vuln",
+            &[id, package.class.identity_word(), package.ecosystem.as_str(), &package.name, path],
+        )
     }
 
     /// A misconfiguration or SAST result: (rule id, file, normalised cause). The cause is the
@@ -88,14 +92,40 @@ pub fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    use crate::{Ecosystem, Finding, Severity};
+
+    fn package(class: PackageClass, ecosystem: &str, name: &str, path: Option<&str>) -> Package {
+        Package {
+            name: name.into(),
+            version: "1".into(),
+            fixed_version: None,
+            class,
+            ecosystem: Ecosystem::new(ecosystem),
+            path: path.map(str::to_owned),
+            purl: None,
+        }
+    }
+
     #[test]
     fn installed_version_is_not_identity_but_package_is() {
-        let a = Fingerprint::vulnerability("CVE-1", "os-pkgs", "debian", "libc6", None);
-        let b = Fingerprint::vulnerability("CVE-1", "os-pkgs", "debian", "libc6", None);
-        let c = Fingerprint::vulnerability("CVE-1", "os-pkgs", "debian", "libc-bin", None);
+        let a = Fingerprint::vulnerability("CVE-1", &package(PackageClass::Os, "debian", "libc6", None));
+        let mut bumped = package(PackageClass::Os, "debian", "libc6", None);
+        bumped.version = "2".into();
+        let b = Fingerprint::vulnerability("CVE-1", &bumped);
+        let c = Fingerprint::vulnerability("CVE-1", &package(PackageClass::Os, "debian", "libc-bin", None));
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.as_str().len(), 32);
+    }
+
+    /// The identity of a Debian package's CVE as hardline 0.1.0 computed it (and as every
+    /// ledger stores it); `tests/fingerprints.rs` in ingest pins every fixture and the corpus.
+    #[test]
+    fn the_vocabulary_hashes_the_words_ledgers_already_hold() {
+        let finding = Finding::debian_vulnerability("CVE-2026-1000", "libc6", "2.41-12", Severity::High);
+        assert_eq!(finding.fingerprint.as_str(), "2fb28594d7617f6e1186cd04b164fc1d");
+        let os_with_a_path = package(PackageClass::Os, "debian", "libc6", Some("usr/lib/x"));
+        assert_eq!(Fingerprint::vulnerability("CVE-2026-1000", &os_with_a_path), finding.fingerprint);
     }
 
     #[test]
@@ -110,12 +140,12 @@ mod tests {
     fn language_path_separates_the_same_module_in_two_binaries() {
         let a = Fingerprint::vulnerability(
             "CVE-2",
-            "lang-pkgs",
-            "gobinary",
-            "stdlib",
-            Some("usr/local/bin/gosu"),
+            &package(PackageClass::Lang, "gobinary", "stdlib", Some("usr/local/bin/gosu")),
         );
-        let b = Fingerprint::vulnerability("CVE-2", "lang-pkgs", "gobinary", "stdlib", Some("usr/bin/other"));
+        let b = Fingerprint::vulnerability(
+            "CVE-2",
+            &package(PackageClass::Lang, "gobinary", "stdlib", Some("usr/bin/other")),
+        );
         assert_ne!(a, b);
     }
 }

@@ -10,14 +10,18 @@ mod counts;
 mod diff;
 mod finding;
 mod fingerprint;
+mod image;
 mod severity;
 pub mod text;
+mod time;
 
 pub use counts::Counts;
-pub use diff::{Change, Diff, diff};
+pub use diff::{Change, ChangedField, Diff, diff};
 pub use finding::{
-    Cvss, Finding, FindingKind, Location, Package, PackageClass, Scan, ScanMeta, Status,
+    Cvss, Ecosystem, Finding, FindingKind, Location, Package, PackageClass, Scan, ScanMeta, Status,
     unique_vulnerability_ids,
 };
 pub use fingerprint::{Fingerprint, hex};
+pub use image::{ImageName, InvalidImageName};
 pub use severity::Severity;
+pub use time::{InvalidTimestamp, Timestamp};

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hardline_model::Finding;
+use hardline_model::{Finding, ImageName};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -54,9 +54,14 @@ impl Exception {
         self.expires.is_some_and(|expires| today > expires)
     }
 
-    pub fn matches(&self, finding: &Finding, image: &str) -> bool {
+    /// Whether this exception is written for `image` (by name, or for every image).
+    pub fn covers(&self, image: &ImageName) -> bool {
+        self.images.is_empty() || self.images.iter().any(|i| i == image.as_str())
+    }
+
+    pub fn matches(&self, finding: &Finding, image: &ImageName) -> bool {
         let named = finding.is_named(&self.id) || finding.is_named(strip_avd(&self.id));
-        let image_ok = self.images.is_empty() || self.images.iter().any(|i| i == image);
+        let image_ok = self.covers(image);
         let package_ok = self.packages.is_empty()
             || finding.package_name().is_some_and(|name| self.packages.iter().any(|p| p == name));
         let purl_ok = self.purls.is_empty()
@@ -142,13 +147,9 @@ impl ExceptionSet {
     }
 
     /// Applies the exceptions for `image` on `today` to `findings`.
-    pub fn apply<'a>(&'a self, findings: &'a [Finding], image: &str, today: Date) -> Applied<'a> {
+    pub fn apply<'a>(&'a self, findings: &'a [Finding], image: &ImageName, today: Date) -> Applied<'a> {
         let mut applied = Applied::default();
-        let relevant: Vec<&Exception> = self
-            .exceptions
-            .iter()
-            .filter(|e| e.images.is_empty() || e.images.iter().any(|i| i == image))
-            .collect();
+        let relevant: Vec<&Exception> = self.exceptions.iter().filter(|e| e.covers(image)).collect();
         let mut used = vec![false; relevant.len()];
         for finding in findings {
             let mut suppressed_by = None;
@@ -178,7 +179,7 @@ impl ExceptionSet {
     }
 
     /// Exceptions that match no finding of any of `images` (name and findings): safe to remove.
-    pub fn stale_everywhere<'a>(&'a self, images: &[(&str, &[Finding])]) -> Vec<&'a Exception> {
+    pub fn stale_everywhere<'a>(&'a self, images: &[(&ImageName, &[Finding])]) -> Vec<&'a Exception> {
         self.exceptions
             .iter()
             .filter(|exception| {

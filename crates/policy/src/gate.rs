@@ -1,6 +1,6 @@
 //! The gate: a candidate scan against the image's baseline.
 
-use hardline_model::{Diff, Finding, Severity, diff};
+use hardline_model::{Diff, Finding, ImageName, Severity, diff};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -53,7 +53,7 @@ pub struct Reason {
 }
 
 pub struct GateInput<'a> {
-    pub image: &'a str,
+    pub image: &'a ImageName,
     pub baseline: &'a [Finding],
     pub candidate: &'a [Finding],
     pub exceptions: &'a ExceptionSet,

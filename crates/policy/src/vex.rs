@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use hardline_model::{ImageName, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::exceptions::{Exception, ExceptionError, VEX_JUSTIFICATIONS};
@@ -121,7 +122,7 @@ pub struct Document {
     #[serde(rename = "@id")]
     pub id: String,
     pub author: String,
-    pub timestamp: String,
+    pub timestamp: Timestamp,
     pub version: u32,
     pub statements: Vec<Statement>,
 }
@@ -162,13 +163,13 @@ pub struct Component {
 pub fn document(
     exceptions: &[&Exception],
     findings: &[hardline_model::Finding],
-    image: &str,
+    image: &ImageName,
     author: &str,
-    timestamp: &str,
+    timestamp: &Timestamp,
 ) -> Document {
     let mut statements: Vec<Statement> = exceptions
         .iter()
-        .filter(|e| e.vex.is_some() && (e.images.is_empty() || e.images.iter().any(|i| i == image)))
+        .filter(|e| e.vex.is_some() && e.covers(image))
         .map(|e| Statement {
             vulnerability: Vulnerability { name: e.id.clone() },
             products: vec![Product {
@@ -188,7 +189,7 @@ pub fn document(
         context: CONTEXT,
         id: format!("urn:hardline:vex:{image}:{timestamp}"),
         author: author.to_owned(),
-        timestamp: timestamp.to_owned(),
+        timestamp: timestamp.clone(),
         version: 1,
         statements,
     }
@@ -196,7 +197,11 @@ pub fn document(
 
 /// The package URLs (without version) an exception covers: its own, or those of the findings
 /// it matches.
-fn subcomponents(exception: &Exception, findings: &[hardline_model::Finding], image: &str) -> Vec<String> {
+fn subcomponents(
+    exception: &Exception,
+    findings: &[hardline_model::Finding],
+    image: &ImageName,
+) -> Vec<String> {
     let mut purls: Vec<String> = exception.purls.clone();
     for finding in findings.iter().filter(|f| exception.matches(f, image)) {
         if let Some(purl) = finding.package.as_ref().and_then(|p| p.purl.as_deref()) {

@@ -19,7 +19,14 @@ fn decide(
     profile: Profile,
     exceptions: &ExceptionSet,
 ) -> hardline_policy::GateResult {
-    gate(&GateInput { image: "img", baseline, candidate, exceptions, today: date(2026, 6, 1), profile })
+    gate(&GateInput {
+        image: &name("img"),
+        baseline,
+        candidate,
+        exceptions,
+        today: date(2026, 6, 1),
+        profile,
+    })
 }
 
 fn rules(result: &hardline_policy::GateResult) -> Vec<&str> {
@@ -119,7 +126,7 @@ expires = "2027-01-01"
     assert_eq!(stale, ["CVE-NOTHING"], "an exception for every image is not stale for one image");
     let elsewhere = vuln("CVE-ELSEWHERE", "e", Severity::Low, None);
     let everywhere = |other: &[Finding]| -> Vec<String> {
-        set.stale_everywhere(&[("img", &[b.clone(), c.clone()]), ("other", other)])
+        set.stale_everywhere(&[(&name("img"), &[b.clone(), c.clone()]), (&name("other"), other)])
             .iter()
             .map(|e| e.id.clone())
             .collect()
@@ -175,7 +182,7 @@ fn trivyignore_yaml_is_imported() {
     assert_eq!(set.exceptions[0].reason, "vendor says not affected");
     assert_eq!(set.exceptions[0].expires, Some(date(2027, 1, 1)));
     let b = vuln("CVE-B", "b", Severity::High, None);
-    assert!(set.exceptions[0].matches(&b, "any"));
+    assert!(set.exceptions[0].matches(&b, &name("any")));
     let mut misconfig = vuln("DS-0002", "x", Severity::High, None);
     misconfig.package = None;
     misconfig.location = Some(hardline_model::Location {
@@ -183,7 +190,7 @@ fn trivyignore_yaml_is_imported() {
         start_line: None,
         end_line: None,
     });
-    assert!(set.exceptions[1].matches(&misconfig, "any"), "AVD- ids match normalised rule ids");
+    assert!(set.exceptions[1].matches(&misconfig, &name("any")), "AVD- ids match normalised rule ids");
 }
 
 fn tempfile_dir() -> std::path::PathBuf {
@@ -197,4 +204,8 @@ fn tempfile_dir() -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_default();
     dir
+}
+
+fn name(image: &str) -> hardline_model::ImageName {
+    hardline_model::ImageName::new(image).expect("a valid image name")
 }

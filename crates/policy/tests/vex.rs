@@ -54,10 +54,13 @@ fn not_affected_statements_become_exceptions_scoped_by_product_and_purl() {
 
     let libc = finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-13?arch=amd64&distro=debian-13");
     let other = finding("CVE-2026-0861", "libc-bin", "pkg:deb/debian/libc-bin@2.41-12");
-    let applied = set.apply(std::slice::from_ref(&libc), "img", date(2026, 11, 28));
+    let applied = set.apply(std::slice::from_ref(&libc), &name("img"), date(2026, 11, 28));
     assert_eq!(applied.suppressed.len(), 1, "the named package is covered whatever its version");
-    assert_eq!(set.apply(std::slice::from_ref(&other), "img", date(2026, 11, 28)).suppressed.len(), 0);
-    assert_eq!(set.apply(std::slice::from_ref(&libc), "other", date(2026, 11, 28)).suppressed.len(), 0);
+    assert_eq!(set.apply(std::slice::from_ref(&other), &name("img"), date(2026, 11, 28)).suppressed.len(), 0);
+    assert_eq!(
+        set.apply(std::slice::from_ref(&libc), &name("other"), date(2026, 11, 28)).suppressed.len(),
+        0
+    );
 }
 
 #[test]
@@ -78,12 +81,25 @@ fn exceptions_with_a_justification_are_published_as_openvex() {
     let set = ExceptionSet::load(&repo_with(DOCUMENT)).unwrap_or_default();
     let exceptions: Vec<_> = set.exceptions.iter().collect();
     let findings = [finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-13?arch=amd64")];
-    let document = vex::document(&exceptions, &findings, "img", "hardline", "2026-11-28T00:00:00Z");
+    let document =
+        vex::document(&exceptions, &findings, &name("img"), "hardline", &time("2026-11-28T00:00:00Z"));
     let json = serde_json::to_value(&document).unwrap_or_default();
     assert_eq!(json["@context"], "https://openvex.dev/ns/v0.2.0");
     assert_eq!(json["statements"][0]["vulnerability"]["name"], "CVE-2026-0861");
     assert_eq!(json["statements"][0]["status"], "not_affected");
     assert_eq!(json["statements"][0]["products"][0]["@id"], "pkg:oci/img");
     assert_eq!(json["statements"][0]["products"][0]["subcomponents"][0]["@id"], "pkg:deb/debian/libc6");
-    assert!(vex::document(&exceptions, &findings, "other", "hardline", "t").statements.is_empty());
+    assert!(
+        vex::document(&exceptions, &findings, &name("other"), "hardline", &time("2026-11-28T00:00:00Z"))
+            .statements
+            .is_empty()
+    );
+}
+
+fn name(image: &str) -> hardline_model::ImageName {
+    hardline_model::ImageName::new(image).expect("a valid image name")
+}
+
+fn time(text: &str) -> hardline_model::Timestamp {
+    hardline_model::Timestamp::parse(text).expect("a valid time")
 }

@@ -13,7 +13,7 @@ mod pages;
 
 use hardline_ledger::views::markdown::risk;
 use hardline_ledger::{Event, EventBody, History, Ledger};
-use hardline_model::{Counts, Finding, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, ImageName, unique_vulnerability_ids};
 use jiff::Timestamp;
 
 use crate::PublishError;
@@ -28,8 +28,8 @@ pub struct Dashboard {
 
 /// One image as the dashboard shows it: the fold of its log.
 pub struct ImageView {
-    /// Validated by the ledger to `[a-z0-9._-]`; escaped anyway.
-    pub name: String,
+    /// `[a-z0-9._-]` by construction; escaped anyway.
+    pub name: ImageName,
     pub counts: Counts,
     pub unique: usize,
     pub fixable: usize,
@@ -58,7 +58,7 @@ pub struct Point {
 /// already clipped); pages escape it.
 pub struct RecentEvent {
     pub seq: u64,
-    pub at: String,
+    pub at: hardline_model::Timestamp,
     pub kind: &'static str,
     pub detail: String,
     pub url: Option<String>,
@@ -88,7 +88,7 @@ fn image_view(history: &History) -> ImageView {
         .events
         .iter()
         .filter_map(|event| match &event.body {
-            EventBody::ScanRecorded(scan) => Some(Point { at: event.at.parse().ok()?, counts: scan.counts }),
+            EventBody::ScanRecorded(scan) => Some(Point { at: event.at.instant(), counts: scan.counts }),
             _ => None,
         })
         .collect();
@@ -99,7 +99,7 @@ fn image_view(history: &History) -> ImageView {
         unique: unique_vulnerability_ids(&findings),
         fixable: findings.iter().filter(|f| f.fixable()).count(),
         risk: risk(&counts),
-        last_scan: state.last_scan.as_ref().and_then(|s| s.at.parse().ok()),
+        last_scan: state.last_scan.as_ref().map(|s| s.at.instant()),
         artifact: state.last_scan.as_ref().and_then(|s| s.meta.artifact_name.clone()),
         head_seq: head.map_or(0, |e| e.seq),
         head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
@@ -165,7 +165,7 @@ impl Dashboard {
 
     /// The newest event time over all images: the "as of" of the site.
     pub fn as_of(&self) -> Option<Timestamp> {
-        self.images.iter().filter_map(|i| i.recent.first()).filter_map(|e| e.at.parse().ok()).max()
+        self.images.iter().filter_map(|i| i.recent.first()).map(|e| e.at.instant()).max()
     }
 
     /// `data.json`, version 1: the trend of every image, one point per recorded scan.
@@ -193,7 +193,7 @@ impl Dashboard {
                 .images
                 .iter()
                 .map(|image| ImageV1 {
-                    name: &image.name,
+                    name: image.name.as_str(),
                     points: image
                         .points
                         .iter()

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use hardline_model::text::{MAX_INLINE, code, finding_label as label, inline};
-use hardline_model::{Finding, ScanMeta};
+use hardline_model::{ChangedField, Finding, ImageName, ScanMeta};
 use hardline_policy::{Decision, GateResult};
 
 use crate::markers::Marker;
@@ -25,7 +25,7 @@ pub enum AutoMergeNote {
 }
 
 pub struct GateComment<'a> {
-    pub image: &'a str,
+    pub image: &'a ImageName,
     pub result: &'a GateResult,
     pub candidate: &'a ScanMeta,
     pub auto_merge: AutoMergeNote,
@@ -83,7 +83,7 @@ impl GateComment<'_> {
             for change in result.diff.changed.iter().take(ROWS) {
                 if !push_row(
                     &mut out,
-                    &format!("| {} | {} |\n", label(&change.after), change.fields.join(", ")),
+                    &format!("| {} | {} |\n", label(&change.after), ChangedField::join(&change.fields)),
                 ) {
                     break;
                 }
@@ -143,8 +143,8 @@ impl GateComment<'_> {
             code(&scanner, 64),
             self.candidate
                 .created_at
-                .as_deref()
-                .map(|t| format!(" at {}", inline(t, 40)))
+                .as_ref()
+                .map(|t| format!(" at {}", inline(t.as_str(), 40)))
                 .unwrap_or_default()
         );
         out

@@ -16,7 +16,9 @@ use std::fmt::Write;
 
 use hardline_ledger::{EventBody, History, IssueSynced, Ledger, State, Writer};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Severity, diff, hex, unique_vulnerability_ids};
+use hardline_model::{
+    ChangedField, Counts, Finding, ImageName, Severity, Timestamp, diff, hex, unique_vulnerability_ids,
+};
 use hardline_policy::{ExceptionSet, THRESHOLD};
 use hardline_tracker::{IssueState, IssueUpdate, MAX_BODY_CHARS, Tracker};
 use jiff::civil::Date;
@@ -36,8 +38,8 @@ pub struct SyncSettings<'a> {
     pub labels: &'a [String],
     pub exceptions: &'a ExceptionSet,
     pub today: Date,
-    /// RFC 3339 time stamped on the audit events.
-    pub now: &'a str,
+    /// The time stamped on the audit events.
+    pub now: &'a Timestamp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +65,7 @@ impl SyncAction {
 
 #[derive(Clone, Debug)]
 pub struct SyncOutcome {
-    pub image: String,
+    pub image: ImageName,
     pub action: SyncAction,
     pub issue: Option<u64>,
     pub url: Option<String>,
@@ -75,7 +77,7 @@ pub fn sync_image(
     tracker: &mut dyn Tracker,
     ledger: &Ledger,
     writer: &mut Writer<'_>,
-    image: &str,
+    image: &ImageName,
     settings: &SyncSettings<'_>,
 ) -> Result<SyncOutcome, PublishError> {
     let history = ledger.history(image)?;
@@ -86,7 +88,7 @@ pub fn sync_image(
     let image_label = format!("image:{image}");
     let existing = tracker.find_issue(marker.as_str(), Some(&image_label))?;
     let outcome = |action, issue: Option<&hardline_tracker::Issue>| SyncOutcome {
-        image: image.to_owned(),
+        image: image.clone(),
         action,
         issue: issue.map(|i| i.number),
         url: issue.map(|i| i.html_url.clone()),
@@ -161,14 +163,14 @@ fn tracker_name(tracker: &dyn Tracker) -> String {
 }
 
 /// MEDIUM+ findings that count after exceptions, in report order.
-pub fn open_findings(state: &State, image: &str, settings: &SyncSettings<'_>) -> Vec<Finding> {
+pub fn open_findings(state: &State, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
     let all = state.findings_in_report_order();
     let applied = settings.exceptions.apply(&all, image, settings.today);
     applied.counted.into_iter().filter(|f| f.severity >= THRESHOLD).cloned().collect()
 }
 
 /// The open set as of the last issue event in the log: what the issue showed before.
-fn previous_open(history: &History, image: &str, settings: &SyncSettings<'_>) -> Vec<Finding> {
+fn previous_open(history: &History, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
     let last_sync = history.events.iter().rposition(|e| matches!(e.body, EventBody::IssueSynced(_)));
     let mut state = State::default();
     if let Some(end) = last_sync {
@@ -198,7 +200,7 @@ fn digest(open: &[Finding]) -> String {
     hex(&Sha256::digest(lines.join("\n").as_bytes())[..16])
 }
 
-fn title(image: &str, open: &[Finding]) -> String {
+fn title(image: &ImageName, open: &[Finding]) -> String {
     let counts = Counts::from_severities(open.iter().map(|f| f.severity));
     format!(
         "Security: {} open MEDIUM+ findings in {image} ({} critical, {} high)",
@@ -217,14 +219,14 @@ fn scan_line(state: &State) -> String {
                 .as_deref()
                 .map(|a| code(a, 100))
                 .unwrap_or_else(|| "the image".to_owned()),
-            inline(&scan.at, 40)
+            inline(scan.at.as_str(), 40)
         ),
         None => "with no scan recorded".to_owned(),
     }
 }
 
 /// The issue body: every CRITICAL and HIGH finding, the MEDIUMs summarised, bounded.
-pub fn body(image: &str, open: &[Finding], state: &State, digest: &str) -> String {
+pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str) -> String {
     let counts = Counts::from_severities(open.iter().map(|f| f.severity));
     let mut out = String::new();
     let _ = writeln!(out, "{}\n{}", Marker::image_issue(image).as_str(), state_line(digest));
@@ -290,7 +292,7 @@ pub fn body(image: &str, open: &[Finding], state: &State, digest: &str) -> Strin
 }
 
 fn change_comment(
-    image: &str,
+    image: &ImageName,
     previous: &[Finding],
     open: &[Finding],
     state: &State,
@@ -345,8 +347,12 @@ fn change_comment(
         out.push_str("#### Changed\n\n");
         let mut shown = 0;
         for c in change.changed.iter().take(COMMENT_ROWS) {
-            let line =
-                format!("- {} {}: {}\n", c.after.severity, finding_label(&c.after), c.fields.join(", "));
+            let line = format!(
+                "- {} {}: {}\n",
+                c.after.severity,
+                finding_label(&c.after),
+                ChangedField::join(&c.fields)
+            );
             if out.len() + line.len() > BODY_BUDGET {
                 break;
             }
@@ -360,7 +366,7 @@ fn change_comment(
     out
 }
 
-fn closing_comment(image: &str, state: &State) -> String {
+fn closing_comment(image: &ImageName, state: &State) -> String {
     format!(
         "No MEDIUM+ findings are left in `{image}` {}. Closing; hardline reopens this issue if findings return.",
         scan_line(state)

@@ -1,18 +1,20 @@
 //! Hidden HTML comments that let hardline find its own issues and comments again, whatever
 //! a person did to their labels or titles.
 
+use hardline_model::ImageName;
+
 /// A marker placed at the top of a body hardline owns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Marker(String);
 
 impl Marker {
     /// The issue of one image.
-    pub fn image_issue(image: &str) -> Marker {
+    pub fn image_issue(image: &ImageName) -> Marker {
         Marker(format!("<!-- hardline:issue image={image} -->"))
     }
 
     /// The gate comment of one image on a pull request.
-    pub fn gate_comment(image: &str) -> Marker {
+    pub fn gate_comment(image: &ImageName) -> Marker {
         Marker(format!("<!-- hardline:gate image={image} -->"))
     }
 

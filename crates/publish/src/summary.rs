@@ -33,7 +33,7 @@ pub struct Summary {
 }
 
 pub struct ImageSummary {
-    pub name: String,
+    pub name: hardline_model::ImageName,
     pub counts: Counts,
     pub previous: Counts,
     pub unique: usize,
@@ -102,7 +102,7 @@ fn image_summary(history: &History, now: Timestamp, since: Timestamp) -> ImageSu
 }
 
 fn event_time(event: &Event) -> Option<Timestamp> {
-    event.at.parse().ok()
+    Some(event.at.instant())
 }
 
 /// The state as of `t`: every event at or before it.

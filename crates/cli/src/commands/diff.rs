@@ -1,6 +1,6 @@
 use std::fmt::Write;
 
-use hardline_model::{Finding, diff};
+use hardline_model::{ChangedField, Finding, diff};
 use serde::Serialize;
 
 use crate::cli::{DiffArgs, Format};
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<u8> {
             list(&mut out, "new", &change.new);
             list(&mut out, "fixed", &change.fixed);
             for c in &change.changed {
-                let _ = writeln!(out, "  changed {} ({})", describe(&c.after), c.fields.join(", "));
+                let _ = writeln!(out, "  changed {} ({})", describe(&c.after), ChangedField::join(&c.fields));
             }
             output::print(&out)?;
         }

@@ -3,7 +3,7 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 use hardline_ledger::{EventBody, GateDecided, GateReason};
-use hardline_model::Scan;
+use hardline_model::{ImageName, Scan};
 use hardline_policy::{Decision, GateInput, GateResult, Profile, gate};
 use hardline_publish::Marker;
 use hardline_publish::gate_comment::{AutoMergeNote, GateComment};
@@ -18,7 +18,7 @@ use crate::{exit, output, tracker};
 #[derive(Serialize)]
 struct GateV1 {
     version: u32,
-    image: String,
+    image: ImageName,
     decision: Decision,
     policy: Profile,
     reasons: Vec<ReasonV1>,
@@ -64,7 +64,6 @@ pub struct Decided {
 }
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<u8> {
-    hardline_ledger::check_image_name(&args.image)?;
     let candidate =
         merge_scans(super::record::parse_all(&args.reports, args.input)?).context("no report given")?;
     let profile = match args.policy {
@@ -111,7 +110,12 @@ pub fn exit_code(decision: Decision) -> u8 {
 }
 
 /// The candidate against the image's baseline view, after exceptions.
-pub fn decide(ctx: &Context, image: &str, candidate: &Scan, profile: Profile) -> anyhow::Result<Decided> {
+pub fn decide(
+    ctx: &Context,
+    image: &ImageName,
+    candidate: &Scan,
+    profile: Profile,
+) -> anyhow::Result<Decided> {
     let baseline = ctx.ledger().baseline(image)?;
     if baseline.is_none() {
         output::note(&format!("note: no baseline recorded for {image}; comparing against an empty baseline"));
@@ -131,7 +135,7 @@ pub fn decide(ctx: &Context, image: &str, candidate: &Scan, profile: Profile) ->
 /// Appends the decision to the image's audit log.
 pub fn record_decision(
     ctx: &Context,
-    image: &str,
+    image: &ImageName,
     result: &GateResult,
     candidate: &Scan,
     pr: Option<u64>,
@@ -164,7 +168,7 @@ pub fn publish(
     ctx: &Context,
     tracker: &mut dyn Tracker,
     number: u64,
-    image: &str,
+    image: &ImageName,
     result: &GateResult,
     candidate: &Scan,
 ) -> anyhow::Result<(PublishedV1, AutoMergeNote)> {
@@ -228,10 +232,15 @@ fn github_actions_outputs(decision: Decision, markdown: &str) -> anyhow::Result<
     append("GITHUB_STEP_SUMMARY", markdown)
 }
 
-fn json(image: &str, result: &GateResult, has_baseline: bool, published: Option<PublishedV1>) -> GateV1 {
+fn json(
+    image: &ImageName,
+    result: &GateResult,
+    has_baseline: bool,
+    published: Option<PublishedV1>,
+) -> GateV1 {
     GateV1 {
         version: 1,
-        image: image.to_owned(),
+        image: image.clone(),
         decision: result.decision,
         policy: result.profile,
         reasons: result
@@ -267,7 +276,7 @@ fn json(image: &str, result: &GateResult, has_baseline: bool, published: Option<
     }
 }
 
-fn human(image: &str, result: &GateResult) -> String {
+fn human(image: &ImageName, result: &GateResult) -> String {
     let mut out = format!(
         "{image}: {} (policy {}; MEDIUM+ after exceptions {} → {})\n",
         result.decision.as_str().to_uppercase(),

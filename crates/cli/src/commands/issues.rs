@@ -17,7 +17,7 @@ struct SyncV1 {
 
 #[derive(Serialize)]
 struct ImageV1 {
-    image: String,
+    image: hardline_model::ImageName,
     action: &'static str,
     issue: Option<u64>,
     url: Option<String>,
@@ -27,10 +27,7 @@ struct ImageV1 {
 pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<u8> {
     let ledger = ctx.ledger();
     let images = match args.image {
-        Some(image) => {
-            hardline_ledger::check_image_name(&image)?;
-            vec![image]
-        }
+        Some(image) => vec![image],
         None => ledger.images()?,
     };
     let mut tracker = tracker::open(ctx)?;
@@ -65,7 +62,11 @@ pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<u8> {
 
 /// Syncs the issue of each image, holding the ledger's lock (each action is appended to the
 /// image's audit log).
-pub fn sync(ctx: &Context, tracker: &mut dyn Tracker, images: &[String]) -> anyhow::Result<Vec<SyncOutcome>> {
+pub fn sync(
+    ctx: &Context,
+    tracker: &mut dyn Tracker,
+    images: &[hardline_model::ImageName],
+) -> anyhow::Result<Vec<SyncOutcome>> {
     let ledger = ctx.ledger();
     let exceptions = ctx.exceptions()?;
     let now = ctx.now_rfc3339();

@@ -3,8 +3,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use hardline_ledger::compare_times;
-use hardline_model::Scan;
+use hardline_model::{ImageName, Scan, Timestamp};
 use serde::Serialize;
 
 use crate::cli::{Format, InputArg, RecordArgs};
@@ -15,7 +14,7 @@ use crate::{exit, output, progress};
 #[derive(Serialize)]
 struct RecordV1 {
     version: u32,
-    image: String,
+    image: ImageName,
     /// Whether anything was appended to the log.
     recorded: bool,
     /// From the state before this call to the state after it.
@@ -28,7 +27,7 @@ struct RecordV1 {
 #[derive(Serialize)]
 struct ScanV1 {
     report: String,
-    created_at: Option<String>,
+    created_at: Option<Timestamp>,
     recorded: bool,
     new: usize,
     fixed: usize,
@@ -38,7 +37,6 @@ struct ScanV1 {
 }
 
 pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<u8> {
-    hardline_ledger::check_image_name(&args.image)?;
     let mut names: Vec<String> = args.reports.iter().map(|p| p.display().to_string()).collect();
     let ledger = ctx.ledger();
     let recorded = match order_by_peeked_time(&args.reports)? {
@@ -108,7 +106,7 @@ fn order_by_peeked_time(reports: &[PathBuf]) -> anyhow::Result<Option<Vec<usize>
         std::fs::File::open(path)
             .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
             .with_context(|| format!("{}: cannot read the report", path.display()))?;
-        match hardline_ingest::peek_created_at(&head) {
+        match hardline_ingest::peek_created_at(&head).and_then(|t| Timestamp::parse(&t).ok()) {
             Some(time) => times.push(time),
             None => return Ok(None),
         }
@@ -118,7 +116,7 @@ fn order_by_peeked_time(reports: &[PathBuf]) -> anyhow::Result<Option<Vec<usize>
         return Ok(None);
     }
     let mut order: Vec<usize> = (0..reports.len()).collect();
-    order.sort_by(|a, b| compare_times(Some(&times[*a]), Some(&times[*b])));
+    order.sort_by(|a, b| Timestamp::cmp_known_first(Some(&times[*a]), Some(&times[*b])));
     Ok(Some(order))
 }
 
@@ -128,7 +126,7 @@ fn stream(
     writer: &mut hardline_ledger::Writer<'_>,
     args: &RecordArgs,
     order: &[usize],
-    now: &str,
+    now: &Timestamp,
 ) -> anyhow::Result<hardline_ledger::Recorded> {
     let bar = progress::bar(order.len() as u64, "recording");
     let mut session = writer.session(&args.image, order.len() > 1)?;

@@ -21,7 +21,7 @@ struct StatusV1 {
 
 #[derive(Serialize)]
 struct ImageV1 {
-    name: String,
+    name: hardline_model::ImageName,
     /// Over all severities, before exceptions.
     counts: CountsV1,
     unique_vulnerabilities: usize,
@@ -30,7 +30,7 @@ struct ImageV1 {
     suppressed_by_exceptions: usize,
     fixable: usize,
     risk: &'static str,
-    last_scan: Option<String>,
+    last_scan: Option<hardline_model::Timestamp>,
     artifact: Option<String>,
     head_seq: u64,
     head_hash: String,
@@ -60,8 +60,8 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
         });
         baselines.push((name, baseline.findings));
     }
-    let scoped: Vec<(&str, &[hardline_model::Finding])> =
-        baselines.iter().map(|(name, findings)| (name.as_str(), findings.as_slice())).collect();
+    let scoped: Vec<(&hardline_model::ImageName, &[hardline_model::Finding])> =
+        baselines.iter().map(|(name, findings)| (name, findings.as_slice())).collect();
     let describe = |e: &hardline_policy::Exception| format!("{} ({})", e.id, e.source);
     let stale = exceptions.stale_everywhere(&scoped);
     // An expired exception that matches nothing is only stale: no finding "counts again".
@@ -84,7 +84,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
 fn cells(image: &ImageV1) -> [String; 9] {
     let c = &image.counts.counts;
     [
-        image.name.clone(),
+        image.name.to_string(),
         c.critical.to_string(),
         c.high.to_string(),
         c.medium.to_string(),
@@ -110,7 +110,7 @@ fn human(status: &StatusV1) -> String {
         ["IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "UNIQUE", "FIXABLE", "RISK"].map(str::to_owned);
     let mut out = row(&header, "LAST SCAN");
     for image in &status.images {
-        out.push_str(&row(&cells(image), image.last_scan.as_deref().unwrap_or("-")));
+        out.push_str(&row(&cells(image), image.last_scan.as_ref().map_or("-", |t| t.as_str())));
     }
     notes(&mut out, status);
     out

@@ -16,7 +16,7 @@ struct VerifyV1 {
 
 #[derive(Serialize)]
 struct ImageV1 {
-    name: String,
+    name: hardline_model::ImageName,
     events: u64,
     head: String,
 }

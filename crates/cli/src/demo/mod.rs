@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use hardline_model::ImageName;
 use hardline_policy::Profile;
 use hardline_publish::{dashboard, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker};
@@ -82,7 +83,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
             let scan = read_scan(&report, InputArg::Trivy)?;
             let ledger = step.ledger();
             let mut writer = ledger.lock()?;
-            let recorded = writer.record(image.name, vec![scan], &step.now_rfc3339())?;
+            let recorded = writer.record(&ImageName::new(image.name)?, vec![scan], &step.now_rfc3339())?;
             let outcome = &recorded.outcomes[0];
             let _ = writeln!(
                 log,
@@ -114,6 +115,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     let mut gates = String::new();
     for (pr, image, report) in [(101, PHP, &improving_report), (102, POSTGRES, &regressing_report)] {
         let candidate = read_scan(report, InputArg::Trivy)?;
+        let image = &ImageName::new(image)?;
         let decided = gate::decide(&now, image, &candidate, Profile::Default)?;
         let (published, _) = gate::publish(&now, &mut tracker, pr, image, &decided.result, &candidate)?;
         gate::record_decision(&now, image, &decided.result, &candidate, Some(pr))?;
@@ -160,7 +162,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
 
 fn sync_issues(ctx: &Context) -> anyhow::Result<()> {
     let mut tracker = LocalTracker::new(&ctx.root.join(".hardline/tracker"));
-    issues::sync(ctx, &mut tracker, &[POSTGRES.to_owned(), PHP.to_owned()])?;
+    issues::sync(ctx, &mut tracker, &[ImageName::new(POSTGRES)?, ImageName::new(PHP)?])?;
     Ok(())
 }
 

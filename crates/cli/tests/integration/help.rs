@@ -37,3 +37,17 @@ fn a_usage_error_is_exit_2_and_a_bad_report_is_exit_1_naming_the_place() {
     assert!(stderr.contains("bad.json:4:"), "file and line of the truncation: {stderr}");
     assert!(repo.snapshot().is_empty(), "nothing written");
 }
+
+/// An image name becomes file names; one that could climb out of the ledger's folders is a
+/// usage error, refused before anything is read or written.
+#[test]
+fn an_image_name_that_is_not_a_file_name_is_a_usage_error() {
+    let repo = Repo::new();
+    let report = repo.write("r.json", &crate::common::trivy_report("2026-01-05T04:00:00Z", &[]));
+    for bad in ["../escape", "Upper", ".hidden"] {
+        let out = repo.run(&["record", "--image", bad, "--report", report.to_str().unwrap_or_default()]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("invalid image name"), "{bad}");
+    }
+    assert!(repo.snapshot().is_empty(), "nothing written");
+}

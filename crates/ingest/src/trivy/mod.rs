@@ -10,8 +10,8 @@
 mod raw;
 
 use hardline_model::{
-    Cvss, Finding, FindingKind, Fingerprint, Location, Package, PackageClass, Scan, ScanMeta, Severity,
-    Status, hex,
+    Cvss, Ecosystem, Finding, FindingKind, Fingerprint, Location, Package, PackageClass, Scan, ScanMeta,
+    Severity, Status, Timestamp, hex,
 };
 use sha2::{Digest, Sha256};
 
@@ -39,7 +39,7 @@ pub(crate) fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Resu
         });
         return Err(unsupported(source, &key));
     }
-    Ok(map_report(&report))
+    map_report(&report, bytes, source)
 }
 
 fn unsupported(source: &str, key: &KeyAt) -> IngestError {
@@ -53,8 +53,8 @@ fn unsupported(source: &str, key: &KeyAt) -> IngestError {
     }
 }
 
-fn map_report(report: &raw::Report<'_>) -> Scan {
-    let meta = map_meta(report);
+fn map_report(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<Scan, IngestError> {
+    let meta = map_meta(report, bytes, source)?;
     let mut findings = Vec::new();
     for result in report.results.iter().flatten() {
         for vulnerability in result.vulnerabilities.iter().flatten() {
@@ -70,10 +70,10 @@ fn map_report(report: &raw::Report<'_>) -> Scan {
             findings.push(map_secret(result, secret));
         }
     }
-    Scan::new(meta, findings)
+    Ok(Scan::new(meta, findings))
 }
 
-fn map_meta(report: &raw::Report<'_>) -> ScanMeta {
+fn map_meta(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<ScanMeta, IngestError> {
     let metadata = report.metadata.as_ref();
     let os = metadata.and_then(|m| m.os.as_ref()).and_then(|os| {
         let parts: Vec<&str> = [os.family.as_ref(), os.name.as_ref()]
@@ -84,7 +84,20 @@ fn map_meta(report: &raw::Report<'_>) -> ScanMeta {
             .collect();
         (!parts.is_empty()).then(|| parts.join(" "))
     });
-    ScanMeta {
+    let created_at = match non_empty(report.created_at.as_ref()) {
+        Some(text) => Some(Timestamp::parse(&text).map_err(|e| {
+            let at = locate_key(bytes, "CreatedAt").unwrap_or(KeyAt { line: 1, column: 1, raw_value: text });
+            IngestError::Invalid {
+                source_name: source.to_owned(),
+                line: at.line,
+                column: at.column,
+                format: FORMAT,
+                message: format!("CreatedAt: {e}"),
+            }
+        })?),
+        None => None,
+    };
+    Ok(ScanMeta {
         scanner: "trivy".to_owned(),
         scanner_version: non_empty(report.trivy.as_ref().and_then(|t| t.version.as_ref())),
         artifact_name: non_empty(report.artifact_name.as_ref()),
@@ -95,8 +108,8 @@ fn map_meta(report: &raw::Report<'_>) -> ScanMeta {
             .map(|digests| digests.iter().map(Text::to_owned_string).collect())
             .unwrap_or_default(),
         os,
-        created_at: non_empty(report.created_at.as_ref()),
-    }
+        created_at,
+    })
 }
 
 fn text_or_empty<'t>(text: Option<&'t Text<'_>>) -> &'t str {
@@ -116,6 +129,9 @@ fn severity(word: Option<&Text<'_>>) -> Severity {
     }
 }
 
+/// A vulnerability, its package in hardline's vocabulary: Trivy's result `Class` `os-pkgs` is
+/// [`PackageClass::Os`] and anything else [`PackageClass::Lang`]; its result `Type` (`debian`,
+/// `gobinary`, `jar`…) is the ecosystem word as it is (hardline's vocabulary was taken from it).
 fn map_vulnerability(result: &raw::ResultEntry<'_>, vuln: &raw::Vulnerability<'_>) -> Finding {
     let class_str = text_or_empty(result.class.as_ref());
     let ecosystem = text_or_empty(result.kind.as_ref());
@@ -132,8 +148,17 @@ fn map_vulnerability(result: &raw::ResultEntry<'_>, vuln: &raw::Vulnerability<'_
     };
     let id = vuln.id.as_str();
     let name = vuln.pkg_name.as_str();
+    let package = Package {
+        name: name.to_owned(),
+        version: text_or_empty(vuln.installed_version.as_ref()).to_owned(),
+        fixed_version: non_empty(vuln.fixed_version.as_ref()),
+        class,
+        ecosystem: Ecosystem::new(ecosystem),
+        path: lang_path.map(str::to_owned),
+        purl: non_empty(vuln.pkg_identifier.as_ref().and_then(|p| p.purl.as_ref())),
+    };
     Finding {
-        fingerprint: Fingerprint::vulnerability(id, class_str, ecosystem, name, lang_path),
+        fingerprint: Fingerprint::vulnerability(id, &package),
         kind: FindingKind::Vulnerability,
         id: id.to_owned(),
         aliases: vuln
@@ -145,15 +170,7 @@ fn map_vulnerability(result: &raw::ResultEntry<'_>, vuln: &raw::Vulnerability<'_
             .collect(),
         severity: severity(vuln.severity.as_ref()),
         cvss: choose_cvss(vuln),
-        package: Some(Package {
-            name: name.to_owned(),
-            version: text_or_empty(vuln.installed_version.as_ref()).to_owned(),
-            fixed_version: non_empty(vuln.fixed_version.as_ref()),
-            class,
-            ecosystem: ecosystem.to_owned(),
-            path: lang_path.map(str::to_owned),
-            purl: non_empty(vuln.pkg_identifier.as_ref().and_then(|p| p.purl.as_ref())),
-        }),
+        package: Some(package),
         location: None,
         title: non_empty(vuln.title.as_ref()).unwrap_or_else(|| id.to_owned()),
         url: non_empty(vuln.primary_url.as_ref()),

@@ -3,17 +3,17 @@
 
 use std::path::Path;
 
-use hardline_model::{Counts, Finding, ScanMeta, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, ImageName, ScanMeta, Timestamp, unique_vulnerability_ids};
 use serde::{Deserialize, Serialize};
 
-use crate::event::Event;
+use crate::event::{Event, EventKind};
 use crate::history::{History, LastScan, State};
 use crate::{LedgerError, io_error};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
     pub version: u32,
-    pub image: String,
+    pub image: ImageName,
     pub head: Head,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan: Option<ScanMeta>,
@@ -21,7 +21,7 @@ pub struct Baseline {
     pub scan_id: Option<String>,
     /// When the last scan was made (its event time): later reports must not be older.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scanned_at: Option<String>,
+    pub scanned_at: Option<Timestamp>,
     pub counts: Counts,
     pub total: u32,
     pub unique_vulnerabilities: usize,
@@ -33,18 +33,13 @@ pub struct Baseline {
 pub struct Head {
     pub seq: u64,
     pub hash: String,
-    pub kind: String,
-    pub at: String,
+    pub kind: EventKind,
+    pub at: Timestamp,
 }
 
 impl Head {
     pub fn of(event: &Event) -> Head {
-        Head {
-            seq: event.seq,
-            hash: event.hash.clone(),
-            kind: event.body.kind().to_owned(),
-            at: event.at.clone(),
-        }
+        Head { seq: event.seq, hash: event.hash.clone(), kind: event.body.kind(), at: event.at.clone() }
     }
 }
 
@@ -55,12 +50,12 @@ impl Baseline {
     }
 
     /// The view of `state`, the fold of a log whose last event is `head`.
-    pub fn from_state(image: &str, head: Head, state: &State) -> Baseline {
+    pub fn from_state(image: &ImageName, head: Head, state: &State) -> Baseline {
         let findings = state.findings_in_report_order();
         let counts = Counts::from_severities(findings.iter().map(|f| f.severity));
         Baseline {
             version: 1,
-            image: image.to_owned(),
+            image: image.clone(),
             head,
             scan: state.last_scan.as_ref().map(|s| s.meta.clone()),
             scan_id: state.last_scan.as_ref().map(|s| s.scan_id.clone()),
@@ -87,24 +82,28 @@ impl Baseline {
     /// compact, with a trailing newline. A finding that changes changes one line of the diff;
     /// the file is about half the size of indented JSON, and it is written directly, without
     /// an intermediate tree (it is the largest file a record writes).
-    pub fn render(&self) -> String {
-        fn json<T: Serialize + ?Sized>(value: &T) -> String {
-            serde_json::to_string(value).unwrap_or_default()
+    pub fn render(&self) -> Result<String, LedgerError> {
+        fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, LedgerError> {
+            serde_json::to_string(value)
+                .map_err(|e| LedgerError::Encode { what: "the baseline view", message: e.to_string() })
         }
-        let mut fields: Vec<(&str, String)> =
-            vec![("version", json(&self.version)), ("image", json(&self.image)), ("head", json(&self.head))];
+        let mut fields: Vec<(&str, String)> = vec![
+            ("version", json(&self.version)?),
+            ("image", json(&self.image)?),
+            ("head", json(&self.head)?),
+        ];
         if let Some(scan) = &self.scan {
-            fields.push(("scan", json(scan)));
+            fields.push(("scan", json(scan)?));
         }
         if let Some(scan_id) = &self.scan_id {
-            fields.push(("scan_id", json(scan_id)));
+            fields.push(("scan_id", json(scan_id)?));
         }
         if let Some(scanned_at) = &self.scanned_at {
-            fields.push(("scanned_at", json(scanned_at)));
+            fields.push(("scanned_at", json(scanned_at)?));
         }
-        fields.push(("counts", json(&self.counts)));
-        fields.push(("total", json(&self.total)));
-        fields.push(("unique_vulnerabilities", json(&self.unique_vulnerabilities)));
+        fields.push(("counts", json(&self.counts)?));
+        fields.push(("total", json(&self.total)?));
+        fields.push(("unique_vulnerabilities", json(&self.unique_vulnerabilities)?));
         let mut out = String::with_capacity(1024 + self.findings.len() * 400);
         out.push_str("{\n");
         for (name, value) in fields {
@@ -113,10 +112,10 @@ impl Baseline {
         out.push_str("  \"findings\": [");
         for (index, finding) in self.findings.iter().enumerate() {
             out.push_str(if index == 0 { "\n    " } else { ",\n    " });
-            out.push_str(&json(finding));
+            out.push_str(&json(finding)?);
         }
         out.push_str(if self.findings.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
-        out
+        Ok(out)
     }
 
     pub fn read(path: &Path) -> Result<Option<Baseline>, LedgerError> {
@@ -155,12 +154,12 @@ mod tests {
         };
         let view = Baseline {
             version: 1,
-            image: "app".into(),
+            image: ImageName::new("app").expect("a name"),
             head: Head {
                 seq: 3,
                 hash: "ab".into(),
-                kind: "scan_recorded".into(),
-                at: "2026-01-01T00:00:00Z".into(),
+                kind: EventKind::ScanRecorded,
+                at: Timestamp::parse("2026-01-01T00:00:00Z").expect("a time"),
             },
             scan: None,
             scan_id: Some("id".into()),
@@ -170,7 +169,7 @@ mod tests {
             unique_vulnerabilities: 0,
             findings: vec![finding.clone(), finding],
         };
-        let text = view.render();
+        let text = view.render().expect("encodable");
         assert_eq!(
             text.lines().filter(|l| l.starts_with("    {")).count(),
             2,
@@ -179,6 +178,6 @@ mod tests {
         let back: Baseline = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back, view);
         let empty = Baseline { findings: vec![], ..view };
-        assert_eq!(serde_json::from_str::<Baseline>(&empty.render()).ok(), Some(empty));
+        assert_eq!(serde_json::from_str::<Baseline>(&empty.render().expect("encodable")).ok(), Some(empty));
     }
 }

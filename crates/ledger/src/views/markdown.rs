@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Severity};
+use hardline_model::{ChangedField, Counts, Finding, ImageName, Severity};
 
 use crate::event::{Event, EventBody, ScanRecorded};
 use crate::history::{History, State};
@@ -29,7 +29,7 @@ pub fn render(history: &History) -> String {
 }
 
 /// The part of the view above the events; it names the head, so it changes with every event.
-pub fn header(image: &str, head: Option<(u64, &str)>) -> String {
+pub fn header(image: &ImageName, head: Option<(u64, &str)>) -> String {
     let mut out = String::new();
     // Image names are validated to [a-z0-9._-], so they need no escaping.
     let _ = writeln!(out, "# Audit log: {image}\n");
@@ -50,7 +50,7 @@ pub fn header(image: &str, head: Option<(u64, &str)>) -> String {
 /// prepending gives the same bytes as [`render`] over the whole log. When `previous` does not
 /// start with the expected header, `None` tells the caller to render in full.
 pub fn prepend(
-    image: &str,
+    image: &ImageName,
     previous: &str,
     previous_head: Option<(u64, &str)>,
     new_head: (u64, &str),
@@ -68,7 +68,7 @@ pub fn prepend(
 /// One event's section; `state` is the state right after the event.
 pub fn section(event: &Event, state: &State) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## {} · {}\n", code(&event.at, 64), title(&event.body));
+    let _ = writeln!(out, "## {} · {}\n", code(event.at.as_str(), 64), title(&event.body));
     match &event.body {
         EventBody::ScanRecorded(scan) => scan_section(&mut out, scan, state),
         EventBody::GateDecided(gate) => {
@@ -137,13 +137,14 @@ fn scan_section(out: &mut String, scan: &ScanRecorded, state: &State) {
             let (before, after) = (&change.before, &change.after);
             let mut moves = Vec::new();
             for field in &change.fields {
-                let text = match field.as_str() {
-                    "severity" => format!("severity {} → {}", before.severity, after.severity),
-                    "fixed_version" => format!("fix {} → {}", version(fixed(before)), version(fixed(after))),
-                    "installed_version" => {
+                let text = match field {
+                    ChangedField::Severity => format!("severity {} → {}", before.severity, after.severity),
+                    ChangedField::FixedVersion => {
+                        format!("fix {} → {}", version(fixed(before)), version(fixed(after)))
+                    }
+                    ChangedField::InstalledVersion => {
                         format!("installed {} → {}", version(installed(before)), version(installed(after)))
                     }
-                    other => inline(other, 32),
                 };
                 moves.push(text);
             }

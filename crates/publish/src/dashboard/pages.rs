@@ -54,7 +54,7 @@ pub fn index(dashboard: &Dashboard) -> String {
          <th class=\"n\">Fixable</th><th>Last scan</th><th>Chain head</th></tr></thead>\n<tbody>\n",
     );
     for image in &dashboard.images {
-        let name = esc(&image.name, MAX_TEXT);
+        let name = esc(image.name.as_str(), MAX_TEXT);
         let c = &image.counts;
         let _ = writeln!(
             out,
@@ -77,10 +77,10 @@ pub fn index(dashboard: &Dashboard) -> String {
     }
     out.push_str("</tbody>\n</table>\n");
     for image in &dashboard.images {
-        let name = esc(&image.name, MAX_TEXT);
+        let name = esc(image.name.as_str(), MAX_TEXT);
         let _ = writeln!(out, "<h2 id=\"{name}\"><a href=\"images/{name}.html\">{name}</a></h2>");
         head_line(&mut out, image);
-        out.push_str(&chart::trend(&image.name, &image.points));
+        out.push_str(&chart::trend(image.name.as_str(), &image.points));
         out.push('\n');
         recent_events(&mut out, image);
     }
@@ -88,7 +88,7 @@ pub fn index(dashboard: &Dashboard) -> String {
 }
 
 pub fn image(image: &ImageView) -> String {
-    let name = esc(&image.name, MAX_TEXT);
+    let name = esc(image.name.as_str(), MAX_TEXT);
     let mut out =
         format!("<p class=\"meta\"><a href=\"../index.html\">← all images</a></p>\n<h1>{name}</h1>\n");
     head_line(&mut out, image);
@@ -105,7 +105,7 @@ pub fn image(image: &ImageView) -> String {
         image.unique,
         image.fixable
     );
-    out.push_str(&chart::trend(&image.name, &image.points));
+    out.push_str(&chart::trend(image.name.as_str(), &image.points));
     out.push('\n');
     let _ = writeln!(out, "<h2>Open findings ({})</h2>", image.findings.len());
     if image.findings.is_empty() {
@@ -147,7 +147,7 @@ fn recent_events(out: &mut String, image: &ImageView) {
         "<thead><tr><th class=\"n\">#</th><th>Time</th><th>Event</th><th>Detail</th></tr></thead>\n<tbody>\n",
     );
     for event in &image.recent {
-        let at = event.at.parse().map(human_time).unwrap_or_else(|_| esc(&event.at, 40));
+        let at = human_time(event.at.instant());
         let detail = esc(&event.detail, 300);
         let detail = match https(event.url.as_deref()) {
             Some(href) => format!("<a href=\"{href}\" rel=\"noopener noreferrer\">{detail}</a>"),

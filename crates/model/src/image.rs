@@ -1,0 +1,98 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// An image's name as hardline knows it. It becomes file names (`audit-logs/<name>.jsonl`), a
+/// label (`image:<name>`) and a marker in issues, so it is checked once, where it enters (a
+/// command-line argument, a file name, a log line), and trusted everywhere after: lower-case
+/// letters, digits, `.`, `_` and `-`, at most 128 bytes, not starting with a dot — it can never
+/// climb out of the ledger's folders, and needs no escaping in Markdown or HTML.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ImageName(String);
+
+/// A name that is not a valid [`ImageName`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-'")]
+pub struct InvalidImageName(pub String);
+
+impl ImageName {
+    pub fn new(name: impl Into<String>) -> Result<ImageName, InvalidImageName> {
+        let name = name.into();
+        let valid = !name.is_empty()
+            && name.len() <= 128
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        if valid { Ok(ImageName(name)) } else { Err(InvalidImageName(name)) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ImageName {
+    type Error = InvalidImageName;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        ImageName::new(name)
+    }
+}
+
+impl FromStr for ImageName {
+    type Err = InvalidImageName;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        ImageName::new(name)
+    }
+}
+
+impl Serialize for ImageName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for ImageName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for ImageName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for ImageName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ImageName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_could_leave_the_ledger_folders_are_refused() {
+        for good in ["postgres-secured", "php-mysql-secured", "a", "app_1.2"] {
+            assert!(ImageName::new(good).is_ok(), "{good}");
+        }
+        for bad in ["", ".hidden", "../etc", "a/b", "Upper", "sp ace", &"x".repeat(129)] {
+            assert!(ImageName::new(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<ImageName>("\"../x\"").is_err(), "checked when read back too");
+        assert_eq!(serde_json::to_string(&ImageName::new("app").ok()).ok().as_deref(), Some("\"app\""));
+    }
+}
