@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hardline_ingest::InputFormat;
 use hardline_model::ImageName;
 
 /// Turns container scanner output into decisions, a tamper-evident ledger and reports.
@@ -36,11 +38,9 @@ pub enum Format {
     Markdown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InputArg {
-    Auto,
-    Trivy,
-    Sarif,
+/// `--input`: `auto` or the name of a registered input format (`hardline_ingest::FORMATS`).
+fn input_format() -> impl clap::builder::TypedValueParser<Value = InputFormat> {
+    clap::builder::PossibleValuesParser::new(InputFormat::names()).try_map(|name| name.parse::<InputFormat>())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,8 +88,8 @@ pub struct RecordArgs {
     #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
     pub reports: Vec<PathBuf>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
-    pub input: InputArg,
+    #[arg(long, default_value = "auto", value_parser = input_format())]
+    pub input: InputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -98,8 +98,8 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The newer report.
     pub new: PathBuf,
-    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
-    pub input: InputArg,
+    #[arg(long, default_value = "auto", value_parser = input_format())]
+    pub input: InputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -110,8 +110,8 @@ pub struct GateArgs {
     /// its Dockerfile's lint, say) are merged into one candidate.
     #[arg(long = "report", required = true, num_args = 1.., value_name = "FILE")]
     pub reports: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
-    pub input: InputArg,
+    #[arg(long, default_value = "auto", value_parser = input_format())]
+    pub input: InputFormat,
     /// Rule profile; default from hardline.toml, else `default`.
     #[arg(long, value_enum)]
     pub policy: Option<PolicyArg>,

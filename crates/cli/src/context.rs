@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use hardline_ingest::InputFormat;
 use hardline_model::Scan;
 
-use crate::cli::{Format, GlobalArgs, InputArg};
+use crate::cli::{Format, GlobalArgs};
 use crate::config::Config;
 
 pub struct Context {
@@ -58,38 +58,7 @@ impl Context {
     }
 }
 
-pub fn input_format(arg: InputArg) -> InputFormat {
-    match arg {
-        InputArg::Auto => InputFormat::Auto,
-        InputArg::Trivy => InputFormat::Trivy,
-        InputArg::Sarif => InputFormat::Sarif,
-    }
-}
-
 /// Reads and parses one report.
-pub fn read_scan(path: &std::path::Path, input: InputArg) -> anyhow::Result<Scan> {
-    Ok(hardline_ingest::read_report(path, input_format(input))?)
-}
-
-/// Merges scans of one image at one time, from several scanners, into one. The image scan's
-/// metadata describes the result (else the first scan with a time); its time is the latest.
-pub fn merge_scans(mut scans: Vec<Scan>) -> Option<Scan> {
-    let latest = scans
-        .iter()
-        .filter_map(|s| s.meta.created_at.clone())
-        .max_by(|a, b| hardline_model::Timestamp::cmp_known_first(Some(a), Some(b)));
-    let primary = scans
-        .iter()
-        .position(|s| s.meta.artifact_type.as_deref() == Some("container_image"))
-        .or_else(|| scans.iter().position(|s| s.meta.created_at.is_some()))
-        .unwrap_or(0);
-    if scans.is_empty() {
-        return None;
-    }
-    let mut merged = scans.swap_remove(primary);
-    for other in scans {
-        merged = merged.merge(other);
-    }
-    merged.meta.created_at = latest;
-    Some(merged)
+pub fn read_scan(path: &std::path::Path, input: InputFormat) -> anyhow::Result<Scan> {
+    Ok(hardline_ingest::read_report(path, input)?)
 }

@@ -7,30 +7,15 @@
 //! practice only a few dozen bytes are read twice; a report whose keys were re-sorted still
 //! starts with `ArtifactName` (Trivy) or `$schema` (SARIF).
 //!
-//! Deciding keys: Trivy — `SchemaVersion`, `ArtifactName`, `ArtifactType`, `Results`, `Trivy`;
-//! SARIF — `runs`, or `$schema` naming a SARIF schema. A `version` key alone decides nothing
-//! (a `package.json` has one too); it is only remembered for the SARIF version check.
+//! The deciding keys are each format's [`Format`] `detect` list. A version key alone decides
+//! nothing (a `package.json` has a `version` too); it is only remembered for the version check.
 
+use crate::format::Format;
 use crate::json::line_col;
-use crate::{IngestError, InputFormat};
+use crate::{FORMATS, IngestError, InputFormat};
 
 /// How far into the input detection may read.
-const SNIFF_WINDOW: usize = 64 * 1024;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Format {
-    Trivy,
-    Sarif,
-}
-
-impl Format {
-    fn input_format(self) -> InputFormat {
-        match self {
-            Format::Trivy => InputFormat::Trivy,
-            Format::Sarif => InputFormat::Sarif,
-        }
-    }
-}
+pub(crate) const SNIFF_WINDOW: usize = 64 * 1024;
 
 /// A top-level key, where it is, and its value as written.
 #[derive(Clone, Debug)]
@@ -44,59 +29,43 @@ pub(crate) struct KeyAt {
 /// The outcome of detection: the format, and the version key when it was seen.
 #[derive(Debug)]
 pub(crate) struct Detected {
-    pub format: Format,
+    pub format: &'static Format,
     pub version: Option<KeyAt>,
 }
 
 pub(crate) fn detect(bytes: &[u8], requested: InputFormat, source: &str) -> Result<Detected, IngestError> {
     let walk = walk_top_level(bytes, SNIFF_WINDOW, |key| decides(key).is_some());
     let decided = walk.keys.iter().find_map(|k| decides(k).map(|(f, name)| (f, k, name)));
-    let version_of = |format: Format| {
-        let name: &[u8] = match format {
-            Format::Trivy => b"SchemaVersion",
-            Format::Sarif => b"version",
-        };
+    let version_of = |format: &Format| {
+        let name = format.version_key.as_bytes();
         walk.keys.iter().find(|k| k.name == name).map(|k| k.locate(bytes))
     };
 
     match (requested, decided) {
         (InputFormat::Auto, Some((format, _, _))) => Ok(Detected { format, version: version_of(format) }),
-        (InputFormat::Trivy | InputFormat::Sarif, found) => {
-            let format = if requested == InputFormat::Trivy { Format::Trivy } else { Format::Sarif };
-            match found {
-                Some((other, key, name)) if other != format => {
-                    let at = key.locate(bytes);
-                    Err(IngestError::FormatMismatch {
-                        source_name: source.to_owned(),
-                        line: at.line,
-                        column: at.column,
-                        requested,
-                        found: other.input_format(),
-                        key: name,
-                    })
-                }
-                // Forced and not contradicted: let the parser say what is wrong, if anything.
-                _ => Ok(Detected { format, version: version_of(format) }),
-            }
+        (InputFormat::Forced(format), Some((other, key, name))) if other != format => {
+            let at = key.locate(bytes);
+            Err(IngestError::FormatMismatch {
+                source_name: source.to_owned(),
+                line: at.line,
+                column: at.column,
+                requested: format,
+                found: other,
+                key: name,
+            })
         }
+        // Forced and not contradicted: let the parser say what is wrong, if anything.
+        (InputFormat::Forced(format), _) => Ok(Detected { format, version: version_of(format) }),
         (InputFormat::Auto, None) => Err(undetected(bytes, &walk, source)),
     }
 }
 
 /// Which format a key decides, if any, and the key's name.
-fn decides(key: &RawKey<'_>) -> Option<(Format, &'static str)> {
-    const TRIVY_KEYS: [&str; 5] = ["SchemaVersion", "ArtifactName", "ArtifactType", "Results", "Trivy"];
-    if let Some(name) = TRIVY_KEYS.iter().find(|name| name.as_bytes() == key.name) {
-        return Some((Format::Trivy, name));
-    }
-    match key.name {
-        b"runs" => Some((Format::Sarif, "runs")),
-        b"$schema" => {
-            let value = key.value.to_ascii_lowercase();
-            value.windows(5).any(|w| w == b"sarif").then_some((Format::Sarif, "$schema"))
-        }
-        _ => None,
-    }
+fn decides(key: &RawKey<'_>) -> Option<(&'static Format, &'static str)> {
+    FORMATS.iter().find_map(|format| {
+        let deciding = format.detect.iter().find(|d| d.matches(key.name, key.value))?;
+        Some((*format, deciding.name()))
+    })
 }
 
 /// The error for input that no key identified, with a hint of what it was instead.
@@ -318,25 +287,37 @@ impl Lexer<'_> {
 mod tests {
     use super::*;
 
-    fn auto(input: &str) -> Result<Format, IngestError> {
-        detect(input.as_bytes(), InputFormat::Auto, "t.json").map(|d| d.format)
+    fn auto(input: &str) -> Result<&'static str, IngestError> {
+        detect(input.as_bytes(), InputFormat::Auto, "t.json").map(|d| d.format.name)
     }
 
     #[test]
     fn recognises_both_formats_by_their_first_key() {
-        assert_eq!(auto(r#"{"SchemaVersion": 2, "Results": []}"#).ok(), Some(Format::Trivy));
-        assert_eq!(auto(r#"{"ArtifactName": "x", "SchemaVersion": 2}"#).ok(), Some(Format::Trivy));
-        assert_eq!(auto(r#"{"version":"2.1.0","runs":[]}"#).ok(), Some(Format::Sarif));
+        assert_eq!(auto(r#"{"SchemaVersion": 2, "Results": []}"#).ok(), Some("trivy"));
+        assert_eq!(auto(r#"{"ArtifactName": "x", "SchemaVersion": 2}"#).ok(), Some("trivy"));
+        assert_eq!(auto(r#"{"version":"2.1.0","runs":[]}"#).ok(), Some("sarif"));
         assert_eq!(
             auto(r#"{"$schema":"https://json.schemastore.org/sarif-2.1.0.json"}"#).ok(),
-            Some(Format::Sarif)
+            Some("sarif")
         );
+        assert!(auto(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema"}"#).is_err());
     }
 
     #[test]
     fn skips_values_with_brackets_and_escapes_inside_strings() {
         let input = r#"{"a": {"x": "}\"]", "y": [1, {"z": null}]}, "b": -1.5e3, "runs": []}"#;
-        assert_eq!(auto(input).ok(), Some(Format::Sarif));
+        assert_eq!(auto(input).ok(), Some("sarif"));
+    }
+
+    /// Every registered format has a name of its own, and no two formats claim the same key.
+    #[test]
+    fn the_registry_is_unambiguous() {
+        let names: std::collections::BTreeSet<_> = FORMATS.iter().map(|f| f.name).collect();
+        assert_eq!(names.len(), FORMATS.len());
+        assert!(!names.contains("auto"), "`auto` is not a format");
+        let keys: Vec<&str> = FORMATS.iter().flat_map(|f| f.detect.iter().map(|d| d.name())).collect();
+        let unique: std::collections::BTreeSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len(), "a key claimed twice: {keys:?}");
     }
 
     #[test]
@@ -364,16 +345,9 @@ mod tests {
     }
 }
 
-/// The report's creation time (Trivy's top-level `CreatedAt`), read from the leading bytes
-/// without parsing the report: lets a caller order many reports before parsing them one by
-/// one. `None` when the key is not among the first [`SNIFF_WINDOW`] bytes or is not a string.
-pub fn peek_created_at(bytes: &[u8]) -> Option<String> {
-    peek_string(bytes, "CreatedAt")
-}
-
 /// A top-level string value (`CreatedAt`, `ArtifactType`…) read from the leading bytes
 /// without parsing the report; `None` when it is not among the first [`SNIFF_WINDOW`] bytes.
-pub fn peek_string(bytes: &[u8], key: &str) -> Option<String> {
+pub(crate) fn peek_string(bytes: &[u8], key: &str) -> Option<String> {
     let walk = walk_top_level(bytes, SNIFF_WINDOW, |k| k.name == key.as_bytes());
     let found = walk.keys.iter().find(|k| k.name == key.as_bytes())?;
     serde_json::from_slice::<String>(found.value).ok()
@@ -386,9 +360,9 @@ mod peek_tests {
     #[test]
     fn peeks_the_creation_time_without_parsing_the_rest() {
         let report = br#"{"SchemaVersion": 2, "CreatedAt": "2026-03-02T04:43:48Z", "Results": [ {"broken"#;
-        assert_eq!(peek_created_at(report).as_deref(), Some("2026-03-02T04:43:48Z"));
+        assert_eq!(peek_string(report, "CreatedAt").as_deref(), Some("2026-03-02T04:43:48Z"));
         let image = br#"{"SchemaVersion": 2, "ArtifactType": "container_image", "Results": ["#;
         assert_eq!(peek_string(image, "ArtifactType").as_deref(), Some("container_image"));
-        assert_eq!(peek_created_at(br#"{"runs": []}"#), None);
+        assert_eq!(peek_string(br#"{"runs": []}"#, "CreatedAt"), None);
     }
 }

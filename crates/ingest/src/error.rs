@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::InputFormat;
+use crate::format::{Format, expected_any, or_list};
 
 /// Why a report could not be read. Every variant names the report; those about a place in it
 /// also name the line and column (1-based, columns counted in bytes as `serde_json` does), and
@@ -19,11 +19,8 @@ pub enum IngestError {
     #[error("{source_name}:{line}:{column}: {message}")]
     Syntax { source_name: String, line: usize, column: usize, message: String },
 
-    /// Well-formed JSON, but neither a Trivy report nor a SARIF log.
-    #[error(
-        "{source_name}: not a scanner report: {hint}; expected a Trivy JSON report \
-         (SchemaVersion 2) or a SARIF 2.1.0 log"
-    )]
+    /// Well-formed JSON, but a report of no registered format.
+    #[error("{source_name}: not a scanner report: {hint}; expected {}", expected_any())]
     UnknownFormat { source_name: String, hint: String },
 
     /// A known format in a version this parser does not read. Never guessed at: a new schema
@@ -45,15 +42,15 @@ pub enum IngestError {
         "{source_name}:{line}:{column}: expected {} because the input format was set to \
          `{requested}`, but found {} (top-level key `{key}`); set the input format to `auto` \
          or `{found}`",
-        requested.expected(),
-        found.describe()
+        requested.expected,
+        found.title
     )]
     FormatMismatch {
         source_name: String,
         line: usize,
         column: usize,
-        requested: InputFormat,
-        found: InputFormat,
+        requested: &'static Format,
+        found: &'static Format,
         /// The top-level key that gave the report away.
         key: &'static str,
     },
@@ -64,7 +61,11 @@ pub enum IngestError {
     Invalid { source_name: String, line: usize, column: usize, format: &'static str, message: String },
 }
 
-/// An input format name that is none of `auto`, `trivy`, `sarif`.
+/// An input format name that is neither `auto` nor a registered format.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format `{0}`: expected `auto`, `trivy` or `sarif`")]
+#[error("unknown input format `{0}`: expected {expected}", expected = known_input_formats())]
 pub struct UnknownInputFormat(pub String);
+
+fn known_input_formats() -> String {
+    or_list(crate::InputFormat::names().map(|n| format!("`{n}`")))
+}

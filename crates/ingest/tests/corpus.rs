@@ -120,7 +120,7 @@ fn hand_checked_weeks() {
 fn go_modules_carry_the_binary_path() {
     let Some(dir) = corpus_dir() else { return };
     let path = dir.join("postgres-18/2025-11-27T2002.json");
-    let scan = read_report(&path, InputFormat::Trivy).expect("parses");
+    let scan = read_report(&path, forced("trivy")).expect("parses");
     let gosu: Vec<_> = scan
         .findings()
         .iter()
@@ -130,4 +130,8 @@ fn go_modules_carry_the_binary_path() {
     assert_eq!(gosu.len(), 10);
     assert!(gosu.iter().all(|p| p.path.as_deref() == Some("usr/local/bin/gosu")));
     assert!(gosu.iter().all(|p| p.purl.as_deref().is_some_and(|u| u.starts_with("pkg:golang/"))));
+}
+
+fn forced(name: &str) -> InputFormat {
+    InputFormat::Forced(hardline_ingest::Format::named(name).expect("a registered format"))
 }

@@ -51,7 +51,7 @@ fn truncated_corpus_report() {
     };
     let truncated = &full[..full.len() * 3 / 4];
     let (line, column) = end_position(truncated);
-    let error = error(truncated, InputFormat::Trivy);
+    let error = error(truncated, forced("trivy"));
     assert!(
         matches!(error, IngestError::Syntax { line: l, column: c, .. } if (l, c) == (line, column)),
         "{error:?}"
@@ -146,7 +146,7 @@ fn sarif_other_than_2_1_0_is_refused() {
 #[test]
 fn sarif_forced_on_a_trivy_report_says_what_it_found() {
     let input = fixture_bytes("trivy-0.76-config.json");
-    let error = error(&input, InputFormat::Sarif);
+    let error = error(&input, forced("sarif"));
     assert!(matches!(error, IngestError::FormatMismatch { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
@@ -159,14 +159,14 @@ fn sarif_forced_on_a_trivy_report_says_what_it_found() {
 #[test]
 fn trivy_forced_on_a_sarif_log_says_what_it_found() {
     let input = fixture_bytes("hadolint-2.15.1.sarif");
-    let shown = error(&input, InputFormat::Trivy).to_string();
+    let shown = error(&input, forced("trivy")).to_string();
     assert!(shown.starts_with("report.json:1:2: expected a Trivy JSON report (SchemaVersion 2)"), "{shown}");
     assert!(shown.contains("found a SARIF log (top-level key `$schema`)"), "{shown}");
 }
 
 #[test]
 fn forced_format_on_an_unrelated_object_reports_what_is_missing() {
-    let shown = error(br#"{"name": "x"}"#, InputFormat::Sarif).to_string();
+    let shown = error(br#"{"name": "x"}"#, forced("sarif")).to_string();
     assert_eq!(shown, "report.json:1:13: invalid SARIF log: missing field `version`");
 }
 
@@ -193,8 +193,9 @@ fn a_missing_file_names_the_path() {
 #[test]
 fn input_format_names() {
     assert_eq!("auto".parse::<InputFormat>(), Ok(InputFormat::Auto));
-    assert_eq!("Trivy".parse::<InputFormat>(), Ok(InputFormat::Trivy));
-    assert_eq!("sarif".parse::<InputFormat>(), Ok(InputFormat::Sarif));
+    assert_eq!("Trivy".parse::<InputFormat>(), Ok(forced("trivy")));
+    assert_eq!(InputFormat::names().collect::<Vec<_>>(), ["auto", "trivy", "sarif"]);
+    assert_eq!("sarif".parse::<InputFormat>(), Ok(forced("sarif")));
     let error = "grype".parse::<InputFormat>().expect_err("not supported");
     assert_eq!(error.to_string(), "unknown input format `grype`: expected `auto`, `trivy` or `sarif`");
 }
@@ -222,4 +223,8 @@ fn a_creation_time_that_is_not_rfc_3339_names_its_line() {
         shown.starts_with("report.json:3:3: invalid Trivy JSON report: CreatedAt: \"last tuesday\""),
         "{shown}"
     );
+}
+
+fn forced(name: &str) -> InputFormat {
+    InputFormat::Forced(hardline_ingest::Format::named(name).expect("a registered format"))
 }

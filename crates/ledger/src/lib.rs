@@ -131,6 +131,18 @@ impl Writer<'_> {
         record::record(&self.ledger.layout, image, scans, now)
     }
 
+    /// Records scans of one image as `scans` yields them, with the caller's index of each (see
+    /// [`record::record_each`]): a caller can parse each report just before it is recorded.
+    pub fn record_each<E: From<LedgerError>>(
+        &mut self,
+        image: &ImageName,
+        several: bool,
+        scans: impl IntoIterator<Item = Result<(usize, hardline_model::Scan), E>>,
+        now: &Timestamp,
+    ) -> Result<Recorded, E> {
+        record::record_each(&self.ledger.layout, image, several, scans, now)
+    }
+
     /// Starts recording scans of `image` one at a time (see [`Session`]); `several` keeps the
     /// starting state so that the session's overall diff can be reported.
     pub fn session(&mut self, image: &ImageName, several: bool) -> Result<Session<'_>, LedgerError> {

@@ -250,11 +250,26 @@ pub fn record(
     scans.sort_by(|(_, a), (_, b)| {
         Timestamp::cmp_known_first(a.meta.created_at.as_ref(), b.meta.created_at.as_ref())
     });
-    let mut session = Session::open(layout, image, scans.len() > 1)?;
-    for (input_index, scan) in scans {
+    let several = scans.len() > 1;
+    record_each(layout, image, several, scans.into_iter().map(Ok::<_, LedgerError>), now)
+}
+
+/// Records scans in the order `scans` yields them, each with its caller's index, and commits
+/// them together; the first error (a report that did not parse, an out-of-order scan) stops it
+/// and nothing is written. `several` says whether more than one scan may come.
+pub fn record_each<E: From<LedgerError>>(
+    layout: &Layout,
+    image: &ImageName,
+    several: bool,
+    scans: impl IntoIterator<Item = Result<(usize, Scan), E>>,
+    now: &Timestamp,
+) -> Result<Recorded, E> {
+    let mut session = Session::open(layout, image, several)?;
+    for scan in scans {
+        let (input_index, scan) = scan?;
         session.record(scan, input_index, now)?;
     }
-    session.commit()
+    Ok(session.commit()?)
 }
 
 /// Recording several scans of one image, one at a time, committed together: a caller can

@@ -264,6 +264,18 @@ pub struct ScanMeta {
     pub created_at: Option<Timestamp>,
 }
 
+impl ScanMeta {
+    /// The artifact type of a scan of a container image, in hardline's vocabulary (Trivy's
+    /// `ArtifactType` uses the same word). An input format that knows it scanned an image sets it.
+    pub const CONTAINER_IMAGE: &'static str = "container_image";
+
+    /// Whether this scan is of a container image (rather than a file system, a repository or a
+    /// Dockerfile): the scan that describes an image best when several are merged.
+    pub fn is_container_image(&self) -> bool {
+        self.artifact_type.as_deref() == Some(ScanMeta::CONTAINER_IMAGE)
+    }
+}
+
 /// What one scanner said about one artifact at one time: metadata and a set of findings,
 /// unique by fingerprint and sorted in report order.
 #[derive(Clone, Debug, PartialEq)]

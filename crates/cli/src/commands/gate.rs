@@ -11,7 +11,7 @@ use hardline_tracker::{AutoMerge, Tracker};
 use serde::Serialize;
 
 use crate::cli::{Format, GateArgs, PolicyArg};
-use crate::context::{Context, merge_scans};
+use crate::context::Context;
 use crate::json_v1::{DiffV1, FindingV1};
 use crate::{exit, output, tracker};
 
@@ -65,7 +65,7 @@ pub struct Decided {
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<u8> {
     let candidate =
-        merge_scans(super::record::parse_all(&args.reports, args.input)?).context("no report given")?;
+        hardline_ingest::batch::read_moment(&args.reports, args.input)?.context("no report given")?;
     let profile = match args.policy {
         Some(PolicyArg::Strict) => Profile::Strict,
         Some(PolicyArg::Default) => Profile::Default,

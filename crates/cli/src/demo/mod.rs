@@ -16,11 +16,11 @@ use hardline_tracker::{LocalPullRequest, LocalTracker};
 use jiff::{Timestamp, ToSpan};
 
 use crate::cli::DemoArgs;
-use crate::cli::InputArg;
 use crate::commands::{gate, issues};
 use crate::context::{Context, read_scan};
 use crate::{exit, files, output};
 use generator::{ImageHistory, php_packages, postgres_packages};
+use hardline_ingest::InputFormat;
 
 const WEEKS: i64 = 10;
 const FIRST_SCAN: &str = "2026-09-07T04:00:00Z";
@@ -80,7 +80,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
         let step = Context::at(out.clone(), ctx.format, at.checked_add(1.hours())?)?;
         for image in [&postgres, &php] {
             let report = write_report(&out, image, &at.to_string())?;
-            let scan = read_scan(&report, InputArg::Trivy)?;
+            let scan = read_scan(&report, InputFormat::Auto)?;
             let ledger = step.ledger();
             let mut writer = ledger.lock()?;
             let recorded = writer.record(&ImageName::new(image.name)?, vec![scan], &step.now_rfc3339())?;
@@ -114,7 +114,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     let regressing_report = write_candidate(&out, &postgres, 102, &end.to_string())?;
     let mut gates = String::new();
     for (pr, image, report) in [(101, PHP, &improving_report), (102, POSTGRES, &regressing_report)] {
-        let candidate = read_scan(report, InputArg::Trivy)?;
+        let candidate = read_scan(report, InputFormat::Auto)?;
         let image = &ImageName::new(image)?;
         let decided = gate::decide(&now, image, &candidate, Profile::Default)?;
         let (published, _) = gate::publish(&now, &mut tracker, pr, image, &decided.result, &candidate)?;

@@ -23,22 +23,37 @@ use hardline_model::{Finding, FindingKind, Fingerprint, Location, Scan, ScanMeta
 
 use crate::IngestError;
 use crate::detect::{KeyAt, locate_key};
+use crate::format::{DetectKey, Format};
 use crate::json::{Text, map_error, non_empty};
 use crate::trivy::normalize_check_id;
 
+/// SARIF 2.1.0, as the registry knows it. A SARIF log has no top-level time (a run's
+/// invocations may have one), so a batch of SARIF logs is one moment, not a history.
+pub(crate) static FORMAT: Format = Format {
+    name: "sarif",
+    title: "a SARIF log",
+    expected: "a SARIF 2.1.0 log",
+    detect: &[DetectKey::Named("runs"), DetectKey::ValueContains("$schema", "sarif")],
+    version_key: "version",
+    time_key: None,
+    artifact_key: None,
+    parse,
+};
+
 const SUPPORTED_VERSION: &str = "2.1.0";
-const FORMAT: &str = "SARIF log";
+/// What parse errors call a report of this format.
+const NAME: &str = "SARIF log";
 const TITLE_MAX_CHARS: usize = 300;
 
 /// Parses a SARIF log. `version` is the `version` key when detection saw it, so that an
 /// unsupported version is refused before the body is read.
-pub(crate) fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError> {
+fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError> {
     if let Some(key) = version
         && key.raw_value != format!("\"{SUPPORTED_VERSION}\"")
     {
         return Err(unsupported(source, key));
     }
-    let log: raw::Log<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, FORMAT))?;
+    let log: raw::Log<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, NAME))?;
     if log.version.as_str() != SUPPORTED_VERSION {
         let key = locate_key(bytes, "version").unwrap_or(KeyAt {
             line: 1,

@@ -17,20 +17,40 @@ use sha2::{Digest, Sha256};
 
 use crate::IngestError;
 use crate::detect::{KeyAt, locate_key};
+use crate::format::{DetectKey, Format};
 use crate::json::{Text, map_error, non_empty};
 
+/// Trivy's JSON report, as the registry knows it.
+pub(crate) static FORMAT: Format = Format {
+    name: "trivy",
+    title: "a Trivy JSON report",
+    expected: "a Trivy JSON report (SchemaVersion 2)",
+    detect: &[
+        DetectKey::Named("SchemaVersion"),
+        DetectKey::Named("ArtifactName"),
+        DetectKey::Named("ArtifactType"),
+        DetectKey::Named("Results"),
+        DetectKey::Named("Trivy"),
+    ],
+    version_key: "SchemaVersion",
+    time_key: Some("CreatedAt"),
+    artifact_key: Some("ArtifactType"),
+    parse,
+};
+
 const SUPPORTED_SCHEMA: u32 = 2;
-const FORMAT: &str = "Trivy JSON report";
+/// What parse errors call a report of this format.
+const NAME: &str = "Trivy JSON report";
 
 /// Parses a Trivy report. `version` is the `SchemaVersion` key when detection saw it, so that
 /// an unsupported schema is refused before the body is read.
-pub(crate) fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError> {
+fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError> {
     if let Some(key) = version
         && key.raw_value.trim() != SUPPORTED_SCHEMA.to_string()
     {
         return Err(unsupported(source, key));
     }
-    let report: raw::Report<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, FORMAT))?;
+    let report: raw::Report<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, NAME))?;
     if report.schema_version != SUPPORTED_SCHEMA {
         let key = locate_key(bytes, "SchemaVersion").unwrap_or(KeyAt {
             line: 1,
@@ -91,7 +111,7 @@ fn map_meta(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<Scan
                 source_name: source.to_owned(),
                 line: at.line,
                 column: at.column,
-                format: FORMAT,
+                format: NAME,
                 message: format!("CreatedAt: {e}"),
             }
         })?),
