@@ -7,6 +7,7 @@ use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hardline_ingest::InputFormat;
 use hardline_model::ImageName;
+use hardline_policy::{PROFILES, ProfileInfo};
 
 /// Turns container scanner output into decisions, a tamper-evident ledger and reports.
 ///
@@ -43,12 +44,11 @@ fn input_format() -> impl clap::builder::TypedValueParser<Value = InputFormat> {
     clap::builder::PossibleValuesParser::new(InputFormat::names()).try_map(|name| name.parse::<InputFormat>())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PolicyArg {
-    /// The original pipeline's rules.
-    Default,
-    /// Default plus: any new HIGH/CRITICAL blocks, any new fixable MEDIUM+ blocks.
-    Strict,
+/// `--policy`: a built-in profile (`hardline_policy::PROFILES`), with its description as help.
+fn profile() -> impl clap::builder::TypedValueParser<Value = &'static ProfileInfo> {
+    let values = PROFILES.iter().map(|p| clap::builder::PossibleValue::new(p.name).help(p.description));
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name| ProfileInfo::find(&name).ok_or_else(|| format!("no profile is called {name}")))
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,8 +113,8 @@ pub struct GateArgs {
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
     /// Rule profile; default from hardline.toml, else `default`.
-    #[arg(long, value_enum)]
-    pub policy: Option<PolicyArg>,
+    #[arg(long, value_parser = profile())]
+    pub policy: Option<&'static ProfileInfo>,
     /// Publish the decision: PR comment (edited in place), label, auto-merge.
     #[arg(long)]
     pub publish: bool,

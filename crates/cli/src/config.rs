@@ -3,12 +3,17 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use hardline_policy::{Gate, ProfileInfo, RawGateConfig};
 use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub policy: PolicyConfig,
+    /// `[gate.rules.<code>]`: rules switched on or off, and their parameters (validated by
+    /// `hardline_policy::Gate::configure`).
+    pub gate: RawGateConfig,
     pub pull_requests: PullRequestConfig,
     pub issues: IssuesConfig,
 }
@@ -16,8 +21,8 @@ pub struct Config {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PolicyConfig {
-    /// `default` or `strict`.
-    pub profile: String,
+    /// A built-in profile's name (`hardline_policy::PROFILES`).
+    pub profile: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,7 +45,7 @@ pub struct IssuesConfig {
 
 impl Default for PolicyConfig {
     fn default() -> PolicyConfig {
-        PolicyConfig { profile: "default".to_owned() }
+        PolicyConfig { profile: Spanned::new(0..0, "default".to_owned()) }
     }
 }
 
@@ -68,14 +73,35 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        let config: Config = toml::from_str(&text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_column(&text, s.start)).unwrap_or((1, 1));
-            anyhow::anyhow!("{}:{line}:{column}: {}", path.display(), e.message())
+        let at = |offset: usize, message: &str| {
+            let (line, column) = line_column(&text, offset);
+            anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
+        };
+        let config: Config =
+            toml::from_str(&text).map_err(|e| at(e.span().map_or(0, |s| s.start), e.message()))?;
+        let profile = config.profile().ok_or_else(|| {
+            let names: Vec<String> =
+                hardline_policy::PROFILES.iter().map(|p| format!("\"{}\"", p.name)).collect();
+            at(
+                config.policy.profile.span().start,
+                &format!("policy.profile must be one of {}", names.join(", ")),
+            )
         })?;
-        if !matches!(config.policy.profile.as_str(), "default" | "strict") {
-            anyhow::bail!("{}: policy.profile must be \"default\" or \"strict\"", path.display());
-        }
+        // The rules' tables are checked once, here, whatever command runs.
+        Gate::configure(profile, &config.gate).map_err(|e| at(e.span.start, &e.message))?;
         Ok(config)
+    }
+
+    /// The profile `policy.profile` names (checked when the file was read).
+    pub fn profile(&self) -> Option<&'static ProfileInfo> {
+        ProfileInfo::find(self.policy.profile.get_ref())
+    }
+
+    /// The gate for `profile` (the configured one when `None`), its rules switched on and off
+    /// and given their parameters by `[gate.rules]`.
+    pub fn gate(&self, profile: Option<&'static ProfileInfo>) -> anyhow::Result<Gate> {
+        let profile = profile.or_else(|| self.profile()).context("no such profile")?;
+        Gate::configure(profile, &self.gate).map_err(|e| anyhow::anyhow!("hardline.toml: {}", e.message))
     }
 }
 

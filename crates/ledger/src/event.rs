@@ -1,6 +1,7 @@
 //! The events of an image's log and how each one is hashed into the chain.
 
 use hardline_model::{Counts, Diff, ImageName, ScanMeta, Timestamp, hex};
+use hardline_policy::{Decision, ProfileName, RuleCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -85,8 +86,9 @@ pub struct ScanRecorded {
 /// A gate decision on a candidate scan (a pull request's image).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateDecided {
-    pub decision: String,
-    pub policy: String,
+    pub decision: Decision,
+    /// The profile the gate ran.
+    pub policy: ProfileName,
     pub reasons: Vec<GateReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_request: Option<u64>,
@@ -95,23 +97,47 @@ pub struct GateDecided {
     pub candidate_count: u32,
 }
 
+/// A rule that fired, by its code, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateReason {
-    pub rule: String,
+    pub rule: RuleCode,
     pub message: String,
 }
 
 /// The tracker was brought in line with the ledger: an issue opened, updated, closed or
-/// reopened, or a PR comment written.
+/// reopened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IssueSynced {
-    pub action: String,
+    pub action: IssueAction,
+    /// The tracker as the log names it (`local`, `github owner/repo`): the same wherever the
+    /// log was written.
     pub tracker: String,
     pub number: u64,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
     /// Open MEDIUM+ findings after exceptions when the action was taken.
     pub open_findings: u32,
+}
+
+/// What was done to an image's issue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueAction {
+    Opened,
+    Updated,
+    Closed,
+    Reopened,
+}
+
+impl IssueAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueAction::Opened => "opened",
+            IssueAction::Updated => "updated",
+            IssueAction::Closed => "closed",
+            IssueAction::Reopened => "reopened",
+        }
+    }
 }
 
 impl Event {

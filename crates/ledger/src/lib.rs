@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 
 use hardline_model::{ImageName, Timestamp};
 
-pub use event::{Event, EventBody, GateDecided, GateReason, IssueSynced, ScanRecorded};
+pub use event::{
+    Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
+};
 pub use history::{History, State};
 pub use layout::Layout;
 pub use lock::LedgerLock;

@@ -98,19 +98,20 @@ pub struct ExceptionSet {
     pub exceptions: Vec<Exception>,
 }
 
-/// Findings after exceptions, and what the exceptions did.
-#[derive(Clone, Debug, Default)]
-pub struct Applied<'a> {
+/// Findings (borrowed for `'f`) after exceptions (borrowed for `'e`), and what the exceptions
+/// did.
+#[derive(Clone, Debug)]
+pub struct Applied<'f, 'e> {
     /// Findings that count.
-    pub counted: Vec<&'a Finding>,
+    pub counted: Vec<&'f Finding>,
     /// Findings an active exception suppressed, with the exception.
-    pub suppressed: Vec<(&'a Finding, &'a Exception)>,
+    pub suppressed: Vec<(&'f Finding, &'e Exception)>,
     /// Exceptions past their date that still match findings: those findings count again.
-    pub expired: Vec<&'a Exception>,
+    pub expired: Vec<&'e Exception>,
     /// Exceptions written for this image by name that match none of its findings. (One that
     /// applies to every image is stale only if no image has a finding it matches: see
     /// [`ExceptionSet::stale_everywhere`].)
-    pub stale: Vec<&'a Exception>,
+    pub stale: Vec<&'e Exception>,
 }
 
 impl ExceptionSet {
@@ -147,8 +148,14 @@ impl ExceptionSet {
     }
 
     /// Applies the exceptions for `image` on `today` to `findings`.
-    pub fn apply<'a>(&'a self, findings: &'a [Finding], image: &ImageName, today: Date) -> Applied<'a> {
-        let mut applied = Applied::default();
+    pub fn apply<'f, 'e>(
+        &'e self,
+        findings: &'f [Finding],
+        image: &ImageName,
+        today: Date,
+    ) -> Applied<'f, 'e> {
+        let mut applied =
+            Applied { counted: Vec::new(), suppressed: Vec::new(), expired: Vec::new(), stale: Vec::new() };
         let relevant: Vec<&Exception> = self.exceptions.iter().filter(|e| e.covers(image)).collect();
         let mut used = vec![false; relevant.len()];
         for finding in findings {

@@ -1,53 +1,33 @@
-//! The gate: a candidate scan against the image's baseline.
+//! The gate: a candidate scan against the image's baseline, through the rules of a profile.
 
-use hardline_model::{Diff, Finding, ImageName, Severity, diff};
+use hardline_model::{Diff, Finding, ImageName, diff};
 use jiff::civil::Date;
-use serde::Serialize;
 
-use crate::THRESHOLD;
+use crate::Decision;
+use crate::config::{ConfigError, Params, RawGateConfig};
 use crate::exceptions::{Exception, ExceptionSet};
-use crate::rules::Rule;
+use crate::open::open_findings;
+use crate::profile::{ProfileInfo, ProfileName};
+use crate::rules::{Facts, RULES, Rule, RuleMeta};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    Allow,
-    Review,
-    Block,
+/// The gate as configured for a run: a profile's rules, changed by `[gate.rules]`, in registry
+/// order.
+pub struct Gate {
+    profile: ProfileName,
+    rules: Vec<(&'static RuleMeta, Box<dyn Rule>)>,
 }
 
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Allow => "allow",
-            Decision::Review => "review",
-            Decision::Block => "block",
-        }
-    }
-}
-
-/// Which rules run. `Default` is the original pipeline's, exactly; `Strict` adds rules that
-/// close its known gaps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    Default,
-    Strict,
-}
-
-impl Profile {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Default => "default",
-            Profile::Strict => "strict",
-        }
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let codes: Vec<&str> = self.rules.iter().map(|(meta, _)| meta.code).collect();
+        f.debug_struct("Gate").field("profile", &self.profile).field("rules", &codes).finish()
     }
 }
 
 /// A rule that fired, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reason {
-    pub rule: &'static str,
+    pub rule: &'static RuleMeta,
     pub effect: Decision,
     pub message: String,
 }
@@ -58,108 +38,118 @@ pub struct GateInput<'a> {
     pub candidate: &'a [Finding],
     pub exceptions: &'a ExceptionSet,
     pub today: Date,
-    pub profile: Profile,
 }
 
 #[derive(Clone, Debug)]
 pub struct GateResult {
     pub decision: Decision,
-    pub profile: Profile,
+    pub profile: ProfileName,
     pub reasons: Vec<Reason>,
     /// MEDIUM+ findings after exceptions, each side.
     pub baseline_count: u32,
     pub candidate_count: u32,
     /// Diff of the MEDIUM+ findings that count, baseline → candidate.
     pub diff: Diff,
-    /// Candidate findings an active exception suppressed, with the exception's id and reason.
+    /// Candidate findings an active exception suppressed, with the exception.
     pub suppressed: Vec<(Finding, Exception)>,
     pub expired_exceptions: Vec<Exception>,
     pub stale_exceptions: Vec<Exception>,
 }
 
-/// Decides. Every rule that fires is listed; the decision is the most severe effect among
-/// them (block over review over allow).
-pub fn gate(input: &GateInput<'_>) -> GateResult {
-    let counted = |findings: &'_ [Finding]| -> Vec<Finding> {
-        let applied = input.exceptions.apply(findings, input.image, input.today);
-        applied.counted.into_iter().filter(|f| f.severity >= THRESHOLD).cloned().collect()
-    };
-    let before = counted(input.baseline);
-    let after = counted(input.candidate);
-    let candidate_applied = input.exceptions.apply(input.candidate, input.image, input.today);
-    let change = diff(&before, &after);
-    let (baseline_count, candidate_count) = (before.len() as u32, after.len() as u32);
-
-    let mut reasons = Vec::new();
-    let mut fire = |rule: Rule, message: String| {
-        reasons.push(Reason { rule: rule.code(), effect: rule.effect(), message })
-    };
-
-    let criticals: Vec<&Finding> = after.iter().filter(|f| f.severity == Severity::Critical).collect();
-    if !criticals.is_empty() {
-        let ids: Vec<&str> = criticals.iter().take(5).map(|f| f.id.as_str()).collect();
-        let more =
-            if criticals.len() > 5 { format!(" and {} more", criticals.len() - 5) } else { String::new() };
-        fire(
-            Rule::CriticalPresent,
-            format!("{} CRITICAL finding(s) present: {}{more}", criticals.len(), ids.join(", ")),
-        );
+impl Gate {
+    /// A built-in profile's rules with their default parameters.
+    pub fn profile(profile: &ProfileInfo) -> Gate {
+        Gate::configure(profile, &RawGateConfig::default())
+            .unwrap_or_else(|_| Gate { profile: profile.profile_name(), rules: Vec::new() })
     }
-    match candidate_count.cmp(&baseline_count) {
-        std::cmp::Ordering::Greater => fire(
-            Rule::CountIncreased,
-            format!("MEDIUM+ findings rise from {baseline_count} to {candidate_count}"),
-        ),
-        std::cmp::Ordering::Less => fire(
-            Rule::CountDecreased,
-            format!("MEDIUM+ findings fall from {baseline_count} to {candidate_count}"),
-        ),
-        std::cmp::Ordering::Equal => fire(
-            Rule::CountUnchanged,
-            format!("MEDIUM+ findings unchanged at {candidate_count}: a person decides"),
-        ),
-    }
-    if input.profile == Profile::Strict {
-        let new_severe: Vec<&Finding> = change.new.iter().filter(|f| f.severity >= Severity::High).collect();
-        if !new_severe.is_empty() {
-            fire(
-                Rule::NewHighOrCritical,
-                format!("{} new HIGH/CRITICAL finding(s): {}", new_severe.len(), ids(&new_severe)),
-            );
+
+    /// A profile's rules, each switched on or off and given its parameters by `config`.
+    pub fn configure(profile: &ProfileInfo, config: &RawGateConfig) -> Result<Gate, ConfigError> {
+        for (code, table) in &config.rules {
+            if RuleMeta::find(code.get_ref()).is_none() {
+                let known: Vec<String> = RULES.iter().map(|r| format!("`{}`", r.code)).collect();
+                return Err(ConfigError {
+                    span: code.span().start.min(table.span().start)..code.span().end,
+                    message: format!(
+                        "no gate rule is called `{}`; the rules are {}",
+                        code.get_ref(),
+                        known.join(", ")
+                    ),
+                });
+            }
         }
-        let new_fixable: Vec<&Finding> = change.new.iter().filter(|f| f.fixable()).collect();
-        if !new_fixable.is_empty() {
-            fire(
-                Rule::NewFixable,
-                format!("{} new fixable MEDIUM+ finding(s): {}", new_fixable.len(), ids(&new_fixable)),
-            );
+        let in_profile = profile.rules();
+        let mut rules = Vec::new();
+        for meta in RULES.iter().copied() {
+            let table = config.rules.iter().find(|(code, _)| code.get_ref() == meta.code).map(|(_, t)| t);
+            let enabled = match table.and_then(|t| t.get_ref().iter().find(|(k, _)| k.get_ref() == "enabled"))
+            {
+                Some((_, value)) => value.get_ref().as_bool().ok_or_else(|| ConfigError {
+                    span: value.span(),
+                    message: format!("gate rule `{}`: `enabled` must be true or false", meta.code),
+                })?,
+                None => in_profile.contains(&meta),
+            };
+            let mut params = match table {
+                Some(table) => Params::of(meta.code, table),
+                None => Params::none(meta.code),
+            };
+            // Built even when off, so that a mistake in its table is reported either way.
+            let rule = (meta.build)(&mut params)?;
+            params.finish()?;
+            if enabled {
+                rules.push((meta, rule));
+            }
+        }
+        Ok(Gate { profile: profile.profile_name(), rules })
+    }
+
+    pub fn profile_name(&self) -> &ProfileName {
+        &self.profile
+    }
+
+    /// The rules that run, in order.
+    pub fn rules(&self) -> impl Iterator<Item = &'static RuleMeta> + '_ {
+        self.rules.iter().map(|(meta, _)| *meta)
+    }
+
+    /// Decides. Both sides are counted the same way ([`open_findings`]); every rule that fires
+    /// is listed, and the decision is the most severe effect among them (block over review over
+    /// allow); review when none fires.
+    pub fn decide(&self, input: &GateInput<'_>) -> GateResult {
+        let before = open_findings(input.baseline, input.image, input.exceptions, input.today);
+        let after = open_findings(input.candidate, input.image, input.exceptions, input.today);
+        let change = diff(before.iter().copied(), after.iter().copied());
+        let facts = Facts {
+            image: input.image,
+            baseline: &before,
+            candidate: &after,
+            diff: &change,
+            today: input.today,
+        };
+        let reasons: Vec<Reason> = self
+            .rules
+            .iter()
+            .filter_map(|(meta, rule)| {
+                rule.evaluate(&facts).map(|message| Reason { rule: meta, effect: meta.effect, message })
+            })
+            .collect();
+        let decision = reasons.iter().map(|r| r.effect).max().unwrap_or(Decision::Review);
+        let candidate_applied = input.exceptions.apply(input.candidate, input.image, input.today);
+        GateResult {
+            decision,
+            profile: self.profile.clone(),
+            reasons,
+            baseline_count: before.len() as u32,
+            candidate_count: after.len() as u32,
+            suppressed: candidate_applied
+                .suppressed
+                .iter()
+                .map(|(f, e)| ((*f).clone(), (*e).clone()))
+                .collect(),
+            expired_exceptions: candidate_applied.expired.into_iter().cloned().collect(),
+            stale_exceptions: candidate_applied.stale.into_iter().cloned().collect(),
+            diff: change,
         }
     }
-    let decision = reasons.iter().map(|r| r.effect).max().unwrap_or(Decision::Review);
-    GateResult {
-        decision,
-        profile: input.profile,
-        reasons,
-        baseline_count,
-        candidate_count,
-        diff: change,
-        suppressed: candidate_applied.suppressed.iter().map(|(f, e)| ((*f).clone(), (*e).clone())).collect(),
-        expired_exceptions: candidate_applied.expired.into_iter().cloned().collect(),
-        stale_exceptions: candidate_applied.stale.into_iter().cloned().collect(),
-    }
-}
-
-fn ids(findings: &[&Finding]) -> String {
-    let mut list: Vec<String> = findings
-        .iter()
-        .take(5)
-        .map(|f| match f.package_name() {
-            Some(p) => format!("{} in {p}", f.id),
-            None => f.id.clone(),
-        })
-        .collect();
-    if findings.len() > 5 {
-        list.push(format!("and {} more", findings.len() - 5));
-    }
-    list.join(", ")
 }

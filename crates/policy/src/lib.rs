@@ -1,14 +1,23 @@
-//! Policy: which findings count (exceptions), and what a candidate scan means for a merge
-//! (the gate). Pure functions over the model; the only I/O is reading the exception files.
+//! Policy: which findings count (exceptions, [`open_findings`]), and what a candidate scan
+//! means for a merge (the [`Gate`], its [`rules`] and [`profile`]s). Pure functions over the
+//! model; the only I/O is reading the exception files.
 
+pub mod config;
+mod decision;
 pub mod exceptions;
-pub mod gate;
-mod rules;
+mod gate;
+mod open;
+pub mod profile;
+pub mod rules;
 pub mod vex;
 
+pub use config::{ConfigError, RawGateConfig};
+pub use decision::Decision;
 pub use exceptions::{Applied, Exception, ExceptionError, ExceptionSet};
-pub use gate::{Decision, GateInput, GateResult, Profile, Reason, gate};
-pub use rules::Rule;
+pub use gate::{Gate, GateInput, GateResult, Reason};
+pub use open::open_findings;
+pub use profile::{PROFILES, ProfileInfo, ProfileName};
+pub use rules::{RULES, RuleCode, RuleMeta};
 
 /// Findings of this severity and above are the ones the gate and the issues count.
 pub const THRESHOLD: hardline_model::Severity = hardline_model::Severity::Medium;

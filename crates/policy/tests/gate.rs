@@ -1,7 +1,7 @@
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
 use hardline_model::{Finding, Severity};
-use hardline_policy::{Decision, ExceptionSet, GateInput, Profile, gate};
+use hardline_policy::{Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
 use jiff::civil::date;
 
 fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Finding {
@@ -16,21 +16,15 @@ fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Fin
 fn decide(
     baseline: &[Finding],
     candidate: &[Finding],
-    profile: Profile,
+    profile: &str,
     exceptions: &ExceptionSet,
 ) -> hardline_policy::GateResult {
-    gate(&GateInput {
-        image: &name("img"),
-        baseline,
-        candidate,
-        exceptions,
-        today: date(2026, 6, 1),
-        profile,
-    })
+    let gate = Gate::profile(ProfileInfo::find(profile).expect("a built-in profile"));
+    gate.decide(&GateInput { image: &name("img"), baseline, candidate, exceptions, today: date(2026, 6, 1) })
 }
 
 fn rules(result: &hardline_policy::GateResult) -> Vec<&str> {
-    result.reasons.iter().map(|r| r.rule).collect()
+    result.reasons.iter().map(|r| r.rule.code).collect()
 }
 
 #[test]
@@ -41,20 +35,20 @@ fn default_profile_reproduces_the_original_table() {
     let c = vuln("CVE-C", "c", Severity::Critical, None);
     let low = vuln("CVE-L", "l", Severity::Low, None);
 
-    let fewer = decide(&[a.clone(), b.clone()], &[a.clone()], Profile::Default, &none);
+    let fewer = decide(&[a.clone(), b.clone()], &[a.clone()], "default", &none);
     assert_eq!((fewer.decision, rules(&fewer)), (Decision::Allow, vec!["count-decreased"]));
 
-    let more = decide(&[a.clone()], &[a.clone(), b.clone()], Profile::Default, &none);
+    let more = decide(&[a.clone()], &[a.clone(), b.clone()], "default", &none);
     assert_eq!((more.decision, rules(&more)), (Decision::Block, vec!["count-increased"]));
 
-    let same = decide(&[a.clone()], &[a.clone(), low.clone()], Profile::Default, &none);
+    let same = decide(&[a.clone()], &[a.clone(), low.clone()], "default", &none);
     assert_eq!(
         (same.decision, rules(&same)),
         (Decision::Review, vec!["count-unchanged"]),
         "LOW does not count"
     );
 
-    let critical = decide(&[a.clone(), b.clone(), c.clone()], &[c.clone()], Profile::Default, &none);
+    let critical = decide(&[a.clone(), b.clone(), c.clone()], &[c.clone()], "default", &none);
     assert_eq!(critical.decision, Decision::Block);
     assert_eq!(
         rules(&critical),
@@ -70,14 +64,14 @@ fn strict_closes_the_swap_loophole() {
     let m2 = vuln("CVE-2", "b", Severity::Medium, None);
     let h = vuln("CVE-3", "c", Severity::High, None);
     // Two MEDIUMs fixed, one HIGH added: the default rules call it an improvement.
-    let default = decide(&[m1.clone(), m2.clone()], &[h.clone()], Profile::Default, &none);
+    let default = decide(&[m1.clone(), m2.clone()], &[h.clone()], "default", &none);
     assert_eq!(default.decision, Decision::Allow);
-    let strict = decide(&[m1.clone(), m2.clone()], &[h.clone()], Profile::Strict, &none);
+    let strict = decide(&[m1.clone(), m2.clone()], &[h.clone()], "strict", &none);
     assert_eq!(strict.decision, Decision::Block);
     assert_eq!(rules(&strict), vec!["count-decreased", "new-high-or-critical"]);
 
     let fixable = vuln("CVE-4", "d", Severity::Medium, Some("1.1"));
-    let strict = decide(&[m1.clone(), m2.clone()], &[m1.clone(), fixable], Profile::Strict, &none);
+    let strict = decide(&[m1.clone(), m2.clone()], &[m1.clone(), fixable], "strict", &none);
     assert_eq!(rules(&strict), vec!["count-unchanged", "new-fixable"]);
 }
 
@@ -118,7 +112,7 @@ expires = "2027-01-01"
     assert_eq!(set.exceptions.len(), 4);
     let b = vuln("CVE-B", "b", Severity::High, None);
     let c = vuln("CVE-C", "c", Severity::Critical, None);
-    let result = decide(&[b.clone(), c.clone()], &[b.clone(), c.clone()], Profile::Default, &set);
+    let result = decide(&[b.clone(), c.clone()], &[b.clone(), c.clone()], "default", &set);
     assert_eq!(result.decision, Decision::Review, "the excepted CRITICAL does not block");
     assert_eq!(result.candidate_count, 1, "the expired exception counts again");
     assert_eq!(result.expired_exceptions[0].id, "CVE-B");

@@ -128,8 +128,8 @@ fn recent_event(event: &Event) -> RecentEvent {
             let pr = gate.pull_request.map(|n| format!(" on pull request {n}")).unwrap_or_default();
             let detail = format!(
                 "{}{pr} under the {} policy: MEDIUM+ {} → {}",
-                clip(&gate.decision, 16),
-                clip(&gate.policy, 32),
+                clip(gate.decision.as_str(), 16),
+                clip(gate.policy.as_str(), 32),
                 gate.baseline_count,
                 gate.candidate_count
             );
@@ -139,7 +139,7 @@ fn recent_event(event: &Event) -> RecentEvent {
             let detail = format!(
                 "{} {} #{}: {} open MEDIUM+",
                 clip(&issue.tracker, 32),
-                clip(&issue.action, 32),
+                clip(issue.action.as_str(), 32),
                 issue.number,
                 issue.open_findings
             );

@@ -55,7 +55,7 @@ impl GateComment<'_> {
             let _ = writeln!(
                 out,
                 "- `{}` → {}: {}",
-                reason.rule,
+                reason.rule.code,
                 reason.effect.as_str(),
                 inline(&reason.message, 400)
             );

@@ -14,12 +14,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{EventBody, History, IssueSynced, Ledger, State, Writer};
+use hardline_ledger::{EventBody, History, IssueAction, IssueSynced, Ledger, State, Writer};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{
     ChangedField, Counts, Finding, ImageName, Severity, Timestamp, diff, hex, unique_vulnerability_ids,
 };
-use hardline_policy::{ExceptionSet, THRESHOLD};
+use hardline_policy::ExceptionSet;
 use hardline_tracker::{IssueState, IssueUpdate, MAX_BODY_CHARS, Tracker};
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -52,6 +52,17 @@ pub enum SyncAction {
 }
 
 impl SyncAction {
+    /// What the audit log records of it; nothing for `Unchanged`.
+    pub fn logged(self) -> Option<IssueAction> {
+        match self {
+            SyncAction::Unchanged => None,
+            SyncAction::Opened => Some(IssueAction::Opened),
+            SyncAction::Updated => Some(IssueAction::Updated),
+            SyncAction::Closed => Some(IssueAction::Closed),
+            SyncAction::Reopened => Some(IssueAction::Reopened),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SyncAction::Unchanged => "unchanged",
@@ -141,17 +152,19 @@ pub fn sync_image(
             }
         }
     };
-    writer.append(
-        image,
-        settings.now,
-        EventBody::IssueSynced(IssueSynced {
-            action: action.as_str().to_owned(),
-            tracker: tracker_name(tracker),
-            number: issue.number,
-            url: issue.html_url.clone(),
-            open_findings: open.len() as u32,
-        }),
-    )?;
+    if let Some(logged) = action.logged() {
+        writer.append(
+            image,
+            settings.now,
+            EventBody::IssueSynced(IssueSynced {
+                action: logged,
+                tracker: tracker_name(tracker),
+                number: issue.number,
+                url: issue.html_url.clone(),
+                open_findings: open.len() as u32,
+            }),
+        )?;
+    }
     Ok(outcome(action, Some(&issue)))
 }
 
@@ -162,11 +175,13 @@ fn tracker_name(tracker: &dyn Tracker) -> String {
     if described.starts_with("local") { "local".to_owned() } else { described }
 }
 
-/// MEDIUM+ findings that count after exceptions, in report order.
-pub fn open_findings(state: &State, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
+/// The findings that count ([`hardline_policy::open_findings`]), in report order.
+fn open_findings(state: &State, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
     let all = state.findings_in_report_order();
-    let applied = settings.exceptions.apply(&all, image, settings.today);
-    applied.counted.into_iter().filter(|f| f.severity >= THRESHOLD).cloned().collect()
+    hardline_policy::open_findings(&all, image, settings.exceptions, settings.today)
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// The open set as of the last issue event in the log: what the issue showed before.

@@ -4,13 +4,13 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use hardline_ledger::{EventBody, GateDecided, GateReason};
 use hardline_model::{ImageName, Scan};
-use hardline_policy::{Decision, GateInput, GateResult, Profile, gate};
+use hardline_policy::{Decision, Gate, GateInput, GateResult, ProfileName};
 use hardline_publish::Marker;
 use hardline_publish::gate_comment::{AutoMergeNote, GateComment};
 use hardline_tracker::{AutoMerge, Tracker};
 use serde::Serialize;
 
-use crate::cli::{Format, GateArgs, PolicyArg};
+use crate::cli::{Format, GateArgs};
 use crate::context::Context;
 use crate::json_v1::{DiffV1, FindingV1};
 use crate::{exit, output, tracker};
@@ -20,7 +20,7 @@ struct GateV1 {
     version: u32,
     image: ImageName,
     decision: Decision,
-    policy: Profile,
+    policy: ProfileName,
     reasons: Vec<ReasonV1>,
     baseline_count: u32,
     candidate_count: u32,
@@ -66,13 +66,8 @@ pub struct Decided {
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<u8> {
     let candidate =
         hardline_ingest::batch::read_moment(&args.reports, args.input)?.context("no report given")?;
-    let profile = match args.policy {
-        Some(PolicyArg::Strict) => Profile::Strict,
-        Some(PolicyArg::Default) => Profile::Default,
-        None if ctx.config.policy.profile == "strict" => Profile::Strict,
-        None => Profile::Default,
-    };
-    let Decided { result, has_baseline } = decide(ctx, &args.image, &candidate, profile)?;
+    let gate = ctx.config.gate(args.policy)?;
+    let Decided { result, has_baseline } = decide(ctx, &args.image, &candidate, &gate)?;
     let pr = match args.pr {
         Some(n) => Some(n),
         None => tracker::pr_from_event()?,
@@ -110,24 +105,18 @@ pub fn exit_code(decision: Decision) -> u8 {
 }
 
 /// The candidate against the image's baseline view, after exceptions.
-pub fn decide(
-    ctx: &Context,
-    image: &ImageName,
-    candidate: &Scan,
-    profile: Profile,
-) -> anyhow::Result<Decided> {
+pub fn decide(ctx: &Context, image: &ImageName, candidate: &Scan, gate: &Gate) -> anyhow::Result<Decided> {
     let baseline = ctx.ledger().baseline(image)?;
     if baseline.is_none() {
         output::note(&format!("note: no baseline recorded for {image}; comparing against an empty baseline"));
     }
     let exceptions = ctx.exceptions()?;
-    let result = gate(&GateInput {
+    let result = gate.decide(&GateInput {
         image,
         baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
         candidate: candidate.findings(),
         exceptions: &exceptions,
         today: ctx.today(),
-        profile,
     });
     Ok(Decided { result, has_baseline: baseline.is_some() })
 }
@@ -146,12 +135,12 @@ pub fn record_decision(
         image,
         &ctx.now_rfc3339(),
         EventBody::GateDecided(GateDecided {
-            decision: result.decision.as_str().to_owned(),
-            policy: result.profile.as_str().to_owned(),
+            decision: result.decision,
+            policy: result.profile.clone(),
             reasons: result
                 .reasons
                 .iter()
-                .map(|r| GateReason { rule: r.rule.to_owned(), message: r.message.clone() })
+                .map(|r| GateReason { rule: r.rule.code(), message: r.message.clone() })
                 .collect(),
             pull_request: pr,
             candidate: candidate.meta.clone(),
@@ -242,11 +231,11 @@ fn json(
         version: 1,
         image: image.clone(),
         decision: result.decision,
-        policy: result.profile,
+        policy: result.profile.clone(),
         reasons: result
             .reasons
             .iter()
-            .map(|r| ReasonV1 { rule: r.rule, effect: r.effect, message: r.message.clone() })
+            .map(|r| ReasonV1 { rule: r.rule.code, effect: r.effect, message: r.message.clone() })
             .collect(),
         baseline_count: result.baseline_count,
         candidate_count: result.candidate_count,
@@ -285,7 +274,8 @@ fn human(image: &ImageName, result: &GateResult) -> String {
         result.candidate_count
     );
     for reason in &result.reasons {
-        let _ = writeln!(out, "  {} [{}]: {}", reason.rule, reason.effect.as_str(), clean(&reason.message));
+        let _ =
+            writeln!(out, "  {} [{}]: {}", reason.rule.code, reason.effect.as_str(), clean(&reason.message));
     }
     for f in &result.diff.new {
         let _ = writeln!(out, "  new   {}", super::diff::describe(f));

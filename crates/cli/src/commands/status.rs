@@ -1,7 +1,6 @@
 use std::fmt::Write;
 
 use hardline_ledger::views::markdown::risk;
-use hardline_model::Severity;
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -44,12 +43,13 @@ pub fn run(ctx: &Context) -> anyhow::Result<u8> {
     let mut baselines = Vec::new();
     for name in ledger.images()? {
         let Some(baseline) = ledger.baseline(&name)? else { continue };
-        let applied = exceptions.apply(&baseline.findings, &name, today);
+        let suppressed = exceptions.apply(&baseline.findings, &name, today).suppressed.len();
         images.push(ImageV1 {
             counts: baseline.counts.into(),
             unique_vulnerabilities: baseline.unique_vulnerabilities,
-            open_medium_plus: applied.counted.iter().filter(|f| f.severity >= Severity::Medium).count(),
-            suppressed_by_exceptions: applied.suppressed.len(),
+            open_medium_plus: hardline_policy::open_findings(&baseline.findings, &name, &exceptions, today)
+                .len(),
+            suppressed_by_exceptions: suppressed,
             fixable: baseline.findings.iter().filter(|f| f.fixable()).count(),
             risk: risk(&baseline.counts),
             last_scan: baseline.scan.as_ref().and_then(|s| s.created_at.clone()),

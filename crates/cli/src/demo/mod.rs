@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_model::ImageName;
-use hardline_policy::Profile;
 use hardline_publish::{dashboard, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker};
 use jiff::{Timestamp, ToSpan};
@@ -116,7 +115,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     for (pr, image, report) in [(101, PHP, &improving_report), (102, POSTGRES, &regressing_report)] {
         let candidate = read_scan(report, InputFormat::Auto)?;
         let image = &ImageName::new(image)?;
-        let decided = gate::decide(&now, image, &candidate, Profile::Default)?;
+        let decided = gate::decide(&now, image, &candidate, &now.config.gate(None)?)?;
         let (published, _) = gate::publish(&now, &mut tracker, pr, image, &decided.result, &candidate)?;
         gate::record_decision(&now, image, &decided.result, &candidate, Some(pr))?;
         let _ = writeln!(

@@ -2,6 +2,7 @@
 
 mod common;
 mod compat;
+mod config;
 mod dashboard;
 mod demo;
 mod golden;

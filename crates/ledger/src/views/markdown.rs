@@ -76,13 +76,14 @@ pub fn section(event: &Event, state: &State) -> String {
             let _ = writeln!(
                 out,
                 "Decision **{}**{pr} under the {} policy: MEDIUM+ {} → {}.\n",
-                inline(&gate.decision, 16),
-                code(&gate.policy, 32),
+                inline(gate.decision.as_str(), 16),
+                code(gate.policy.as_str(), 32),
                 gate.baseline_count,
                 gate.candidate_count
             );
             for reason in &gate.reasons {
-                let _ = writeln!(out, "- {}: {}", code(&reason.rule, 64), inline(&reason.message, 400));
+                let _ =
+                    writeln!(out, "- {}: {}", code(reason.rule.as_str(), 64), inline(&reason.message, 400));
             }
             out.push('\n');
         }
@@ -91,7 +92,7 @@ pub fn section(event: &Event, state: &State) -> String {
                 out,
                 "Issue {} {} in {} ({} open MEDIUM+ findings).\n",
                 issue.number,
-                inline(&issue.action, 32),
+                inline(issue.action.as_str(), 32),
                 inline(&issue.tracker, 64),
                 issue.open_findings
             );

@@ -1,0 +1,29 @@
+//! `critical-present`: any CRITICAL finding in the candidate blocks, whatever else improved.
+
+use hardline_model::{Finding, Severity};
+
+use super::{Facts, Rule, rule};
+
+rule! {
+    code: "critical-present",
+    effect: Block,
+    profiles: ["default", "strict"],
+    description: "a CRITICAL finding is present in the candidate",
+    build: |_params| Ok(CriticalPresent),
+}
+
+struct CriticalPresent;
+
+impl Rule for CriticalPresent {
+    fn evaluate(&self, facts: &Facts<'_>) -> Option<String> {
+        let criticals: Vec<&Finding> =
+            facts.candidate.iter().copied().filter(|f| f.severity == Severity::Critical).collect();
+        if criticals.is_empty() {
+            return None;
+        }
+        let ids: Vec<&str> = criticals.iter().take(5).map(|f| f.id.as_str()).collect();
+        let more =
+            if criticals.len() > 5 { format!(" and {} more", criticals.len() - 5) } else { String::new() };
+        Some(format!("{} CRITICAL finding(s) present: {}{more}", criticals.len(), ids.join(", ")))
+    }
+}
