@@ -11,9 +11,6 @@ use crate::table;
 
 /// Rows per table; the comment must stay far below GitHub's body limit.
 const ROWS: usize = 50;
-/// Rows stop before the comment passes this many bytes (at least as many as characters),
-/// whatever the rows hold: escaping can make report text several times longer.
-const BUDGET: usize = hardline_tracker::MAX_BODY_CHARS - 4_000;
 
 /// What publishing did about auto-merge, for the comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +26,9 @@ pub struct GateComment<'a> {
     pub result: &'a GateResult,
     pub candidate: &'a ScanMeta,
     pub auto_merge: AutoMergeNote,
+    /// The tracker's body limit ([`hardline_tracker::Tracker::max_body_chars`]); rows stop
+    /// before the comment passes it, whatever they hold.
+    pub max_chars: usize,
 }
 
 pub fn headline(decision: Decision) -> &'static str {
@@ -74,8 +74,9 @@ impl GateComment<'_> {
                 );
             }
         }
-        table(&mut out, "New", &result.diff.new);
-        table(&mut out, "Fixed", &result.diff.fixed);
+        let budget = crate::row_budget(self.max_chars);
+        table(&mut out, "New", &result.diff.new, budget);
+        table(&mut out, "Fixed", &result.diff.fixed, budget);
         if !result.diff.changed.is_empty() {
             let _ = writeln!(out, "<details><summary>Changed ({})</summary>\n", result.diff.changed.len());
             out.push_str("| Finding | What changed |\n|---|---|\n");
@@ -83,6 +84,7 @@ impl GateComment<'_> {
             for change in result.diff.changed.iter().take(ROWS) {
                 if !push_row(
                     &mut out,
+                    budget,
                     &format!("| {} | {} |\n", label(&change.after), ChangedField::join(&change.fields)),
                 ) {
                     break;
@@ -108,7 +110,7 @@ impl GateComment<'_> {
                     inline(&exception.reason, MAX_INLINE),
                     expires
                 );
-                if !push_row(&mut out, &row) {
+                if !push_row(&mut out, budget, &row) {
                     break;
                 }
                 shown += 1;
@@ -151,7 +153,7 @@ impl GateComment<'_> {
     }
 }
 
-fn table(out: &mut String, heading: &str, findings: &[Finding]) {
+fn table(out: &mut String, heading: &str, findings: &[Finding], budget: usize) {
     if findings.is_empty() {
         return;
     }
@@ -159,7 +161,7 @@ fn table(out: &mut String, heading: &str, findings: &[Finding]) {
     out.push_str(table::HEADER);
     let mut shown = 0;
     for finding in findings.iter().take(ROWS) {
-        if !push_row(out, &table::row(finding, 120)) {
+        if !push_row(out, budget, &table::row(finding, 120)) {
             break;
         }
         shown += 1;
@@ -167,9 +169,9 @@ fn table(out: &mut String, heading: &str, findings: &[Finding]) {
     more(out, findings.len(), shown);
 }
 
-/// Appends `row` unless the comment would pass [`BUDGET`]; whether it was appended.
-fn push_row(out: &mut String, row: &str) -> bool {
-    let fits = out.len() + row.len() <= BUDGET;
+/// Appends `row` unless the comment would pass `budget` bytes; whether it was appended.
+fn push_row(out: &mut String, budget: usize, row: &str) -> bool {
+    let fits = out.len() + row.len() <= budget;
     if fits {
         out.push_str(row);
     }

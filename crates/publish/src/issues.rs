@@ -20,7 +20,7 @@ use hardline_model::{
     ChangedField, Counts, Finding, ImageName, Severity, Timestamp, diff, hex, unique_vulnerability_ids,
 };
 use hardline_policy::ExceptionSet;
-use hardline_tracker::{IssueState, IssueUpdate, MAX_BODY_CHARS, Tracker};
+use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
@@ -28,8 +28,6 @@ use crate::PublishError;
 use crate::markers::{Marker, state_in, state_line};
 use crate::table;
 
-/// Keeps well under GitHub's limit, leaving room for the header and footer.
-const BODY_BUDGET: usize = MAX_BODY_CHARS - 4_000;
 /// Items per list in a change comment.
 const COMMENT_ROWS: usize = 50;
 
@@ -98,6 +96,7 @@ pub fn sync_image(
     let marker = Marker::image_issue(image);
     let image_label = format!("image:{image}");
     let existing = tracker.find_issue(marker.as_str(), Some(&image_label))?;
+    let budget = crate::row_budget(tracker.max_body_chars());
     let outcome = |action, issue: Option<&hardline_tracker::Issue>| SyncOutcome {
         image: image.clone(),
         action,
@@ -111,8 +110,11 @@ pub fn sync_image(
         None => {
             let mut labels: Vec<&str> = settings.labels.iter().map(String::as_str).collect();
             labels.push(&image_label);
-            let issue =
-                tracker.create_issue(&title(image, &open), &body(image, &open, &state, &digest), &labels)?;
+            let issue = tracker.create_issue(
+                &title(image, &open),
+                &body(image, &open, &state, &digest, budget),
+                &labels,
+            )?;
             (SyncAction::Opened, issue)
         }
         Some(issue) => {
@@ -125,7 +127,7 @@ pub fn sync_image(
                 (IssueState::Open, true) => {
                     let update = IssueUpdate {
                         title: Some(format!("Security: no open MEDIUM+ findings in {image}")),
-                        body: Some(body(image, &open, &state, &digest)),
+                        body: Some(body(image, &open, &state, &digest, budget)),
                         state: Some(IssueState::Closed),
                     };
                     // Closed before the comment, as in the other paths: if the close fails, the
@@ -138,14 +140,14 @@ pub fn sync_image(
                     let reopen = state_now == IssueState::Closed;
                     let update = IssueUpdate {
                         title: Some(title(image, &open)),
-                        body: Some(body(image, &open, &state, &digest)),
+                        body: Some(body(image, &open, &state, &digest, budget)),
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
                     let previous = previous_open(&history, image, settings);
                     tracker.create_comment(
                         issue.number,
-                        &change_comment(image, &previous, &open, &state, reopen),
+                        &change_comment(image, &previous, &open, &state, reopen, budget),
                     )?;
                     (if reopen { SyncAction::Reopened } else { SyncAction::Updated }, updated)
                 }
@@ -158,7 +160,7 @@ pub fn sync_image(
             settings.now,
             EventBody::IssueSynced(IssueSynced {
                 action: logged,
-                tracker: tracker_name(tracker),
+                tracker: tracker.audit_name(),
                 number: issue.number,
                 url: issue.html_url.clone(),
                 open_findings: open.len() as u32,
@@ -166,13 +168,6 @@ pub fn sync_image(
         )?;
     }
     Ok(outcome(action, Some(&issue)))
-}
-
-/// The tracker as the audit log names it: `github owner/repo`, or `local` without the
-/// machine-specific folder, so that the log is the same wherever it was written.
-fn tracker_name(tracker: &dyn Tracker) -> String {
-    let described = tracker.describe();
-    if described.starts_with("local") { "local".to_owned() } else { described }
 }
 
 /// The findings that count ([`hardline_policy::open_findings`]), in report order.
@@ -241,7 +236,7 @@ fn scan_line(state: &State) -> String {
 }
 
 /// The issue body: every CRITICAL and HIGH finding, the MEDIUMs summarised, bounded.
-pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str) -> String {
+pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str, budget: usize) -> String {
     let counts = Counts::from_severities(open.iter().map(|f| f.severity));
     let mut out = String::new();
     let _ = writeln!(out, "{}\n{}", Marker::image_issue(image).as_str(), state_line(digest));
@@ -263,7 +258,7 @@ pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str) ->
         let mut shown = 0;
         for finding in &severe {
             let row = table::row(finding, 100);
-            if out.len() + row.len() > BODY_BUDGET {
+            if out.len() + row.len() > budget {
                 break;
             }
             out.push_str(&row);
@@ -312,6 +307,7 @@ fn change_comment(
     open: &[Finding],
     state: &State,
     reopened: bool,
+    budget: usize,
 ) -> String {
     let change = diff(previous, open);
     let mut out = String::new();
@@ -347,7 +343,7 @@ fn change_comment(
                 inline(&finding.title, MAX_INLINE)
             );
             // Escaping can make a title several times longer: stay under the body limit.
-            if out.len() + line.len() > BODY_BUDGET {
+            if out.len() + line.len() > budget {
                 break;
             }
             out.push_str(&line);
@@ -368,7 +364,7 @@ fn change_comment(
                 finding_label(&c.after),
                 ChangedField::join(&c.fields)
             );
-            if out.len() + line.len() > BODY_BUDGET {
+            if out.len() + line.len() > budget {
                 break;
             }
             out.push_str(&line);

@@ -12,6 +12,13 @@ mod table;
 
 pub use markers::Marker;
 
+/// What a body may fill of a tracker's limit of `max_chars`: the rest is room for the header
+/// and footer around the rows. Rows are measured in bytes, at least as many as characters, so
+/// escaping that lengthens report text never pushes a body over.
+pub(crate) fn row_budget(max_chars: usize) -> usize {
+    max_chars.saturating_sub(4_000)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error(transparent)]

@@ -8,7 +8,7 @@ use hardline_ledger::{Event, EventBody, History, Ledger, State};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
 use hardline_policy::{Exception, ExceptionSet};
-use hardline_tracker::{IssueState, IssueUpdate, MAX_BODY_CHARS, Tracker};
+use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use jiff::{Span, Timestamp, ToSpan};
 
 use crate::PublishError;
@@ -276,15 +276,15 @@ impl Summary {
 /// `text` as published: whole when it fits the tracker's body limit, else cut at a line with a
 /// note (with many images, or report text that escaping lengthens, the summary can be longer).
 /// `SECURITY_SUMMARY.md` always holds all of it.
-fn fit(text: String) -> String {
-    if text.chars().count() <= MAX_BODY_CHARS {
+fn fit(text: String, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
         return text;
     }
     let note = format!(
-        "\n… cut to fit the {MAX_BODY_CHARS}-character limit of the tracker; the full summary is \
+        "\n… cut to fit the {max_chars}-character limit of the tracker; the full summary is \
          `SECURITY_SUMMARY.md` in the repository.\n"
     );
-    let budget = MAX_BODY_CHARS - note.chars().count() - 1;
+    let budget = max_chars.saturating_sub(note.chars().count() + 1);
     let cut = text.char_indices().nth(budget).map_or(text.len(), |(i, _)| i);
     let cut = text[..cut].rfind('\n').map_or(cut, |i| i + 1);
     let mut out = text[..cut].to_owned();
@@ -310,24 +310,34 @@ pub enum CommentAction {
 
 /// Keeps one summary issue (body replaced) with one comment per ISO week (edited if the
 /// week's summary changes, never duplicated).
-pub fn publish(tracker: &mut dyn Tracker, summary: &Summary) -> Result<SummaryPublished, PublishError> {
-    let body = fit(summary.render());
+///
+/// The issue carries `labels` (the configured `issues.labels`) and is looked for among issues
+/// with the first of them before all issues; it is found by its marker either way.
+pub fn publish(
+    tracker: &mut dyn Tracker,
+    summary: &Summary,
+    labels: &[String],
+) -> Result<SummaryPublished, PublishError> {
+    let max_chars = tracker.max_body_chars();
+    let body = fit(summary.render(), max_chars);
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let title = "Weekly security summary";
     let marker = Marker::summary_issue();
-    let (issue, created_issue, body_updated) = match tracker.find_issue(marker.as_str(), Some("security"))? {
-        None => (tracker.create_issue(title, &body, &["security"])?, true, false),
-        Some(issue) if issue.body == body && issue.state == IssueState::Open => (issue, false, false),
-        Some(issue) => {
-            let update = IssueUpdate {
-                title: None,
-                body: Some(body.clone()),
-                state: (issue.state == IssueState::Closed).then_some(IssueState::Open),
-            };
-            (tracker.update_issue(issue.number, &update)?, false, true)
-        }
-    };
+    let (issue, created_issue, body_updated) =
+        match tracker.find_issue(marker.as_str(), labels.first().copied())? {
+            None => (tracker.create_issue(title, &body, &labels)?, true, false),
+            Some(issue) if issue.body == body && issue.state == IssueState::Open => (issue, false, false),
+            Some(issue) => {
+                let update = IssueUpdate {
+                    title: None,
+                    body: Some(body.clone()),
+                    state: (issue.state == IssueState::Closed).then_some(IssueState::Open),
+                };
+                (tracker.update_issue(issue.number, &update)?, false, true)
+            }
+        };
     let week_marker = Marker::summary_week(&summary.week);
-    let comment_body = fit(summary.week_comment());
+    let comment_body = fit(summary.week_comment(), max_chars);
     let existing = tracker.list_comments(issue.number)?.into_iter().find(|c| week_marker.is_in(&c.body));
     let comment = match existing {
         None => {

@@ -1,33 +1,39 @@
 //! The tracker layer hardline publishes through: issues, comments, labels, pull requests and
 //! auto-merge, behind one [`Tracker`] trait.
 //!
-//! Two backends: [`GitHubTracker`] (REST and GraphQL over `ureq`, with retries, rate-limit
-//! handling and `Link` pagination) and [`LocalTracker`] (JSON and Markdown files in a
-//! directory, the default when no token is configured). [`select`] picks one from explicit
-//! environment values so that the choice is testable.
+//! Two backends, one folder each: `github/` ([`GitHubTracker`]: REST and GraphQL over `ureq`,
+//! its HTTP client, retries and rate limits, `Link` pagination and the redacted token) and
+//! `local/` ([`LocalTracker`]: JSON and Markdown files in a directory, the default when no token
+//! is configured). Nothing outside `github/` knows GitHub: the trait speaks of issues, comments,
+//! labels, pull requests with an opaque [`PullRequestHandle`], a body limit per tracker and a
+//! [`Tracker::kind`]. [`select`] picks a backend from explicit environment values so that the
+//! choice is testable; adding a tracker is a folder and a line there.
 
-mod client;
 mod error;
 mod github;
 mod local;
-mod markdown;
-mod pagination;
-mod retry;
 mod select;
-mod token;
 
 pub use error::TrackerError;
-pub use github::GitHubTracker;
+pub use github::{Clock, GitHubToken, GitHubTracker, RetryPolicy, SystemClock};
 pub use local::{LocalComment, LocalPullRequest, LocalTracker};
-pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use select::{TrackerEnv, from_env, select};
-pub use token::GitHubToken;
 
-/// GitHub's limit on an issue or comment body, in characters. Both backends enforce it.
-pub const MAX_BODY_CHARS: usize = 65_536;
+/// GitHub's limit on an issue or comment body, in characters: what [`GitHubTracker`] and
+/// [`LocalTracker`] (which stands in for it) answer to [`Tracker::max_body_chars`], and the bound
+/// publishers render to when no tracker is involved (`hardline gate --format markdown`).
+pub const GITHUB_MAX_BODY_CHARS: usize = 65_536;
 
 /// An issue tracker hardline can publish to.
 pub trait Tracker {
+    /// A short stable name for the kind of tracker: `github`, `local`.
+    fn kind(&self) -> &'static str;
+    /// The longest issue or comment body this tracker accepts, in characters. Publishers bound
+    /// what they write by it.
+    fn max_body_chars(&self) -> usize;
+    /// How the audit log names this tracker: stable wherever the log is written (no local
+    /// paths), e.g. `github owner/repo` or `local`.
+    fn audit_name(&self) -> String;
     /// Finds the issue whose body contains `marker` (an HTML comment like
     /// `<!-- hardline:issue image=postgres-secured -->`), open or closed, searching issues that
     /// carry `label` first and then all issues if needed (a person may have removed the label).
@@ -50,7 +56,7 @@ pub trait Tracker {
     /// Enables auto-merge (squash). When the repository does not allow auto-merge, returns
     /// `Ok(AutoMerge::Unavailable(reason))`, not an error.
     fn enable_auto_merge(&mut self, pr: &PullRequest) -> Result<AutoMerge, TrackerError>;
-    /// `github owner/repo` or `local <dir>`.
+    /// `github owner/repo` or `local <dir>`, for people.
     fn describe(&self) -> String;
 }
 
@@ -112,8 +118,9 @@ pub enum PullRequestState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullRequest {
     pub number: u64,
-    /// The GraphQL id auto-merge is enabled with.
-    pub node_id: String,
+    /// What the tracker needs to act on this pull request beyond its number (GitHub: the
+    /// GraphQL node id auto-merge is enabled with). Opaque to everyone else.
+    pub handle: PullRequestHandle,
     /// The author's login, e.g. `renovate[bot]`.
     pub author: String,
     pub labels: Vec<String>,
@@ -129,8 +136,27 @@ pub enum AutoMerge {
     Unavailable(String),
 }
 
-/// Refuses a body over [`MAX_BODY_CHARS`] with GitHub's wording.
-pub(crate) fn body_too_long(body: &str) -> Option<String> {
-    (body.chars().count() > MAX_BODY_CHARS)
-        .then(|| format!("body is too long (maximum is {MAX_BODY_CHARS} characters)"))
+/// A tracker's own reference to a pull request, made and read only by that tracker.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PullRequestHandle(String);
+
+impl PullRequestHandle {
+    pub(crate) fn new(value: impl Into<String>) -> PullRequestHandle {
+        PullRequestHandle(value.into())
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PullRequestHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PullRequestHandle({:?})", self.0)
+    }
+}
+
+/// Refuses a body over `max` characters with GitHub's wording.
+pub(crate) fn body_too_long(body: &str, max: usize) -> Option<String> {
+    (body.chars().count() > max).then(|| format!("body is too long (maximum is {max} characters)"))
 }

@@ -1,64 +1,68 @@
-//! Choosing the backend: GitHub when a token and a repository are configured, else local files.
+//! Choosing the backend: the first tracker the environment configures, else local files.
+//!
+//! [`BACKENDS`] is the registry: each entry reads the variables it needs from a
+//! [`TrackerEnv`] and answers `None` when they are not set (not configured), or the tracker (or
+//! a configuration error: a variable set but malformed is an error, never a silent fall back to
+//! local files). Adding a tracker is its folder and one line in [`BACKENDS`].
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::{GitHubToken, GitHubTracker, LocalTracker, Tracker, TrackerError};
+use crate::{LocalTracker, Tracker, TrackerError, github};
 
-pub(crate) const DEFAULT_API_URL: &str = "https://api.github.com";
+/// A backend's constructor from the environment.
+pub type Backend = fn(&TrackerEnv) -> Option<Result<Box<dyn Tracker>, TrackerError>>;
 
-/// The environment values the choice depends on, passed explicitly so that it can be tested
-/// without touching the process environment.
+/// Every tracker but the local one, in the order they are tried.
+pub static BACKENDS: &[Backend] = &[github::from_env];
+
+/// The environment variables the choice depends on, passed explicitly so that it can be tested
+/// without touching the process environment. Its `Debug` names the variables it holds, never
+/// their values (one of them is a token).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct TrackerEnv {
-    /// `GITHUB_API_URL`.
-    pub api_url: Option<String>,
-    /// `GITHUB_GRAPHQL_URL`.
-    pub graphql_url: Option<String>,
-    /// `GITHUB_TOKEN`.
-    pub token: Option<String>,
-    /// `GITHUB_REPOSITORY`.
-    pub repository: Option<String>,
+    /// `None`: the process environment; else exactly these variables.
+    given: Option<BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for TrackerEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrackerEnv")
-            .field("api_url", &self.api_url)
-            .field("graphql_url", &self.graphql_url)
-            .field("token", &self.token.as_ref().map(|_| "GitHubToken(***)"))
-            .field("repository", &self.repository)
-            .finish()
-    }
-}
-
-impl TrackerEnv {
-    /// Reads the `GITHUB_*` variables; an empty or blank value counts as unset.
-    pub fn from_process() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Self {
-            api_url: var("GITHUB_API_URL"),
-            graphql_url: var("GITHUB_GRAPHQL_URL"),
-            token: var("GITHUB_TOKEN"),
-            repository: var("GITHUB_REPOSITORY"),
+        match &self.given {
+            None => f.write_str("TrackerEnv(process)"),
+            Some(vars) => write!(f, "TrackerEnv({:?})", vars.keys().collect::<Vec<_>>()),
         }
     }
 }
 
-/// GitHub when both a token and a repository are set, else a [`LocalTracker`] in `local_dir`.
-/// A set but malformed value (a repository that is not `owner/repo`) is an error, not a silent
-/// fall back to local files.
+impl TrackerEnv {
+    /// The process environment, read when a backend asks for a variable.
+    pub fn from_process() -> Self {
+        Self { given: None }
+    }
+
+    /// Exactly these variables (and no others).
+    pub fn with(vars: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>) -> Self {
+        Self { given: Some(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect()) }
+    }
+
+    /// A variable's value; an empty or blank value counts as unset.
+    pub fn var(&self, name: &str) -> Option<String> {
+        let value = match &self.given {
+            None => std::env::var(name).ok(),
+            Some(vars) => vars.get(name).cloned(),
+        };
+        value.filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// The first backend `env` configures, else a [`LocalTracker`] in `local_dir`.
 pub fn select(env: &TrackerEnv, local_dir: &Path) -> Result<Box<dyn Tracker>, TrackerError> {
-    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-    if blank(&env.token) || blank(&env.repository) {
-        return Ok(Box::new(LocalTracker::new(local_dir)));
+    for backend in BACKENDS {
+        if let Some(tracker) = backend(env) {
+            return tracker;
+        }
     }
-    let token = GitHubToken::new(env.token.clone().unwrap_or_default())?;
-    let api = env.api_url.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or(DEFAULT_API_URL);
-    let mut tracker = GitHubTracker::new(api, token, env.repository.as_deref().unwrap_or_default())?;
-    if let Some(graphql) = env.graphql_url.as_deref().filter(|s| !s.trim().is_empty()) {
-        tracker = tracker.with_graphql_url(graphql);
-    }
-    Ok(Box::new(tracker))
+    Ok(Box::new(LocalTracker::new(local_dir)))
 }
 
 /// [`select`] with the process environment.
@@ -71,25 +75,26 @@ mod tests {
     use super::*;
 
     fn env(token: Option<&str>, repository: Option<&str>) -> TrackerEnv {
-        TrackerEnv {
-            api_url: Some("http://127.0.0.1:9".to_owned()),
-            graphql_url: None,
-            token: token.map(str::to_owned),
-            repository: repository.map(str::to_owned),
-        }
+        let mut vars = vec![("GITHUB_API_URL", "http://127.0.0.1:9")];
+        vars.extend(token.map(|t| ("GITHUB_TOKEN", t)));
+        vars.extend(repository.map(|r| ("GITHUB_REPOSITORY", r)));
+        TrackerEnv::with(vars)
     }
 
     #[test]
     fn github_needs_token_and_repository() {
         let dir = Path::new("/nonexistent/.hardline/tracker");
         let chosen = select(&env(Some("t0ken"), Some("acme/images")), dir).expect("github");
-        assert_eq!(chosen.describe(), "github acme/images");
+        assert_eq!((chosen.kind(), chosen.describe()), ("github", "github acme/images".to_owned()));
         let local = select(&env(None, Some("acme/images")), dir).expect("local");
-        assert_eq!(local.describe(), "local /nonexistent/.hardline/tracker");
+        assert_eq!(
+            (local.kind(), local.describe()),
+            ("local", "local /nonexistent/.hardline/tracker".to_owned())
+        );
         let local = select(&env(Some("  "), Some("acme/images")), dir).expect("local");
-        assert!(local.describe().starts_with("local "));
+        assert_eq!(local.kind(), "local");
         let local = select(&env(Some("t0ken"), None), dir).expect("local");
-        assert!(local.describe().starts_with("local "));
+        assert_eq!(local.kind(), "local");
     }
 
     #[test]
@@ -104,5 +109,6 @@ mod tests {
     fn debug_of_env_hides_the_token() {
         let shown = format!("{:?}", env(Some("s3cr3t-token"), Some("acme/images")));
         assert!(!shown.contains("s3cr3t"));
+        assert!(shown.contains("GITHUB_TOKEN"));
     }
 }

@@ -308,7 +308,11 @@ fn reads_a_pull_request_and_enables_auto_merge() {
     github.add_pull_request(7, "renovate[bot]", &["dependencies"]);
     let pr = tracker.pull_request(7).expect("pull request");
     assert_eq!(pr.number, 7);
-    assert_eq!(pr.node_id, "PR_fake7");
+    assert_eq!(
+        format!("{:?}", pr.handle),
+        "PullRequestHandle(\"PR_fake7\")",
+        "the GraphQL node id, opaquely"
+    );
     assert_eq!(pr.author, "renovate[bot]");
     assert_eq!(pr.labels, vec!["dependencies"]);
     assert_eq!(pr.head_sha.len(), 40);
@@ -360,6 +364,7 @@ fn a_bad_token_is_reported_without_the_token() {
     assert!(!debug.contains(secret) && !debug.contains(TOKEN), "{debug}");
     assert!(debug.contains("GitHubToken(***)"));
     assert_eq!(tracker.describe(), "github acme/images");
+    assert_eq!((tracker.kind(), tracker.audit_name()), ("github", "github acme/images".to_owned()));
 }
 
 #[test]

@@ -162,7 +162,11 @@ fn pull_requests_auto_merge_and_comments() {
     tracker.put_pull_request(&pull).expect("put");
 
     let pr = tracker.pull_request(5).expect("read");
-    assert_eq!(pr.node_id, "local-pr-5");
+    assert_eq!(
+        format!("{:?}", pr.handle),
+        "PullRequestHandle(\"local-pr-5\")",
+        "opaque, but the tracker's own"
+    );
     assert_eq!(pr.author, "renovate[bot]");
     assert_eq!(pr.state, PullRequestState::Open);
     let comment = tracker.create_comment(5, "gate: allow").expect("PR comment");
@@ -215,9 +219,10 @@ fn missing_things_are_not_found() {
 fn without_token_the_local_tracker_is_selected() {
     let root = tempfile::tempdir().expect("tempdir");
     let dir = tracker_dir(root.path());
-    let env = TrackerEnv { repository: Some("acme/images".to_owned()), ..TrackerEnv::default() };
+    let env = TrackerEnv::with([("GITHUB_REPOSITORY", "acme/images")]);
     let mut tracker = select(&env, &dir).expect("local");
     assert_eq!(tracker.describe(), format!("local {}", dir.display()));
+    assert_eq!((tracker.kind(), tracker.audit_name()), ("local", "local".to_owned()));
     tracker.create_issue("t", &body("b"), &[]).expect("create");
     assert!(dir.join("issues/1.json").exists());
 }

@@ -81,8 +81,14 @@ pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<u8> {
         auto_merge = outcome.1;
         published = Some(outcome.0);
     }
-    let comment =
-        GateComment { image: &args.image, result: &result, candidate: &candidate.meta, auto_merge }.render();
+    let comment = GateComment {
+        image: &args.image,
+        result: &result,
+        candidate: &candidate.meta,
+        auto_merge,
+        max_chars: hardline_tracker::GITHUB_MAX_BODY_CHARS,
+    }
+    .render();
     if args.record {
         record_decision(ctx, &args.image, &result, &candidate, pr)?;
     }
@@ -178,8 +184,14 @@ pub fn publish(
         tracker.add_labels(number, &[settings.review_label.as_str()])?;
         labels_added.push(settings.review_label.clone());
     }
-    let body =
-        GateComment { image, result, candidate: &candidate.meta, auto_merge: auto_merge.clone() }.render();
+    let body = GateComment {
+        image,
+        result,
+        candidate: &candidate.meta,
+        auto_merge: auto_merge.clone(),
+        max_chars: tracker.max_body_chars(),
+    }
+    .render();
     let marker = Marker::gate_comment(image);
     let existing = tracker.list_comments(number)?.into_iter().find(|c| marker.is_in(&c.body));
     let comment = match existing {

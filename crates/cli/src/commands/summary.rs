@@ -39,7 +39,7 @@ pub fn run(ctx: &Context, args: SummaryArgs) -> anyhow::Result<u8> {
     };
     if args.publish {
         let mut tracker = tracker::open(ctx)?;
-        let published = summary::publish(tracker.as_mut(), &summary)?;
+        let published = summary::publish(tracker.as_mut(), &summary, &ctx.config.issues.labels)?;
         report.issue = Some(published.issue);
         report.comment = Some(format!("{:?}", published.comment).to_lowercase());
     }

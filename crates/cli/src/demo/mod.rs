@@ -133,7 +133,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     for file in dashboard::build(&now.ledger())?.files() {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
     }
-    summary::publish(&mut tracker, &summary)?;
+    summary::publish(&mut tracker, &summary, &now.config.issues.labels)?;
     let verified = now.ledger().verify()?;
     anyhow::ensure!(verified.ok(), "the demo ledger does not verify: {:?}", verified.problems);
 

@@ -759,6 +759,21 @@ fn summary_publish_keeps_one_issue_with_one_comment_per_iso_week() {
     assert!(comments[1].body.contains("<!-- hardline:summary-week 2026-W11 -->"), "{}", comments[1].body);
 }
 
+/// The summary issue carries the configured `issues.labels`, like the image issues.
+#[test]
+fn summary_issue_labels_come_from_the_configuration() {
+    let github = FakeGitHub::start(TOKEN);
+    let mut repo = github_repo(&github);
+    repo.write("hardline.toml", "[issues]\nlabels = [\"sec-team\", \"weekly\"]\n");
+    record(&mut repo, SCAN_1, &[HIGH_OPENSSL]);
+    repo.ok(&["summary", "--publish"]);
+    let issues = github.issues();
+    assert_eq!(issues.len(), 1);
+    let mut labels = issues[0].labels.clone();
+    labels.sort();
+    assert_eq!(labels, ["sec-team", "weekly"]);
+}
+
 // ---------------------------------------------------------------------------------------
 // Local tracker
 

@@ -24,9 +24,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod markdown;
+
 use crate::{
-    AutoMerge, Comment, Issue, IssueState, IssueUpdate, PullRequest, PullRequestState, Tracker, TrackerError,
-    body_too_long, markdown,
+    AutoMerge, Comment, GITHUB_MAX_BODY_CHARS, Issue, IssueState, IssueUpdate, PullRequest,
+    PullRequestHandle, PullRequestState, Tracker, TrackerError, body_too_long,
 };
 
 const TRACKER: &str = "local tracker";
@@ -266,8 +268,11 @@ fn rejected(request: String, message: String) -> TrackerError {
     TrackerError::Rejected { tracker: TRACKER.to_owned(), request, message }
 }
 
+/// The local tracker stands in for GitHub, so it refuses what GitHub would.
+const MAX_BODY_CHARS: usize = GITHUB_MAX_BODY_CHARS;
+
 fn check_body(request: impl FnOnce() -> String, body: &str) -> Result<(), TrackerError> {
-    match body_too_long(body) {
+    match body_too_long(body, MAX_BODY_CHARS) {
         Some(message) => Err(rejected(request(), message)),
         None => Ok(()),
     }
@@ -288,6 +293,20 @@ fn merge_labels(labels: &mut Vec<String>, new: &[&str]) {
 }
 
 impl Tracker for LocalTracker {
+    fn kind(&self) -> &'static str {
+        "local"
+    }
+
+    fn max_body_chars(&self) -> usize {
+        MAX_BODY_CHARS
+    }
+
+    /// `local`, without the machine-specific folder, so that the log is the same wherever it
+    /// was written.
+    fn audit_name(&self) -> String {
+        "local".to_owned()
+    }
+
     fn find_issue(&mut self, marker: &str, label: Option<&str>) -> Result<Option<Issue>, TrackerError> {
         let issues = self.issues()?;
         let matching = |with_label: Option<&str>| {
@@ -400,7 +419,11 @@ impl Tracker for LocalTracker {
         let pull: LocalPullRequest = read_json(&path)?;
         Ok(PullRequest {
             number: pull.number,
-            node_id: if pull.node_id.is_empty() { format!("local-pr-{}", pull.number) } else { pull.node_id },
+            handle: PullRequestHandle::new(if pull.node_id.is_empty() {
+                format!("local-pr-{}", pull.number)
+            } else {
+                pull.node_id
+            }),
             author: pull.author,
             labels: pull.labels,
             head_sha: pull.head_sha,

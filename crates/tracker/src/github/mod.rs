@@ -7,13 +7,39 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::client::{Client, Method, Page};
-use crate::pagination::with_query;
-use crate::retry::{Clock, RetryPolicy, SystemClock};
+mod client;
+mod pagination;
+mod retry;
+mod token;
+
+pub use retry::{Clock, RetryPolicy, SystemClock};
+pub use token::GitHubToken;
+
 use crate::{
-    AutoMerge, Comment, GitHubToken, Issue, IssueState, IssueUpdate, PullRequest, PullRequestState, Tracker,
-    TrackerError,
+    AutoMerge, Comment, GITHUB_MAX_BODY_CHARS, Issue, IssueState, IssueUpdate, PullRequest,
+    PullRequestHandle, PullRequestState, Tracker, TrackerError,
 };
+use client::{Client, Method, Page};
+use pagination::with_query;
+
+/// The public API, when `GITHUB_API_URL` is not set.
+const DEFAULT_API_URL: &str = "https://api.github.com";
+
+/// The GitHub backend when `GITHUB_TOKEN` and `GITHUB_REPOSITORY` are both set, as GitHub
+/// Actions sets them, with `GITHUB_API_URL` (default the public API) and `GITHUB_GRAPHQL_URL`
+/// (default derived from it); `None` otherwise.
+pub(crate) fn from_env(env: &crate::TrackerEnv) -> Option<Result<Box<dyn Tracker>, TrackerError>> {
+    let (token, repository) = (env.var("GITHUB_TOKEN")?, env.var("GITHUB_REPOSITORY")?);
+    let build = || -> Result<Box<dyn Tracker>, TrackerError> {
+        let api = env.var("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+        let mut tracker = GitHubTracker::new(&api, GitHubToken::new(token)?, &repository)?;
+        if let Some(graphql) = env.var("GITHUB_GRAPHQL_URL") {
+            tracker = tracker.with_graphql_url(&graphql);
+        }
+        Ok(Box::new(tracker))
+    };
+    Some(build())
+}
 
 /// At most this many pages are followed, so a `Link` loop cannot spin forever.
 const MAX_PAGES: usize = 1_000;
@@ -52,24 +78,6 @@ impl GitHubTracker {
             });
         }
         Ok(Self { client: Client::new(base_url, None, token, Arc::new(SystemClock)), owner, repo })
-    }
-
-    /// Reads `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_GRAPHQL_URL`
-    /// (optional), `GITHUB_TOKEN` and `GITHUB_REPOSITORY`, as GitHub Actions sets them.
-    pub fn from_env() -> Result<Self, TrackerError> {
-        let env = crate::TrackerEnv::from_process();
-        let token = env
-            .token
-            .ok_or_else(|| TrackerError::Config { message: "GITHUB_TOKEN is not set".to_owned() })?;
-        let repository = env
-            .repository
-            .ok_or_else(|| TrackerError::Config { message: "GITHUB_REPOSITORY is not set".to_owned() })?;
-        let api = env.api_url.as_deref().unwrap_or(crate::select::DEFAULT_API_URL);
-        let tracker = Self::new(api, GitHubToken::new(token)?, &repository)?;
-        Ok(match env.graphql_url {
-            Some(url) => tracker.with_graphql_url(&url),
-            None => tracker,
-        })
     }
 
     /// Uses this GraphQL endpoint instead of the one derived from the REST base.
@@ -152,6 +160,18 @@ impl GitHubTracker {
 }
 
 impl Tracker for GitHubTracker {
+    fn kind(&self) -> &'static str {
+        "github"
+    }
+
+    fn max_body_chars(&self) -> usize {
+        GITHUB_MAX_BODY_CHARS
+    }
+
+    fn audit_name(&self) -> String {
+        self.describe()
+    }
+
     fn find_issue(&mut self, marker: &str, label: Option<&str>) -> Result<Option<Issue>, TrackerError> {
         if let Some(label) = label {
             let query = [("state", "all"), ("labels", label), ("per_page", "100")];
@@ -226,7 +246,7 @@ impl Tracker for GitHubTracker {
         // Enabling auto-merge sets a state: repeating it after an ambiguous failure is harmless.
         let payload = json!({
             "query": ENABLE_AUTO_MERGE,
-            "variables": { "pullRequestId": pr.node_id },
+            "variables": { "pullRequestId": pr.handle.as_str() },
         });
         let target = self.client.graphql().to_owned();
         let page = self.client.send(Method::Post, &target, Some(&payload))?;
@@ -372,7 +392,7 @@ impl RawPull {
         };
         PullRequest {
             number: self.number,
-            node_id: self.node_id,
+            handle: PullRequestHandle::new(self.node_id),
             author: self.user.map(|u| u.login).unwrap_or_default(),
             labels: self.labels.into_iter().map(RawLabel::into_name).collect(),
             head_sha: self.head.sha,

@@ -1,7 +1,7 @@
 //! The Markdown views of the local tracker: one page per issue and pull request, and an index.
 //! Deterministic: the same state renders to the same bytes.
 
-use crate::local::{LocalComment, LocalPullRequest, StoredIssue};
+use super::{LocalComment, LocalPullRequest, StoredIssue};
 
 pub(crate) fn issue_page(issue: &StoredIssue) -> String {
     let mut out = format!("# {} (#{})\n\n", one_line(&issue.title), issue.number);

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::retry::{Clock, RateHeaders, RetryPolicy, Verdict, classify};
-use crate::{GitHubToken, TrackerError};
+use super::GitHubToken;
+use super::retry::{Clock, RateHeaders, RetryPolicy, Verdict, classify};
+use crate::TrackerError;
 
 const USER_AGENT: &str =
     concat!("hardline/", env!("CARGO_PKG_VERSION"), " (+https://github.com/hardline-sec/hardline)");
@@ -229,7 +230,7 @@ impl Client {
         let status = response.status().as_u16();
         let header =
             |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let next = header("link").and_then(|l| crate::pagination::next_link(&l).map(str::to_owned));
+        let next = header("link").and_then(|l| super::pagination::next_link(&l).map(str::to_owned));
         let rate = RateHeaders {
             retry_after: header("retry-after"),
             remaining: header("x-ratelimit-remaining"),
