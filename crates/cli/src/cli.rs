@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser as _;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use hardline_ingest::InputFormat;
 use hardline_model::ImageName;
 use hardline_policy::{PROFILES, ProfileInfo};
+
+use crate::render::{Format, RENDERERS, Renderer};
 
 /// Turns container scanner output into decisions, a tamper-evident ledger and reports.
 ///
@@ -27,16 +29,16 @@ pub struct GlobalArgs {
     /// The repository holding the ledger (audit-logs/, cve-baseline/, security/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// Output format. `markdown` is offered where the output is read by people.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    /// Output format: `human`, `json` (versioned; all but `demo`) or `markdown` (`gate`,
+    /// `status`, `summary`).
+    #[arg(long, global = true, default_value = "human", value_parser = format())]
     pub format: Format,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    Markdown,
+/// `--format`: a registered renderer (`render::RENDERERS`).
+fn format() -> impl clap::builder::TypedValueParser<Value = Format> {
+    clap::builder::PossibleValuesParser::new(RENDERERS.iter().map(|r| r.name))
+        .try_map(|name| Renderer::find(&name).ok_or_else(|| format!("no format is called {name}")))
 }
 
 /// `--input`: `auto` or the name of a registered input format (`hardline_ingest::FORMATS`).

@@ -1,18 +1,18 @@
-//! What every command needs: where the repository is, how to print, the configuration and
-//! the current time.
+//! What every command needs: where the repository is, the configuration and the current time.
 
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use hardline_ingest::InputFormat;
-use hardline_model::Scan;
+use hardline_model::Timestamp;
+use hardline_policy::ExceptionSet;
+use hardline_publish::issues::SyncSettings;
+use hardline_publish::pull_request::PullRequestSettings;
 
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::config::Config;
 
 pub struct Context {
     pub root: PathBuf,
-    pub format: Format,
     pub config: Config,
     /// The current time: `HARDLINE_NOW` (RFC 3339) when set, so that the demo and tests are
     /// reproducible, else the system clock.
@@ -27,38 +27,43 @@ impl Context {
             }
             Err(_) => jiff::Timestamp::now(),
         };
-        Ok(Context {
-            root: global.root.clone(),
-            format: global.format,
-            config: Config::load(&global.root)?,
-            now,
-        })
+        Ok(Context { root: global.root.clone(), config: Config::load(&global.root)?, now })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
-    pub fn at(root: PathBuf, format: Format, now: jiff::Timestamp) -> anyhow::Result<Context> {
-        Ok(Context { config: Config::load(&root)?, root, format, now })
+    pub fn at(root: PathBuf, now: jiff::Timestamp) -> anyhow::Result<Context> {
+        Ok(Context { config: Config::load(&root)?, root, now })
     }
 
     pub fn ledger(&self) -> hardline_ledger::Ledger {
         hardline_ledger::Ledger::open(&self.root)
     }
 
-    /// The current time as events record it.
-    pub fn now_rfc3339(&self) -> hardline_model::Timestamp {
-        hardline_model::Timestamp::from_instant(self.now)
+    /// The current time as events record it: whole seconds, UTC.
+    pub fn now(&self) -> Timestamp {
+        Timestamp::from_instant(self.now)
     }
 
     pub fn today(&self) -> jiff::civil::Date {
         jiff::tz::Offset::UTC.to_datetime(self.now).date()
     }
 
-    pub fn exceptions(&self) -> anyhow::Result<hardline_policy::ExceptionSet> {
-        Ok(hardline_policy::ExceptionSet::load(&self.root)?)
+    pub fn exceptions(&self) -> anyhow::Result<ExceptionSet> {
+        Ok(ExceptionSet::load(&self.root)?)
     }
-}
 
-/// Reads and parses one report.
-pub fn read_scan(path: &std::path::Path, input: InputFormat) -> anyhow::Result<Scan> {
-    Ok(hardline_ingest::read_report(path, input)?)
+    /// How `issues sync` treats each image: the configured labels, these exceptions, now.
+    pub fn sync_settings<'a>(&'a self, exceptions: &'a ExceptionSet, now: &'a Timestamp) -> SyncSettings<'a> {
+        SyncSettings { labels: &self.config.issues.labels, exceptions, today: self.today(), now }
+    }
+
+    /// `[pull_requests]` of hardline.toml.
+    pub fn pull_request_settings(&self) -> PullRequestSettings {
+        let configured = &self.config.pull_requests;
+        PullRequestSettings {
+            dependency_authors: configured.dependency_authors.clone(),
+            dependency_labels: configured.dependency_labels.clone(),
+            review_label: configured.review_label.clone(),
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! The `hardline` binary: wires ingest, ledger, policy and publish together. No domain logic
-//! lives here; see ARCHITECTURE.md for the map.
+//! The `hardline` binary: parses the command line, runs one command (which calls the library
+//! crates and returns a report), renders the report in the format asked for, prints it, and
+//! exits with the status it means. No domain logic lives here; see ARCHITECTURE.md for the map.
 
 mod cli;
 mod commands;
@@ -7,22 +8,26 @@ mod config;
 mod context;
 mod demo;
 mod files;
-mod json_v1;
 mod output;
 mod progress;
+mod render;
+mod report;
 mod tracker;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, IssuesCommand};
+use crate::cli::Cli;
 use crate::context::Context;
+use crate::render::{Style, formats_of};
+use crate::report::Kind;
 
 /// Exit statuses, documented in `--help` and the README.
 pub mod exit {
     pub const OK: u8 = 0;
     pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
     pub const VERIFY_FAILED: u8 = 3;
     pub const REVIEW: u8 = 10;
     pub const BLOCK: u8 = 20;
@@ -30,31 +35,51 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = Context::new(&cli.global).and_then(|ctx| run(&ctx, cli.command));
+    let format = cli.global.format;
+    let kind = cli.command.kind();
+    if !format.offers(kind) {
+        return format_not_offered(kind, format.name);
+    }
+    let result =
+        Context::new(&cli.global).and_then(|ctx| commands::run(&ctx, cli.command)).and_then(|report| {
+            let text = (format.render)(&report, &Style::plain()).ok_or_else(|| {
+                anyhow::anyhow!("no {} rendering of `{}`", format.name, report.kind().command())
+            })?;
+            output::print(&text)?;
+            Ok(report.exit_code())
+        });
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(error) if output::is_broken_pipe(&error) => ExitCode::from(exit::OK),
         Err(error) => {
-            if output::is_broken_pipe(&error) {
-                return ExitCode::from(exit::OK);
-            }
             output::error(&error);
             ExitCode::from(exit::ERROR)
         }
     }
 }
 
-fn run(ctx: &Context, command: Command) -> anyhow::Result<u8> {
-    match command {
-        Command::Record(args) => commands::record::run(ctx, args),
-        Command::Status => commands::status::run(ctx),
-        Command::Diff(args) => commands::diff::run(ctx, args),
-        Command::Gate(args) => commands::gate::run(ctx, args),
-        Command::Verify => commands::verify::run(ctx),
-        Command::Rebuild => commands::rebuild::run(ctx),
-        Command::Issues(IssuesCommand::Sync(args)) => commands::issues::run(ctx, args),
-        Command::Summary(args) => commands::summary::run(ctx, args),
-        Command::Vex(args) => commands::vex::run(ctx, args),
-        Command::Demo(args) => demo::run(ctx, args),
-        Command::Dashboard(args) => commands::dashboard::run(ctx, args),
+/// A usage error (exit 2), in clap's words and with the command's usage line.
+fn format_not_offered(kind: Kind, format: &str) -> ExitCode {
+    let mut command = Cli::command();
+    command.build();
+    let words: Vec<&str> = kind.command().split(' ').collect();
+    let mut sub = subcommand(command, &words);
+    let message = format!(
+        "`hardline {}` does not write --format {format}; it writes {}",
+        kind.command(),
+        formats_of(kind).join(", ")
+    );
+    let _ = sub.error(clap::error::ErrorKind::InvalidValue, message).print();
+    ExitCode::from(exit::USAGE)
+}
+
+/// The (already built) subcommand named by `words`, for its usage line.
+fn subcommand(command: clap::Command, words: &[&str]) -> clap::Command {
+    match words.split_first() {
+        Some((word, rest)) => match command.find_subcommand(word).cloned() {
+            Some(sub) => subcommand(sub, rest),
+            None => command,
+        },
+        None => command,
     }
 }

@@ -16,18 +16,6 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serialises `value` as pretty JSON on stdout.
-pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    print(&serde_json::to_string_pretty(value)?)
-}
-
-/// Text from a report (or a config file) made safe for a terminal: control characters, which
-/// could move the cursor or recolour the screen, are dropped, and the text is cut to `max`
-/// characters.
-pub fn terminal_text(text: &str, max: usize) -> String {
-    text.chars().filter(|c| !c.is_control()).take(max).collect()
-}
-
 /// A note for people on stderr (never part of machine output).
 pub fn note(text: &str) {
     eprintln!("{text}");

@@ -97,6 +97,29 @@ pub struct GateDecided {
     pub candidate_count: u32,
 }
 
+impl GateDecided {
+    /// The event of `result`, a decision on `candidate` (for pull request `pull_request`).
+    pub fn of(
+        result: &hardline_policy::GateResult,
+        candidate: &ScanMeta,
+        pull_request: Option<u64>,
+    ) -> GateDecided {
+        GateDecided {
+            decision: result.decision,
+            policy: result.profile.clone(),
+            reasons: result
+                .reasons
+                .iter()
+                .map(|r| GateReason { rule: r.rule.code(), message: r.message.clone() })
+                .collect(),
+            pull_request,
+            candidate: candidate.clone(),
+            baseline_count: result.baseline_count,
+            candidate_count: result.candidate_count,
+        }
+    }
+}
+
 /// A rule that fired, by its code, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateReason {

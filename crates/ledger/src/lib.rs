@@ -108,6 +108,35 @@ impl Ledger {
     pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
         verify::verify(&self.layout)
     }
+
+    /// Gates `candidate` against the image's baseline view (an empty baseline when none is
+    /// recorded yet).
+    pub fn decide(
+        &self,
+        gate: &hardline_policy::Gate,
+        image: &ImageName,
+        candidate: &hardline_model::Scan,
+        exceptions: &hardline_policy::ExceptionSet,
+        today: jiff::civil::Date,
+    ) -> Result<Decided, LedgerError> {
+        let baseline = self.baseline(image)?;
+        let result = gate.decide(&hardline_policy::GateInput {
+            image,
+            baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
+            candidate: candidate.findings(),
+            exceptions,
+            today,
+        });
+        Ok(Decided { result, has_baseline: baseline.is_some() })
+    }
+}
+
+/// A gate decision and what it was made against.
+#[derive(Clone, Debug)]
+pub struct Decided {
+    pub result: hardline_policy::GateResult,
+    /// Whether the image had a baseline; without one the candidate was compared with nothing.
+    pub has_baseline: bool,
 }
 
 /// Write access to the ledger, holding its lock.
@@ -149,6 +178,18 @@ impl Writer<'_> {
     /// starting state so that the session's overall diff can be reported.
     pub fn session(&mut self, image: &ImageName, several: bool) -> Result<Session<'_>, LedgerError> {
         Session::open(&self.ledger.layout, image, several)
+    }
+
+    /// Appends a gate decision on `candidate` to the image's log.
+    pub fn record_decision(
+        &mut self,
+        image: &ImageName,
+        at: &Timestamp,
+        result: &hardline_policy::GateResult,
+        candidate: &hardline_model::ScanMeta,
+        pull_request: Option<u64>,
+    ) -> Result<u64, LedgerError> {
+        self.append(image, at, EventBody::GateDecided(GateDecided::of(result, candidate, pull_request)))
     }
 
     /// Appends an action (gate decision, issue sync) to an image's log.

@@ -11,6 +11,7 @@ mod diff;
 mod finding;
 mod fingerprint;
 mod image;
+pub mod row;
 mod severity;
 pub mod text;
 mod time;

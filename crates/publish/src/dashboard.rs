@@ -12,12 +12,12 @@ mod escape;
 mod pages;
 
 use hardline_ledger::views::markdown::risk;
+use hardline_ledger::views::prose;
 use hardline_ledger::{Event, EventBody, History, Ledger};
 use hardline_model::{Counts, Finding, ImageName, unique_vulnerability_ids};
 use jiff::Timestamp;
 
 use crate::PublishError;
-use escape::clip;
 
 /// Events listed per image on the index.
 const RECENT_EVENTS: usize = 10;
@@ -109,44 +109,19 @@ fn image_view(history: &History) -> ImageView {
     }
 }
 
+/// The event as the index lists it: the same sentence the audit-log view writes.
 fn recent_event(event: &Event) -> RecentEvent {
-    let (kind, detail, url) = match &event.body {
-        EventBody::ScanRecorded(scan) => {
-            let what = scan.scan.artifact_name.as_deref().unwrap_or(&scan.scan.scanner);
-            let detail = format!(
-                "{} by {}: {} new, {} fixed, {} changed; {} open",
-                clip(what, 80),
-                clip(&scan.scan.scanner, 40),
-                scan.diff.new.len(),
-                scan.diff.fixed.len(),
-                scan.diff.changed.len(),
-                scan.counts.total()
-            );
-            ("scan recorded", detail, None)
-        }
-        EventBody::GateDecided(gate) => {
-            let pr = gate.pull_request.map(|n| format!(" on pull request {n}")).unwrap_or_default();
-            let detail = format!(
-                "{}{pr} under the {} policy: MEDIUM+ {} → {}",
-                clip(gate.decision.as_str(), 16),
-                clip(gate.policy.as_str(), 32),
-                gate.baseline_count,
-                gate.candidate_count
-            );
-            ("gate decision", detail, None)
-        }
-        EventBody::IssueSynced(issue) => {
-            let detail = format!(
-                "{} {} #{}: {} open MEDIUM+",
-                clip(&issue.tracker, 32),
-                clip(issue.action.as_str(), 32),
-                issue.number,
-                issue.open_findings
-            );
-            ("issue synced", detail, Some(issue.url.clone()).filter(|u| !u.is_empty()))
-        }
+    let url = match &event.body {
+        EventBody::IssueSynced(issue) => Some(issue.url.clone()).filter(|u| !u.is_empty()),
+        _ => None,
     };
-    RecentEvent { seq: event.seq, at: event.at.clone(), kind, detail, url }
+    RecentEvent {
+        seq: event.seq,
+        at: event.at.clone(),
+        kind: prose::headline(event.body.kind()),
+        detail: prose::sentence(&event.body).plain(),
+        url,
+    }
 }
 
 impl Dashboard {

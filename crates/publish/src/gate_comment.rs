@@ -2,12 +2,12 @@
 
 use std::fmt::Write;
 
-use hardline_model::text::{MAX_INLINE, code, finding_label as label, inline};
+use hardline_model::row::FindingRow;
+use hardline_model::text::{MAX_INLINE, code, finding_label as label, inline, rows};
 use hardline_model::{ChangedField, Finding, ImageName, ScanMeta};
 use hardline_policy::{Decision, GateResult};
 
 use crate::markers::Marker;
-use crate::table;
 
 /// Rows per table; the comment must stay far below GitHub's body limit.
 const ROWS: usize = 50;
@@ -158,10 +158,10 @@ fn table(out: &mut String, heading: &str, findings: &[Finding], budget: usize) {
         return;
     }
     let _ = writeln!(out, "### {heading} ({})\n", findings.len());
-    out.push_str(table::HEADER);
+    out.push_str(rows::table_header(true));
     let mut shown = 0;
     for finding in findings.iter().take(ROWS) {
-        if !push_row(out, budget, &table::row(finding, 120)) {
+        if !push_row(out, budget, &rows::table_row(&FindingRow::of(finding), Some(120))) {
             break;
         }
         shown += 1;

@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use hardline_ledger::{EventBody, History, IssueAction, IssueSynced, Ledger, State, Writer};
+use hardline_model::row::FindingRow;
+use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{
     ChangedField, Counts, Finding, ImageName, Severity, Timestamp, diff, hex, unique_vulnerability_ids,
@@ -26,7 +28,6 @@ use sha2::{Digest, Sha256};
 
 use crate::PublishError;
 use crate::markers::{Marker, state_in, state_line};
-use crate::table;
 
 /// Items per list in a change comment.
 const COMMENT_ROWS: usize = 50;
@@ -79,6 +80,18 @@ pub struct SyncOutcome {
     pub issue: Option<u64>,
     pub url: Option<String>,
     pub open_findings: usize,
+}
+
+/// Brings the issue of each of `images` in line with the ledger, holding its lock (each action
+/// is appended to the image's audit log).
+pub fn sync_images(
+    tracker: &mut dyn Tracker,
+    ledger: &Ledger,
+    images: &[ImageName],
+    settings: &SyncSettings<'_>,
+) -> Result<Vec<SyncOutcome>, PublishError> {
+    let mut writer = ledger.lock()?;
+    images.iter().map(|image| sync_image(tracker, ledger, &mut writer, image, settings)).collect()
 }
 
 /// Brings the issue of `image` in line with the ledger.
@@ -254,10 +267,10 @@ pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str, bu
     let severe: Vec<&Finding> = open.iter().filter(|f| f.severity >= Severity::High).collect();
     if !severe.is_empty() {
         out.push_str("### CRITICAL and HIGH\n\n");
-        out.push_str(table::HEADER);
+        out.push_str(rows::table_header(true));
         let mut shown = 0;
         for finding in &severe {
-            let row = table::row(finding, 100);
+            let row = rows::table_row(&FindingRow::of(finding), Some(100));
             if out.len() + row.len() > budget {
                 break;
             }
@@ -330,18 +343,8 @@ fn change_comment(
         let _ = writeln!(out, "#### {heading}\n");
         let mut shown = 0;
         for finding in list.iter().take(COMMENT_ROWS) {
-            let fix = finding
-                .package
-                .as_ref()
-                .and_then(|p| p.fixed_version.as_deref())
-                .map(|v| format!(", fixed in {}", code(v, 64)))
-                .unwrap_or_default();
-            let line = format!(
-                "- {} {}{fix}: {}\n",
-                finding.severity,
-                finding_label(finding),
-                inline(&finding.title, MAX_INLINE)
-            );
+            let item = ListItem { fix: true, separator: ": ", title_chars: MAX_INLINE };
+            let line = format!("{}\n", rows::list_item(&FindingRow::of(finding), item));
             // Escaping can make a title several times longer: stay under the body limit.
             if out.len() + line.len() > budget {
                 break;

@@ -7,10 +7,50 @@ pub mod dashboard;
 pub mod gate_comment;
 pub mod issues;
 mod markers;
+pub mod pull_request;
 pub mod summary;
-mod table;
 
 pub use markers::Marker;
+
+/// What publishing did to a comment hardline keeps (found by its marker).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentAction {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl CommentAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentAction::Created => "created",
+            CommentAction::Updated => "updated",
+            CommentAction::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Keeps one comment of `number` marked with `marker` at `body`: creates it, edits it in
+/// place, or leaves it when it already says exactly that.
+pub(crate) fn keep_comment(
+    tracker: &mut dyn hardline_tracker::Tracker,
+    number: u64,
+    marker: &Marker,
+    body: &str,
+) -> Result<CommentAction, PublishError> {
+    let existing = tracker.list_comments(number)?.into_iter().find(|c| marker.is_in(&c.body));
+    Ok(match existing {
+        None => {
+            tracker.create_comment(number, body)?;
+            CommentAction::Created
+        }
+        Some(c) if c.body == body => CommentAction::Unchanged,
+        Some(c) => {
+            tracker.update_comment(c.id, body)?;
+            CommentAction::Updated
+        }
+    })
+}
 
 /// What a body may fill of a tracker's limit of `max_chars`: the rest is room for the header
 /// and footer around the rows. Rows are measured in bytes, at least as many as characters, so

@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use hardline_ledger::{Event, EventBody, History, Ledger, State};
+use hardline_model::row::FindingRow;
+use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
 use hardline_policy::{Exception, ExceptionSet};
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use jiff::{Span, Timestamp, ToSpan};
 
-use crate::PublishError;
 use crate::markers::Marker;
+use crate::{CommentAction, PublishError};
 
 /// Weeks in the trend table.
 const TREND_WEEKS: i64 = 8;
@@ -224,13 +226,8 @@ impl Summary {
         {
             let _ = writeln!(out, "**{heading}** ({})\n", list.len());
             for finding in list.iter().take(LIST) {
-                let _ = writeln!(
-                    out,
-                    "- {} {}: {}",
-                    finding.severity,
-                    finding_label(finding),
-                    inline(&finding.title, 120)
-                );
+                let item = ListItem { fix: false, separator: ": ", title_chars: 120 };
+                let _ = writeln!(out, "{}", list_item(&FindingRow::of(finding), item));
             }
             if list.len() > LIST {
                 let _ = writeln!(out, "- … and {} more", list.len() - LIST);
@@ -301,13 +298,6 @@ pub struct SummaryPublished {
     pub comment: CommentAction,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CommentAction {
-    Created,
-    Updated,
-    Unchanged,
-}
-
 /// Keeps one summary issue (body replaced) with one comment per ISO week (edited if the
 /// week's summary changes, never duplicated).
 ///
@@ -338,17 +328,6 @@ pub fn publish(
         };
     let week_marker = Marker::summary_week(&summary.week);
     let comment_body = fit(summary.week_comment(), max_chars);
-    let existing = tracker.list_comments(issue.number)?.into_iter().find(|c| week_marker.is_in(&c.body));
-    let comment = match existing {
-        None => {
-            tracker.create_comment(issue.number, &comment_body)?;
-            CommentAction::Created
-        }
-        Some(c) if c.body == comment_body => CommentAction::Unchanged,
-        Some(c) => {
-            tracker.update_comment(c.id, &comment_body)?;
-            CommentAction::Updated
-        }
-    };
+    let comment = crate::keep_comment(tracker, issue.number, &week_marker, &comment_body)?;
     Ok(SummaryPublished { issue: issue.number, created_issue, body_updated, comment })
 }

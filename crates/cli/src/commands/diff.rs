@@ -1,77 +1,20 @@
-use std::fmt::Write;
+//! `hardline diff`: two reports compared, without the ledger.
 
-use hardline_model::{ChangedField, Finding, diff};
-use serde::Serialize;
+use hardline_ingest::read_report;
+use hardline_model::diff;
 
-use crate::cli::{DiffArgs, Format};
-use crate::context::{Context, read_scan};
-use crate::json_v1::{CountsV1, DiffV1};
-use crate::{exit, output};
+use crate::cli::DiffArgs;
+use crate::report::{DiffReport, Report};
 
-#[derive(Serialize)]
-struct DiffReportV1 {
-    version: u32,
-    old: CountsV1,
-    new: CountsV1,
-    diff: DiffV1,
-}
-
-pub fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<u8> {
-    let old = read_scan(&args.old, args.input)?;
-    let new = read_scan(&args.new, args.input)?;
+pub fn run(args: DiffArgs) -> anyhow::Result<Report> {
+    let old = read_report(&args.old, args.input)?;
+    let new = read_report(&args.new, args.input)?;
     let change = diff(old.findings(), new.findings());
-    match ctx.format {
-        Format::Json => output::json(&DiffReportV1 {
-            version: 1,
-            old: old.counts().into(),
-            new: new.counts().into(),
-            diff: (&change).into(),
-        })?,
-        Format::Human | Format::Markdown => {
-            let mut out = format!(
-                "{} → {}: {} new, {} fixed, {} changed, {} unchanged\n",
-                args.old.display(),
-                args.new.display(),
-                change.new.len(),
-                change.fixed.len(),
-                change.changed.len(),
-                change.unchanged + change.refreshed.len()
-            );
-            list(&mut out, "new", &change.new);
-            list(&mut out, "fixed", &change.fixed);
-            for c in &change.changed {
-                let _ = writeln!(out, "  changed {} ({})", describe(&c.after), ChangedField::join(&c.fields));
-            }
-            output::print(&out)?;
-        }
-    }
-    Ok(exit::OK)
-}
-
-fn list(out: &mut String, what: &str, findings: &[Finding]) {
-    for f in findings {
-        let _ = writeln!(out, "  {what:<5} {}", describe(f));
-    }
-}
-
-/// One line for a terminal. Report text is printed with control characters removed, so a
-/// hostile report cannot drive the terminal.
-pub fn describe(f: &Finding) -> String {
-    let clean = |s: &str| output::terminal_text(s, 120);
-    match &f.package {
-        Some(p) => format!(
-            "{:<8} {} {} {}{}",
-            f.severity.label(),
-            clean(&f.id),
-            clean(&p.name),
-            clean(&p.version),
-            p.fixed_version.as_deref().map(|v| format!(" (fixed in {})", clean(v))).unwrap_or_default()
-        ),
-        None => format!(
-            "{:<8} {} {}",
-            f.severity.label(),
-            clean(&f.id),
-            f.location.as_ref().map(|l| clean(&l.path)).unwrap_or_default()
-        ),
-    }
+    Ok(Report::Diff(DiffReport {
+        old_counts: old.counts(),
+        new_counts: new.counts(),
+        diff: change,
+        old: args.old,
+        new: args.new,
+    }))
 }

@@ -1,25 +1,26 @@
 //! `hardline demo`: the embedded default. Builds an example repository with a realistic
 //! multi-week history for two images, records it, keeps issues in the local tracker, gates
 //! one improving and one regressing Renovate pull request, writes the summary and verifies
-//! the ledger — no network, no scanner, the same code paths as the real commands.
+//! the ledger — no network, no scanner, through the same library functions as the real
+//! commands (never through a command module).
 
 mod generator;
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use hardline_ingest::{InputFormat, read_report};
 use hardline_model::ImageName;
-use hardline_publish::{dashboard, summary};
+use hardline_publish::issues::sync_images;
+use hardline_publish::{dashboard, pull_request, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker};
 use jiff::{Timestamp, ToSpan};
 
 use crate::cli::DemoArgs;
-use crate::commands::{gate, issues};
-use crate::context::{Context, read_scan};
-use crate::{exit, files, output};
+use crate::context::Context;
+use crate::files;
+use crate::report::{DemoGate, DemoReport, DemoWeek, Report};
 use generator::{ImageHistory, php_packages, postgres_packages};
-use hardline_ingest::InputFormat;
 
 const WEEKS: i64 = 10;
 const FIRST_SCAN: &str = "2026-09-07T04:00:00Z";
@@ -33,12 +34,13 @@ const ACCEPTED: &str = "CVE-2099-9200";
 /// The CRITICAL that arrives in week 3 in the PHP image and is fixed two weeks later.
 const CRITICAL: &str = "CVE-2099-9001";
 
-pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
+pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     let out = if args.out.is_absolute() { args.out.clone() } else { ctx.root.join(&args.out) };
     prepare(&out)?;
     let start: Timestamp = FIRST_SCAN.parse()?;
     let end = start.checked_add((24 * 7 * (WEEKS - 1) + 48).hours())?;
     write_exceptions(&out, end)?;
+    let (postgres_name, php_name) = (ImageName::new(POSTGRES)?, ImageName::new(PHP)?);
 
     let mut postgres = ImageHistory::new(POSTGRES, "demo/postgres-secured:18", 18, postgres_packages(), 0);
     let mut php = ImageHistory::new(PHP, "demo/php-mysql-secured:8.4", 84, php_packages(), 5000);
@@ -47,7 +49,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     php.arrive(64);
     php.add(ACCEPTED, "libonig5", "MEDIUM", 5.3);
 
-    let mut log = String::new();
+    let mut weeks = Vec::new();
     let mut returning = None;
     for week in 0..WEEKS {
         let at = start.checked_add((24 * 7 * week).hours())?;
@@ -76,29 +78,28 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
             }
             _ => {}
         }
-        let step = Context::at(out.clone(), ctx.format, at.checked_add(1.hours())?)?;
-        for image in [&postgres, &php] {
+        let step = Context::at(out.clone(), at.checked_add(1.hours())?)?;
+        for (image, name) in [(&postgres, &postgres_name), (&php, &php_name)] {
             let report = write_report(&out, image, &at.to_string())?;
-            let scan = read_scan(&report, InputFormat::Auto)?;
+            let scan = read_report(&report, InputFormat::Auto)?;
             let ledger = step.ledger();
             let mut writer = ledger.lock()?;
-            let recorded = writer.record(&ImageName::new(image.name)?, vec![scan], &step.now_rfc3339())?;
+            let recorded = writer.record(name, vec![scan], &step.now())?;
             let outcome = &recorded.outcomes[0];
-            let _ = writeln!(
-                log,
-                "  week {week:>2}  {:<18} {:>3} new {:>3} fixed {:>3} changed  → {:>3} findings",
-                image.name,
-                outcome.new,
-                outcome.fixed,
-                outcome.changed,
-                outcome.counts.total()
-            );
+            weeks.push(DemoWeek {
+                week,
+                image: name.clone(),
+                new: outcome.new,
+                fixed: outcome.fixed,
+                changed: outcome.changed,
+                total: outcome.counts.total(),
+            });
         }
-        sync_issues(&step)?;
+        sync_issues(&step, &[postgres_name.clone(), php_name.clone()])?;
     }
 
     // Two Renovate pull requests against the final baselines.
-    let now = Context::at(out.clone(), ctx.format, end)?;
+    let now = Context::at(out.clone(), end)?;
     let mut tracker = LocalTracker::new(&out.join(".hardline/tracker"));
     let mut improving = LocalPullRequest::new(101, "renovate[bot]");
     improving.labels = vec!["dependencies".to_owned()];
@@ -111,57 +112,52 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<u8> {
     postgres.add("CVE-2099-9300", "openssl", "CRITICAL", 9.1);
     postgres.add("CVE-2099-9301", "libxml2", "HIGH", 7.5);
     let regressing_report = write_candidate(&out, &postgres, 102, &end.to_string())?;
-    let mut gates = String::new();
-    for (pr, image, report) in [(101, PHP, &improving_report), (102, POSTGRES, &regressing_report)] {
-        let candidate = read_scan(report, InputFormat::Auto)?;
-        let image = &ImageName::new(image)?;
-        let decided = gate::decide(&now, image, &candidate, &now.config.gate(None)?)?;
-        let (published, _) = gate::publish(&now, &mut tracker, pr, image, &decided.result, &candidate)?;
-        gate::record_decision(&now, image, &decided.result, &candidate, Some(pr))?;
-        let _ = writeln!(
-            gates,
-            "  PR #{pr} ({image}): {} — MEDIUM+ {} → {}; auto-merge {}; comment {}",
-            decided.result.decision.as_str().to_uppercase(),
-            decided.result.baseline_count,
-            decided.result.candidate_count,
-            published.auto_merge,
-            published.comment
-        );
+    let gate = now.config.gate(None)?;
+    let exceptions = now.exceptions()?;
+    let ledger = now.ledger();
+    let mut gates = Vec::new();
+    for (pr, image, report) in
+        [(101, &php_name, &improving_report), (102, &postgres_name, &regressing_report)]
+    {
+        let candidate = read_report(report, InputFormat::Auto)?;
+        let decided = ledger.decide(&gate, image, &candidate, &exceptions, now.today())?;
+        let settings = now.pull_request_settings();
+        let published =
+            pull_request::publish(&mut tracker, pr, image, &decided.result, &candidate.meta, &settings)?;
+        ledger.lock()?.record_decision(image, &now.now(), &decided.result, &candidate.meta, Some(pr))?;
+        gates.push(DemoGate {
+            pull_request: pr,
+            image: image.clone(),
+            decision: decided.result.decision,
+            baseline_count: decided.result.baseline_count,
+            candidate_count: decided.result.candidate_count,
+            auto_merge: published.auto_merge,
+            comment: published.comment,
+        });
     }
-    let summary = summary::build(&now.ledger(), &now.exceptions()?, now.now, 7)?;
+    let summary = summary::build(&ledger, &exceptions, now.now, 7)?;
     files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), &summary.render())?;
-    for file in dashboard::build(&now.ledger())?.files() {
+    for file in dashboard::build(&ledger)?.files() {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
     }
     summary::publish(&mut tracker, &summary, &now.config.issues.labels)?;
-    let verified = now.ledger().verify()?;
+    let verified = ledger.verify()?;
     anyhow::ensure!(verified.ok(), "the demo ledger does not verify: {:?}", verified.problems);
 
-    output::print(&format!(
-        "hardline demo: an example repository in {out}\n\n\
-         Recorded {weeks} weekly scans of two images:\n{log}\n\
-         Gated two Renovate pull requests:\n{gates}\n\
-         Look at:\n\
-         \x20 {out}/audit-logs/          hash-chained logs (*.jsonl) and their readable views (*.md)\n\
-         \x20 {out}/cve-baseline/        current findings per image\n\
-         \x20 {out}/SECURITY_SUMMARY.md  the weekly summary\n\
-         \x20 {out}/site/index.html     the dashboard (static, for GitHub Pages)\n\
-         \x20 {out}/.hardline/tracker/   issues, PR comments and the summary issue (index.md)\n\
-         \x20 {out}/security/exceptions.toml  accepted risks\n\n\
-         Then try:\n\
-         \x20 hardline --root {out} status\n\
-         \x20 hardline --root {out} verify\n\
-         \x20 hardline --root {out} gate --image {PHP} --report {candidate}",
-        out = out.display(),
-        weeks = WEEKS,
-        candidate = improving_report.display(),
-    ))?;
-    Ok(exit::OK)
+    Ok(Report::Demo(DemoReport {
+        out,
+        weeks_recorded: WEEKS,
+        weeks,
+        gates,
+        then_try: (php_name, improving_report),
+    }))
 }
 
-fn sync_issues(ctx: &Context) -> anyhow::Result<()> {
+fn sync_issues(ctx: &Context, images: &[ImageName]) -> anyhow::Result<()> {
     let mut tracker = LocalTracker::new(&ctx.root.join(".hardline/tracker"));
-    issues::sync(ctx, &mut tracker, &[ImageName::new(POSTGRES)?, ImageName::new(PHP)?])?;
+    let exceptions = ctx.exceptions()?;
+    let now = ctx.now();
+    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &now))?;
     Ok(())
 }
 

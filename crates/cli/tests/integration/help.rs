@@ -51,3 +51,35 @@ fn an_image_name_that_is_not_a_file_name_is_a_usage_error() {
     }
     assert!(repo.snapshot().is_empty(), "nothing written");
 }
+
+/// A format a command does not write is a usage error naming the ones it does, before the
+/// command runs (nothing is read, written or published).
+#[test]
+fn a_format_a_command_does_not_write_is_a_usage_error() {
+    let repo = Repo::new();
+    let report = repo.write("r.json", &crate::common::trivy_report("2026-01-05T04:00:00Z", &[]));
+    let report = report.to_str().unwrap_or_default();
+    for (args, offered) in [
+        (vec!["--format", "markdown", "record", "--image", "app", "--report", report], "human, json"),
+        (vec!["--format", "markdown", "diff", report, report], "human, json"),
+        (vec!["--format", "markdown", "verify"], "human, json"),
+        (vec!["--format", "markdown", "rebuild"], "human, json"),
+        (vec!["--format", "markdown", "issues", "sync"], "human, json"),
+        (vec!["--format", "markdown", "dashboard"], "human, json"),
+        (vec!["--format", "markdown", "vex", "--image", "app"], "human, json"),
+        (vec!["--format", "json", "demo", "--out", "demo"], "human"),
+    ] {
+        let out = repo.run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let command = if args[2] == "issues" { "issues sync" } else { args[2] };
+        let expected =
+            format!("`hardline {command}` does not write --format {}; it writes {offered}", args[1]);
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(stderr.contains(&format!("Usage: hardline {command}")), "{args:?}: {stderr}");
+    }
+    assert!(repo.snapshot().is_empty(), "nothing recorded");
+    assert!(!repo.path().join("demo").exists() && !repo.path().join("site").exists(), "nothing written");
+    let out = repo.run(&["--format", "markdown", "diff", report, report]);
+    insta::assert_snapshot!("usage_error_format_not_offered", String::from_utf8_lossy(&out.stderr));
+}

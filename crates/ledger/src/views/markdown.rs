@@ -3,11 +3,14 @@
 
 use std::fmt::Write;
 
-use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
+use hardline_model::row::FindingRow;
+use hardline_model::text::rows::{ListItem, list_item, table_header, table_row, version};
+use hardline_model::text::{code, finding_label, inline};
 use hardline_model::{ChangedField, Counts, Finding, ImageName, Severity};
 
 use crate::event::{Event, EventBody, ScanRecorded};
 use crate::history::{History, State};
+use crate::views::prose;
 
 /// How many findings one list in one event shows; the JSONL line always has them all.
 const LIST_LIMIT: usize = 50;
@@ -68,46 +71,23 @@ pub fn prepend(
 /// One event's section; `state` is the state right after the event.
 pub fn section(event: &Event, state: &State) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## {} · {}\n", code(event.at.as_str(), 64), title(&event.body));
+    let _ = writeln!(out, "## {} · {}\n", code(event.at.as_str(), 64), prose::headline(event.body.kind()));
     match &event.body {
         EventBody::ScanRecorded(scan) => scan_section(&mut out, scan, state),
         EventBody::GateDecided(gate) => {
-            let pr = gate.pull_request.map(|n| format!(" on pull request {n}")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "Decision **{}**{pr} under the {} policy: MEDIUM+ {} → {}.\n",
-                inline(gate.decision.as_str(), 16),
-                code(gate.policy.as_str(), 32),
-                gate.baseline_count,
-                gate.candidate_count
-            );
+            let _ = writeln!(out, "{}\n", prose::sentence(&event.body).markdown());
             for reason in &gate.reasons {
                 let _ =
                     writeln!(out, "- {}: {}", code(reason.rule.as_str(), 64), inline(&reason.message, 400));
             }
             out.push('\n');
         }
-        EventBody::IssueSynced(issue) => {
-            let _ = writeln!(
-                out,
-                "Issue {} {} in {} ({} open MEDIUM+ findings).\n",
-                issue.number,
-                inline(issue.action.as_str(), 32),
-                inline(&issue.tracker, 64),
-                issue.open_findings
-            );
+        EventBody::IssueSynced(_) => {
+            let _ = writeln!(out, "{}\n", prose::sentence(&event.body).markdown());
         }
     }
     let _ = writeln!(out, "<sub>event {} · `{}`</sub>\n", event.seq, event.hash);
     out
-}
-
-fn title(body: &EventBody) -> &'static str {
-    match body {
-        EventBody::ScanRecorded(_) => "scan recorded",
-        EventBody::GateDecided(_) => "gate decision",
-        EventBody::IssueSynced(_) => "issue synced",
-    }
 }
 
 fn scan_section(out: &mut String, scan: &ScanRecorded, state: &State) {
@@ -136,15 +116,20 @@ fn scan_section(out: &mut String, scan: &ScanRecorded, state: &State) {
         let _ = writeln!(out, "### Changed ({})\n", diff.changed.len());
         for change in diff.changed.iter().take(LIST_LIMIT) {
             let (before, after) = (&change.before, &change.after);
+            let (before_row, after_row) = (FindingRow::of(before), FindingRow::of(after));
             let mut moves = Vec::new();
             for field in &change.fields {
                 let text = match field {
                     ChangedField::Severity => format!("severity {} → {}", before.severity, after.severity),
                     ChangedField::FixedVersion => {
-                        format!("fix {} → {}", version(fixed(before)), version(fixed(after)))
+                        format!("fix {} → {}", version(before_row.fixed()), version(after_row.fixed()))
                     }
                     ChangedField::InstalledVersion => {
-                        format!("installed {} → {}", version(installed(before)), version(installed(after)))
+                        format!(
+                            "installed {} → {}",
+                            version(before_row.installed()),
+                            version(after_row.installed())
+                        )
                     }
                 };
                 moves.push(text);
@@ -157,18 +142,10 @@ fn scan_section(out: &mut String, scan: &ScanRecorded, state: &State) {
     top.sort_by(|a, b| Finding::report_order(a, b));
     top.truncate(TOP_LIMIT);
     if !top.is_empty() {
-        out.push_str(
-            "### Top CRITICAL/HIGH\n\n| Severity | Finding | Installed | Fixed in |\n|---|---|---|---|\n",
-        );
+        out.push_str("### Top CRITICAL/HIGH\n\n");
+        out.push_str(table_header(false));
         for finding in top {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                finding.severity,
-                finding_label(finding),
-                version(installed(finding)),
-                version(fixed(finding))
-            );
+            out.push_str(&table_row(&FindingRow::of(finding), None));
         }
         out.push('\n');
     }
@@ -205,14 +182,7 @@ fn finding_list(out: &mut String, heading: &str, findings: &[Finding]) {
     }
     let _ = writeln!(out, "### {heading} ({})\n", findings.len());
     for finding in findings.iter().take(LIST_LIMIT) {
-        let fix = fixed(finding).map(|v| format!(", fixed in {}", code(v, 64))).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "- {} {}{fix} — {}",
-            finding.severity,
-            finding_label(finding),
-            inline(&finding.title, MAX_INLINE)
-        );
+        let _ = writeln!(out, "{}", list_item(&FindingRow::of(finding), ListItem::LOG));
     }
     more(out, findings.len());
 }
@@ -222,19 +192,4 @@ fn more(out: &mut String, len: usize) {
         let _ = writeln!(out, "- … and {} more in the JSONL log", len - LIST_LIMIT);
     }
     out.push('\n');
-}
-
-fn fixed(finding: &Finding) -> Option<&str> {
-    finding.package.as_ref().and_then(|p| p.fixed_version.as_deref()).filter(|v| !v.is_empty())
-}
-
-fn installed(finding: &Finding) -> Option<&str> {
-    finding.package.as_ref().map(|p| p.version.as_str())
-}
-
-fn version(v: Option<&str>) -> String {
-    match v {
-        Some(v) => code(v, 64),
-        None => "—".to_owned(),
-    }
 }

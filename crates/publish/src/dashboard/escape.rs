@@ -36,15 +36,6 @@ pub fn https(url: Option<&str>) -> Option<String> {
     url.and_then(safe_url).map(|u| esc(u, 500))
 }
 
-/// `text` cut to `max` characters, unescaped: for report text composed into a longer line
-/// that is escaped as a whole.
-pub fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((index, _)) => format!("{}…", &text[..index]),
-        None => text.to_owned(),
-    }
-}
-
 fn is_invisible(ch: char) -> bool {
     // Bidirectional overrides and zero-width characters make text read differently from
     // what it is (trojan-source style).
@@ -75,6 +66,5 @@ mod tests {
         assert_eq!(https(Some("javascript:alert(1)")), None);
         assert_eq!(https(Some("http://example.com")), None);
         assert_eq!(https(Some("https://a/\"onmouseover=x")), None);
-        assert_eq!(clip("abcdef", 3), "abc…");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use hardline_model::row::{FindingRow, Subject};
 use hardline_model::{Finding, Severity};
 use sha2::{Digest, Sha256};
 
@@ -162,28 +163,30 @@ fn recent_events(out: &mut String, image: &ImageView) {
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// One finding as a row of the image page's table.
 fn finding_row(out: &mut String, finding: &Finding) {
-    let id = esc(&finding.id, 80);
-    let id = match https(finding.url.as_deref()) {
+    let row = FindingRow::of(finding);
+    let id = esc(row.id, 80);
+    let id = match https(row.url) {
         Some(href) => format!("<a href=\"{href}\" rel=\"noopener noreferrer\">{id}</a>"),
         None => id,
     };
-    let (package, installed, fixed) = match (&finding.package, &finding.location) {
-        (Some(p), _) => {
-            (esc(&p.name, 120), esc(&p.version, 80), esc(p.fixed_version.as_deref().unwrap_or(""), 80))
+    let (subject, installed, fixed) = match row.subject {
+        Subject::Package { name, installed, fixed } => {
+            (esc(name, 120), esc(installed, 80), esc(fixed.unwrap_or(""), 80))
         }
-        (None, Some(l)) => {
-            let line = l.start_line.map(|n| format!(":{n}")).unwrap_or_default();
-            (format!("{}{line}", esc(&l.path, 160)), String::new(), String::new())
+        Subject::File { path, line } => {
+            let line = line.map(|n| format!(":{n}")).unwrap_or_default();
+            (format!("{}{line}", esc(path, 160)), String::new(), String::new())
         }
-        (None, None) => Default::default(),
+        Subject::Nothing => Default::default(),
     };
     let _ = writeln!(
         out,
-        "<tr><td>{}</td><td><code>{id}</code></td><td><code>{package}</code></td><td><code>{installed}</code></td>\
+        "<tr><td>{}</td><td><code>{id}</code></td><td><code>{subject}</code></td><td><code>{installed}</code></td>\
          <td><code>{fixed}</code></td><td class=\"t\">{}</td></tr>",
-        severity_badge(finding.severity),
-        esc(&finding.title, MAX_TEXT)
+        severity_badge(row.severity),
+        esc(row.title, MAX_TEXT)
     );
 }
 

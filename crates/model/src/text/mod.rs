@@ -6,6 +6,8 @@
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
 //! mention, reference, link, image, emphasis or tag survives.
 
+pub mod rows;
+
 /// The longest piece of report text placed in one table cell or list item.
 pub const MAX_INLINE: usize = 200;
 
@@ -107,14 +109,9 @@ pub fn link(label: &str, url: Option<&str>) -> String {
 }
 
 /// `CVE-… in `pkg`` (or `rule at `path``), the id linked to its advisory: how every view
-/// names a finding.
+/// names a finding ([`rows::label`] of its row).
 pub fn finding_label(finding: &crate::Finding) -> String {
-    let id = link(&finding.id, finding.url.as_deref());
-    match (&finding.package, &finding.location) {
-        (Some(package), _) => format!("{id} in {}", code(&package.name, 80)),
-        (None, Some(location)) => format!("{id} at {}", code(&location.path, 120)),
-        (None, None) => id,
-    }
+    rows::label(&crate::row::FindingRow::of(finding))
 }
 
 fn is_invisible(ch: char) -> bool {

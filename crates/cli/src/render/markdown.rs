@@ -1,0 +1,47 @@
+//! Markdown, where the output is read by people on GitHub: the gate's PR comment (also written
+//! to the job summary), the status table and the weekly summary.
+
+use std::fmt::Write;
+
+use hardline_publish::gate_comment::GateComment;
+
+use super::style::Style;
+use super::{Renderer, status_cells};
+use crate::report::{GateReport, Kind, Report, StatusReport};
+
+pub static RENDERER: Renderer =
+    Renderer { name: "markdown", offers: &[Kind::Gate, Kind::Status, Kind::Summary], render };
+
+fn render(report: &Report, _style: &Style) -> Option<String> {
+    match report {
+        Report::Gate(gate) => Some(gate_comment(gate)),
+        Report::Status(status) => Some(self::status(status)),
+        Report::Summary(summary) => Some(summary.text.clone()),
+        _ => None,
+    }
+}
+
+/// The gate's pull request comment, as `--publish` posts it.
+pub fn gate_comment(report: &GateReport) -> String {
+    GateComment {
+        image: &report.image,
+        result: &report.decided.result,
+        candidate: &report.candidate,
+        auto_merge: report.auto_merge(),
+        max_chars: hardline_tracker::GITHUB_MAX_BODY_CHARS,
+    }
+    .render()
+}
+
+fn status(report: &StatusReport) -> String {
+    let mut out = String::from(
+        "| Image | Critical | High | Medium | Low | Unknown | Unique | Fixable | Risk |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    for image in &report.images {
+        let [name, rest @ ..] = status_cells(image);
+        let _ = writeln!(out, "| `{name}` | {} |", rest.join(" | "));
+    }
+    // The exception notes are the human ones (control characters dropped).
+    super::human::exception_notes(&mut out, report, &Style::plain());
+    out
+}

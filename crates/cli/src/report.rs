@@ -1,0 +1,228 @@
+//! What each command returns: a report value. Commands compute; `render/` turns a report into
+//! the format asked for (human, JSON v1, Markdown); `main.rs` prints it and exits with the
+//! status it means. No command prints its result itself.
+
+use std::path::PathBuf;
+
+use hardline_ledger::{Decided, Recorded};
+use hardline_model::{Counts, Diff, ImageName, ScanMeta, Timestamp};
+use hardline_policy::Exception;
+use hardline_policy::vex::Document;
+use hardline_publish::CommentAction;
+use hardline_publish::gate_comment::AutoMergeNote;
+use hardline_publish::issues::SyncOutcome;
+use hardline_publish::pull_request::Published;
+use hardline_publish::summary::SummaryPublished;
+
+use crate::exit;
+
+/// The result of a command.
+pub enum Report {
+    Record(RecordReport),
+    Status(StatusReport),
+    Diff(DiffReport),
+    Gate(Box<GateReport>),
+    Verify(hardline_ledger::VerifyReport),
+    Rebuild(RebuildReport),
+    IssuesSync(SyncReport),
+    Summary(SummaryReport),
+    Vex(Document),
+    Demo(DemoReport),
+    Dashboard(DashboardReport),
+}
+
+/// Which command a report is of: what a renderer says it offers, checked before the command
+/// runs (a format a command does not write is a usage error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Record,
+    Status,
+    Diff,
+    Gate,
+    Verify,
+    Rebuild,
+    IssuesSync,
+    Summary,
+    Vex,
+    Demo,
+    Dashboard,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::Record,
+        Kind::Status,
+        Kind::Diff,
+        Kind::Gate,
+        Kind::Verify,
+        Kind::Rebuild,
+        Kind::IssuesSync,
+        Kind::Summary,
+        Kind::Vex,
+        Kind::Demo,
+        Kind::Dashboard,
+    ];
+
+    /// The subcommand's words: `record`, `issues sync`.
+    pub fn command(self) -> &'static str {
+        match self {
+            Kind::Record => "record",
+            Kind::Status => "status",
+            Kind::Diff => "diff",
+            Kind::Gate => "gate",
+            Kind::Verify => "verify",
+            Kind::Rebuild => "rebuild",
+            Kind::IssuesSync => "issues sync",
+            Kind::Summary => "summary",
+            Kind::Vex => "vex",
+            Kind::Demo => "demo",
+            Kind::Dashboard => "dashboard",
+        }
+    }
+}
+
+impl Report {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Report::Record(_) => Kind::Record,
+            Report::Status(_) => Kind::Status,
+            Report::Diff(_) => Kind::Diff,
+            Report::Gate(_) => Kind::Gate,
+            Report::Verify(_) => Kind::Verify,
+            Report::Rebuild(_) => Kind::Rebuild,
+            Report::IssuesSync(_) => Kind::IssuesSync,
+            Report::Summary(_) => Kind::Summary,
+            Report::Vex(_) => Kind::Vex,
+            Report::Demo(_) => Kind::Demo,
+            Report::Dashboard(_) => Kind::Dashboard,
+        }
+    }
+
+    /// The exit status the report means (README, "Exit status").
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Report::Gate(gate) => match gate.decided.result.decision {
+                hardline_policy::Decision::Allow => exit::OK,
+                hardline_policy::Decision::Review => exit::REVIEW,
+                hardline_policy::Decision::Block => exit::BLOCK,
+            },
+            Report::Verify(report) if !report.ok() => exit::VERIFY_FAILED,
+            _ => exit::OK,
+        }
+    }
+}
+
+/// `record`: what each scan did, and the image after the call.
+pub struct RecordReport {
+    pub image: ImageName,
+    pub recorded: Recorded,
+    /// What names each scan (by its index): the report's path, or `a + b` for merged reports.
+    pub labels: Vec<String>,
+}
+
+/// `status`: the posture of every image.
+pub struct StatusReport {
+    pub images: Vec<ImageStatus>,
+    /// Exceptions that match no finding of any image.
+    pub stale_exceptions: Vec<Exception>,
+    /// Exceptions past their date that still match: their findings count again.
+    pub expired_exceptions: Vec<Exception>,
+}
+
+pub struct ImageStatus {
+    pub name: ImageName,
+    /// Over all severities, before exceptions.
+    pub counts: Counts,
+    pub unique_vulnerabilities: usize,
+    /// MEDIUM+ findings that count after exceptions (`hardline_policy::open_findings`).
+    pub open_medium_plus: usize,
+    pub suppressed_by_exceptions: usize,
+    pub fixable: usize,
+    pub risk: &'static str,
+    pub last_scan: Option<Timestamp>,
+    pub artifact: Option<String>,
+    pub head_seq: u64,
+    pub head_hash: String,
+}
+
+/// `diff`: two reports compared, without the ledger.
+pub struct DiffReport {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub old_counts: Counts,
+    pub new_counts: Counts,
+    pub diff: Diff,
+}
+
+/// `gate`: the decision, and what publishing it did.
+pub struct GateReport {
+    pub image: ImageName,
+    pub decided: Decided,
+    pub candidate: ScanMeta,
+    pub published: Option<Published>,
+}
+
+impl GateReport {
+    /// What the comment says about auto-merge.
+    pub fn auto_merge(&self) -> AutoMergeNote {
+        self.published.as_ref().map_or(AutoMergeNote::None, |p| p.auto_merge.clone())
+    }
+}
+
+/// `rebuild`: the views that were rewritten, relative to the repository.
+pub struct RebuildReport {
+    pub changed: Vec<String>,
+}
+
+/// `issues sync`: what was done to each image's issue.
+pub struct SyncReport {
+    /// The tracker, for people (`github owner/repo`, `local <dir>`).
+    pub tracker: String,
+    pub outcomes: Vec<SyncOutcome>,
+}
+
+/// `summary`: the file written and, with `--publish`, the issue.
+pub struct SummaryReport {
+    pub week: String,
+    pub file: PathBuf,
+    /// `SECURITY_SUMMARY.md` as written.
+    pub text: String,
+    pub published: Option<SummaryPublished>,
+}
+
+/// `dashboard`: the site's files, and which changed.
+pub struct DashboardReport {
+    pub out: PathBuf,
+    pub files: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+/// `demo`: what the walkthrough did, and where to look.
+pub struct DemoReport {
+    pub out: PathBuf,
+    /// How many weekly scans of each image were recorded.
+    pub weeks_recorded: i64,
+    pub weeks: Vec<DemoWeek>,
+    pub gates: Vec<DemoGate>,
+    /// An image and a pull request report of it, for the "then try" line.
+    pub then_try: (ImageName, PathBuf),
+}
+
+pub struct DemoWeek {
+    pub week: i64,
+    pub image: ImageName,
+    pub new: usize,
+    pub fixed: usize,
+    pub changed: usize,
+    pub total: u32,
+}
+
+pub struct DemoGate {
+    pub pull_request: u64,
+    pub image: ImageName,
+    pub decision: hardline_policy::Decision,
+    pub baseline_count: u32,
+    pub candidate_count: u32,
+    pub auto_merge: AutoMergeNote,
+    pub comment: CommentAction,
+}
