@@ -19,7 +19,8 @@ fn decide(
     profile: &str,
     exceptions: &ExceptionSet,
 ) -> hardline_policy::GateResult {
-    let gate = Gate::profile(ProfileInfo::find(profile).expect("a built-in profile"));
+    let gate =
+        Gate::profile(ProfileInfo::find(profile).expect("a built-in profile")).expect("defaults build");
     gate.decide(&GateInput { image: &name("img"), baseline, candidate, exceptions, today: date(2026, 6, 1) })
 }
 
