@@ -265,22 +265,13 @@ mod tests {
         path
     }
 
-    fn dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "hardline-batch-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        dir
-    }
-
     #[test]
     fn a_history_is_streamed_oldest_first_and_a_moment_is_merged() {
-        let dir = dir();
-        let week2 = trivy(&dir, "2.json", "2026-01-12T04:00:00Z", "container_image");
-        let week1 = trivy(&dir, "1.json", "2026-01-05T04:00:00Z", "container_image");
-        let config = trivy(&dir, "c.json", "2026-01-12T05:00:00Z", "filesystem");
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = temp.path();
+        let week2 = trivy(dir, "2.json", "2026-01-12T04:00:00Z", "container_image");
+        let week1 = trivy(dir, "1.json", "2026-01-05T04:00:00Z", "container_image");
+        let config = trivy(dir, "c.json", "2026-01-12T05:00:00Z", "filesystem");
 
         let history = Reports::open(&[week2.clone(), week1.clone()], InputFormat::Auto).expect("plans");
         assert!(matches!(history.source, Source::History { .. }));
@@ -297,13 +288,13 @@ mod tests {
             "the image scan leads"
         );
         assert_eq!(merged[0].1.meta.created_at.as_ref().map(Timestamp::as_str), Some("2026-01-12T05:00:00Z"));
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn a_bad_report_in_a_history_ends_the_scans_with_its_error() {
-        let dir = dir();
-        let good = trivy(&dir, "1.json", "2026-01-05T04:00:00Z", "container_image");
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = temp.path();
+        let good = trivy(dir, "1.json", "2026-01-05T04:00:00Z", "container_image");
         let bad = dir.join("2.json");
         let truncated = r#"{"SchemaVersion": 2, "CreatedAt": "2026-01-12T04:00:00Z", "ArtifactType": "container_image", "Results": [{"#;
         std::fs::write(&bad, truncated).expect("write");
@@ -311,6 +302,5 @@ mod tests {
             Reports::open(&[bad, good], InputFormat::Auto).expect("plans").into_scans().collect();
         assert_eq!(scans.len(), 2);
         assert!(scans[0].is_ok() && scans[1].is_err(), "the good one first, then the error");
-        let _ = std::fs::remove_dir_all(dir);
     }
 }
