@@ -92,6 +92,10 @@ pub struct RecordArgs {
     /// Report format.
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// Refuse, rather than warn about, a report that names another image than the image's
+    /// history (or findings in none of its files).
+    #[arg(long)]
+    pub strict_artifact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +130,10 @@ pub struct GateArgs {
     /// Also append the decision to the image's audit log.
     #[arg(long)]
     pub record: bool,
+    /// Refuse, rather than warn about, a candidate that names another image than the image's
+    /// history (or findings in none of its files).
+    #[arg(long)]
+    pub strict_artifact: bool,
 }
 
 #[derive(Debug, Subcommand)]

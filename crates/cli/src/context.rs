@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use hardline_model::Timestamp;
+use hardline_ingest::ReadOptions;
+use hardline_model::{ImageName, PackageClass, Timestamp};
 use hardline_policy::ExceptionSet;
 use hardline_publish::issues::SyncSettings;
 use hardline_publish::pull_request::PullRequestSettings;
@@ -46,6 +47,24 @@ impl Context {
 
     pub fn today(&self) -> jiff::civil::Date {
         jiff::tz::Offset::UTC.to_datetime(self.now).date()
+    }
+
+    /// What ingest may consult for reports of `image`: the repository (`--root`) their file
+    /// paths point into, and the image's distribution as its ledger knows it (the ecosystem of
+    /// its OS packages), for reports that do not name it (Trivy's SARIF).
+    pub fn read_options(&self, image: Option<&ImageName>) -> anyhow::Result<ReadOptions> {
+        let distribution = match image {
+            Some(image) => self.ledger().baseline(image)?.and_then(|baseline| {
+                baseline
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| f.package)
+                    .find(|p| p.class == PackageClass::Os && p.ecosystem.as_str() != "unknown-os")
+                    .map(|p| p.ecosystem)
+            }),
+            None => None,
+        };
+        Ok(ReadOptions::at(&self.root).with_distribution(distribution))
     }
 
     pub fn exceptions(&self) -> anyhow::Result<ExceptionSet> {

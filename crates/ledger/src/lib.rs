@@ -120,9 +120,13 @@ impl Ledger {
         today: jiff::civil::Date,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
+        // A baseline finding the candidate carries on under a new identity (a change of
+        // identity rule, two scanners' readings merged) is compared as that finding.
+        let older = baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]);
+        let carried = candidate.former_identities().carry_over(older, candidate.findings());
         let result = gate.decide(&hardline_policy::GateInput {
             image,
-            baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
+            baseline: &carried,
             candidate: candidate.findings(),
             exceptions,
             today,

@@ -3,12 +3,14 @@
 //! model; the only I/O is reading the exception files.
 
 pub mod config;
+pub mod cyclonedx;
 mod decision;
 pub mod exceptions;
 mod gate;
 mod open;
 pub mod profile;
 pub mod rules;
+pub mod trivyignore;
 pub mod vex;
 
 pub use config::{ConfigError, RawGateConfig};

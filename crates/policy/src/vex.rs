@@ -52,7 +52,7 @@ struct RawComponent {
 
 /// The image a product id names: `pkg:oci/<name>@…` or `pkg:oci/<name>?…` gives `<name>`;
 /// anything else is taken as the image name itself.
-fn image_of(product: &str) -> String {
+pub(crate) fn image_of(product: &str) -> String {
     let name = product.strip_prefix("pkg:oci/").unwrap_or(product);
     name.split(['@', '?']).next().unwrap_or(name).to_owned()
 }

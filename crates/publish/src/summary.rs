@@ -73,7 +73,8 @@ fn image_summary(history: &History, now: Timestamp, since: Timestamp) -> ImageSu
     let at_now = state_at(history, now);
     let at_since = state_at(history, since);
     let current = at_now.findings_in_report_order();
-    let before = at_since.findings_in_report_order();
+    // A finding re-identified during the period is the same finding, not fixed plus new.
+    let before = at_now.former.carry_over(&at_since.findings_in_report_order(), &current);
     let change = diff(&before, &current);
     let mut trend = Vec::new();
     for week in (0..TREND_WEEKS).rev() {
@@ -129,6 +130,17 @@ fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timest
             }
             for finding in &scan.diff.fixed {
                 seen.remove(&finding.fingerprint);
+            }
+            // A re-identified finding keeps the time its former identity first appeared.
+            for change in &scan.diff.reidentified {
+                if let Some(since) = seen.get(&change.before.fingerprint).copied() {
+                    seen.entry(change.after.fingerprint.clone()).or_insert(since);
+                }
+            }
+            for change in &scan.diff.reidentified {
+                if change.before.fingerprint != change.after.fingerprint {
+                    seen.remove(&change.before.fingerprint);
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 use hardline_ingest::batch::read_moment;
+use hardline_model::artifact_mismatch;
 use hardline_policy::Decision;
 use hardline_publish::pull_request;
 
@@ -14,7 +15,22 @@ use crate::report::{GateReport, Report};
 use crate::{output, render, tracker};
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
-    let candidate = read_moment(&args.reports, args.input)?.context("no report given")?;
+    let candidate = read_moment(&args.reports, args.input, &ctx.read_options(Some(&args.image))?)?
+        .context("no report given")?;
+    if let Some(baseline) = ctx.ledger().baseline(&args.image)?
+        && let Some(mismatch) = artifact_mismatch(
+            baseline.scan.as_ref(),
+            &baseline.findings,
+            &candidate.meta,
+            candidate.findings(),
+        )
+    {
+        let message = format!("the candidate may be of another image than {}: {mismatch}", args.image);
+        if args.strict_artifact {
+            anyhow::bail!("{message}; no decision (--strict-artifact)");
+        }
+        output::note(&format!("warning: {message} (--strict-artifact refuses such a report)"));
+    }
     let gate = ctx.config.gate(args.policy)?;
     let decided = ctx.ledger().decide(&gate, &args.image, &candidate, &ctx.exceptions()?, ctx.today())?;
     if !decided.has_baseline {

@@ -72,9 +72,13 @@ fn record(report: &RecordReport) -> String {
             _ => "already in the log, nothing appended".to_owned(),
         };
         let label = report.labels.get(scan.input_index).map_or("", String::as_str);
+        let reidentified = match scan.reidentified {
+            0 => String::new(),
+            n => format!(", {n} re-identified"),
+        };
         let _ = writeln!(
             out,
-            "{label}: {what} (+{} new, -{} fixed, {} changed)",
+            "{label}: {what} (+{} new, -{} fixed, {} changed{reidentified})",
             scan.new, scan.fixed, scan.changed
         );
     }

@@ -7,5 +7,6 @@ mod dashboard;
 mod demo;
 mod golden;
 mod help;
+mod inputs;
 mod ledger;
 mod publish;

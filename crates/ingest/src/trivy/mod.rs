@@ -15,10 +15,10 @@ use hardline_model::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::IngestError;
 use crate::detect::{KeyAt, locate_key};
 use crate::format::{DetectKey, Format};
 use crate::json::{Text, map_error, non_empty};
+use crate::{IngestError, ReadOptions};
 
 /// Trivy's JSON report, as the registry knows it.
 pub(crate) static FORMAT: Format = Format {
@@ -44,7 +44,7 @@ const NAME: &str = "Trivy JSON report";
 
 /// Parses a Trivy report. `version` is the `SchemaVersion` key when detection saw it, so that
 /// an unsupported schema is refused before the body is read.
-fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError> {
+fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>, _: &ReadOptions) -> Result<Scan, IngestError> {
     if let Some(key) = version
         && key.raw_value.trim() != SUPPORTED_SCHEMA.to_string()
     {
