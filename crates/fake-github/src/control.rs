@@ -4,7 +4,7 @@
 //!
 //! | Request | Effect |
 //! | --- | --- |
-//! | `POST /_fake/pulls` `{number, author, labels?, head_sha?, head_ref?, head_repo?, fork?, body?}` | adds a pull request |
+//! | `POST /_fake/pulls` `{number, author, labels?, head_sha?, head_ref?, head_repo?, fork?, body?, files?: [{filename, status}]}` | adds a pull request |
 //! | `POST /_fake/issues` `{title, body?, labels?}` | adds an issue |
 //! | `POST /_fake/workflows` `{file, dispatch?}` | declares a workflow file (`dispatch`: has `workflow_dispatch`, default true) |
 //! | `POST /_fake/branches` `{name}` | declares a branch (`main` exists) |
@@ -49,6 +49,20 @@ pub(crate) fn handle(state: &mut State, request: &Request) -> Response {
                 head_repo: text("head_repo"),
                 fork: body.get("fork").and_then(Value::as_bool).unwrap_or(false),
                 body: text("body").unwrap_or_default(),
+                files: body
+                    .get("files")
+                    .and_then(Value::as_array)
+                    .map(|files| {
+                        files
+                            .iter()
+                            .filter_map(|f| {
+                                let path = f.get("filename").and_then(Value::as_str)?;
+                                let status = f.get("status").and_then(Value::as_str).unwrap_or("modified");
+                                Some((path.to_owned(), status.to_owned()))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             });
             ok(json!({ "number": number }))
         }

@@ -112,6 +112,7 @@ fn route(state: &mut State, request: &Request) -> Response {
                 ("POST", ["issues", number, "comments"]) => create_comment(state, request, &repo, number),
                 ("GET" | "POST", ["issues", number, "labels"]) => labels(state, request, number),
                 ("GET", ["pulls", number]) => pull(state, &repo, number),
+                ("GET", ["pulls", number, "files"]) => pull_files(state, request, number),
                 ("POST", ["statuses", sha]) => create_status(state, request, &repo, sha),
                 ("GET", ["commits", git_ref, "status"]) => combined_status(state, &repo, git_ref),
                 ("POST", ["actions", "workflows", workflow, "dispatches"]) => {
@@ -648,4 +649,16 @@ fn dispatch(state: &mut State, request: &Request, workflow: &str) -> Response {
         inputs: inputs.to_string(),
     });
     Response { status: 204, headers: Vec::new(), body: String::new() }
+}
+
+fn pull_files(state: &State, request: &Request, number: &str) -> Response {
+    let Some(pull) = number.parse::<u64>().ok().and_then(|n| state.pulls.get(&n)) else {
+        return not_found();
+    };
+    let items = pull
+        .files
+        .iter()
+        .map(|(path, status)| json!({ "filename": path, "status": status, "changes": 1 }))
+        .collect();
+    paginate(state, request, items)
 }

@@ -40,6 +40,8 @@ pub struct FakePullRequest {
     pub fork: bool,
     /// The description, as its author (Renovate, say) wrote it.
     pub body: String,
+    /// The files it changes, as (path, status: `added`, `modified`, `removed`, `renamed`).
+    pub files: Vec<(String, String)>,
     /// `open` or `closed`.
     pub state: String,
     pub merged: bool,
@@ -62,6 +64,8 @@ pub struct PullSpec {
     pub head_repo: Option<String>,
     pub fork: bool,
     pub body: String,
+    /// (path, status) of each changed file.
+    pub files: Vec<(String, String)>,
 }
 
 /// A commit status (`POST /repos/{o}/{r}/statuses/{sha}`).
@@ -221,6 +225,7 @@ impl State {
                 head_repo: spec.head_repo,
                 fork: spec.fork,
                 body: spec.body,
+                files: spec.files,
                 state: "open".to_owned(),
                 merged: false,
                 auto_merge: None,

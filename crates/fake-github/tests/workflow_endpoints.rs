@@ -159,6 +159,13 @@ fn the_control_plane_seeds_and_reports_without_a_token() {
     assert_eq!(call(&github, "GET", "/repos/a/b/pulls/9", Some("t"), "").0, 502, "the scripted fault");
     let (_, pr) = call(&github, "GET", "/repos/a/b/pulls/9", Some("ro"), "");
     assert_eq!(pr["body"], "<!-- x -->");
+    let files: Vec<Value> =
+        (0..150).map(|k| json!({ "filename": format!("images/a/f{k}"), "status": "modified" })).collect();
+    let seed = json!({ "number": 10, "author": "x", "files": files });
+    assert_eq!(call(&github, "POST", "/_fake/pulls", None, &seed.to_string()).0, 200);
+    let (_, page) = call(&github, "GET", "/repos/a/b/pulls/10/files?per_page=100&page=2", Some("t"), "");
+    assert_eq!(page.as_array().expect("files").len(), 50, "files are paginated");
+    assert_eq!(page[0]["filename"], "images/a/f100");
     assert_eq!(call(&github, "POST", "/_fake/pulls", None, "{}").0, 400);
     assert_eq!(call(&github, "POST", "/_fake/pulls", None, "not json").0, 400);
     let (status, state) = call(&github, "GET", "/_fake/state", None, "");
@@ -166,5 +173,9 @@ fn the_control_plane_seeds_and_reports_without_a_token() {
     assert_eq!(state["pulls"][0]["number"], 9);
     let paths: Vec<&str> =
         state["requests"].as_array().expect("log").iter().filter_map(|r| r["path"].as_str()).collect();
-    assert_eq!(paths, ["/repos/a/b/pulls/9", "/repos/a/b/pulls/9"], "control requests are not logged");
+    assert_eq!(
+        paths,
+        ["/repos/a/b/pulls/9", "/repos/a/b/pulls/9", "/repos/a/b/pulls/10/files?per_page=100&page=2"],
+        "control requests are not logged"
+    );
 }
