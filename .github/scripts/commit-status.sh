@@ -21,7 +21,7 @@ url="${GITHUB_SERVER_URL:-https://github.com}/$repo/actions/runs/${GITHUB_RUN_ID
 body=$(jq -nc --arg s "$state" --arg d "$description" --arg c "$context" --arg u "$url" \
     '{state: $s, description: $d, context: $c, target_url: $u}')
 if ! answer=$(gh_api POST "/repos/$repo/statuses/$sha" "$body"); then
-    error "could not set the $context status ($GH_STATUS): $(jq -r '.message // empty' <<<"$answer" 2>/dev/null)"
+    error "could not set the $context status ($(gh_status)): $(jq -r '.message // empty' <<<"$answer" 2>/dev/null)"
     exit 1
 fi
 note "$context: $state — $description"

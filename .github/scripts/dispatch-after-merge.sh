@@ -38,7 +38,7 @@ while :; do
             exit 0
         fi
     else
-        note "reading #$number failed ($GH_STATUS); trying again"
+        note "reading #$number failed ($(gh_status)); trying again"
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
         warning "#$number has not merged within ${wait_for}s; the weekly scan will record it"
@@ -50,7 +50,7 @@ done
 
 body=$(jq -nc --arg ref "$branch" --arg reason "merged #$number" '{ref: $ref, inputs: {reason: $reason}}')
 if ! answer=$(gh_api POST "/repos/$repo/actions/workflows/$workflow/dispatches" "$body"); then
-    error "could not start $workflow on $branch ($GH_STATUS): $(jq -r '.message // empty' <<<"$answer" 2>/dev/null)"
+    error "could not start $workflow on $branch ($(gh_status)): $(jq -r '.message // empty' <<<"$answer" 2>/dev/null)"
     exit 1
 fi
 note "#$number merged: started $workflow on $branch"

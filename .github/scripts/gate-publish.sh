@@ -23,7 +23,7 @@ hardline=${HARDLINE:-hardline}
 event=${GITHUB_EVENT_PATH:?GITHUB_EVENT_PATH must point at the workflow_run event}
 repo=$(repo_slug)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+HL_CLEANUP+=("$work")
 
 run_event=$(jq -r '.workflow_run.event // ""' "$event")
 conclusion=$(jq -r '.workflow_run.conclusion // ""' "$event")
@@ -65,7 +65,7 @@ fi
 
 # --- the pull request, as GitHub knows it
 pr_json="$work/pr.json"
-gh_api GET "/repos/$repo/pulls/$number" >"$pr_json" || fail_gate "cannot read pull request #$number ($GH_STATUS)"
+gh_api GET "/repos/$repo/pulls/$number" >"$pr_json" || fail_gate "cannot read pull request #$number ($(gh_status))"
 if [ "$(jq -r '.head.sha' "$pr_json")" != "$head_sha" ]; then
     note "#$number has moved on to $(jq -r '.head.sha' "$pr_json"); its newer run will publish"
     exit 0
@@ -79,7 +79,7 @@ set_output pull_request "$number"
 : >"$work/files.tsv"
 for page in $(seq 1 30); do
     gh_api GET "/repos/$repo/pulls/$number/files?per_page=100&page=$page" >"$work/page.json" ||
-        fail_gate "cannot list the files of #$number ($GH_STATUS)"
+        fail_gate "cannot list the files of #$number ($(gh_status))"
     jq -r '.[] | [.filename, .status] | @tsv' "$work/page.json" >>"$work/files.tsv"
     [ "$(jq 'length' "$work/page.json")" -eq 100 ] || break
 done
@@ -130,7 +130,9 @@ enabled=no
 for image in "${required[@]}"; do
     gate_args "$image"
     args+=(--pr "$number" --publish --format json)
-    [ "$auto_merge" = yes ] || args+=(--no-auto-merge)
+    # hardline enables auto-merge only on allow; when it allows what the pipeline finds not
+    # eligible (a fork, a major, a person's pull request), it is told not to.
+    if [ "$worst" = allow ] && [ "$auto_merge" != yes ]; then args+=(--no-auto-merge); fi
     code=0
     "$hardline" "${args[@]}" >"$work/$image.published.json" || code=$?
     case $code in 0 | 10 | 20) ;; *) fail_gate "$image: publishing the gate failed (exit $code)" ;; esac

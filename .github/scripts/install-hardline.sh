@@ -43,14 +43,15 @@ download() { curl --fail --silent --show-error --location --proto "$proto" --pro
 expected_sum() {
     local sums line
     sums=$(mktemp)
-    download "$base_url/SHA256SUMS" "$sums" || { error "cannot download $base_url/SHA256SUMS"; return 1; }
+    # called inside $(…): messages go to stderr, not into the checksum
+    download "$base_url/SHA256SUMS" "$sums" || { error "cannot download $base_url/SHA256SUMS" >&2; return 1; }
     # exactly one well-formed line must name our archive
     line=$(grep -E "^[0-9a-f]{64}  ${archive//./\\.}\$" "$sums" || true)
     rm -f "$sums"
-    [ -n "$line" ] && [ "$(wc -l <<<"$line")" -eq 1 ] || { error "SHA256SUMS has no single line for $archive"; return 1; }
+    [ -n "$line" ] && [ "$(wc -l <<<"$line")" -eq 1 ] || { error "SHA256SUMS has no single line for $archive" >&2; return 1; }
     line=${line%% *}
     if [ -n "${HARDLINE_SHA256:-}" ] && [ "$line" != "$HARDLINE_SHA256" ]; then
-        error "SHA256SUMS says $line for $archive, but the pinned checksum is $HARDLINE_SHA256"
+        error "SHA256SUMS says $line for $archive, but the pinned checksum is $HARDLINE_SHA256" >&2
         return 1
     fi
     printf '%s' "$line"
@@ -58,7 +59,7 @@ expected_sum() {
 
 case ${1:-} in
     sums)
-        sum=$(expected_sum)
+        sum=$(expected_sum) || exit 1
         set_output target "$target"
         set_output archive "$archive"
         set_output sha256 "$sum"
@@ -66,7 +67,8 @@ case ${1:-} in
         note "hardline $version for $target: $archive sha256 $sum"
         ;;
     install)
-        sum=${HARDLINE_ARCHIVE_SHA256:-$(expected_sum)}
+        sum=${HARDLINE_ARCHIVE_SHA256:-}
+        [ -n "$sum" ] || sum=$(expected_sum)
         mkdir -p "$dir"
         if [ -f "$dir/$archive" ] && [ "$(sha256sum "$dir/$archive" | cut -d' ' -f1)" = "$sum" ]; then
             note "hardline $version: archive from the cache matches its checksum"

@@ -80,8 +80,13 @@ cmd_read() {
     else
         note "ledger: on the default branch"
     fi
-    : >"$state_file"
+    snapshot
+}
+
+# Remembers the blob of every ledger file: what `commit` compares with.
+snapshot() {
     local f
+    : >"$state_file"
     while IFS= read -r f; do
         printf '%s\t%s\n' "$f" "$(git hash-object -- "$f")" >>"$state_file"
     done < <(ledger_files)
@@ -96,6 +101,10 @@ apply_changes() {
     for f in "${changed[@]}"; do
         base=$(base_blob "$f")
         there=$(git rev-parse --verify --quiet "$tip:$f" || echo -)
+        now=-
+        [ -e "$f" ] && now=$(git hash-object -- "$f")
+        # already there (an earlier attempt of this run landed it): nothing to apply
+        [ "$there" = "$now" ] && continue
         if [ "$tip" != none ] && [ "$there" != "$base" ]; then
             error "ledger: $f changed on the branch since this run read it; not overwriting it (run again)"
             return 2
@@ -159,6 +168,7 @@ cmd_commit() {
         if (cd "$tree" && git_remote push --quiet "$remote" "HEAD:refs/heads/$branch"); then
             note "ledger: pushed $(git -C "$tree" rev-parse --short HEAD) to $branch"
             git worktree remove --force "$tree"
+            snapshot
             set_output committed true
             return 0
         fi

@@ -18,9 +18,14 @@ gh_escape() { local s=${1//%/%25}; s=${s//$'\r'/%0D}; printf '%s' "${s//$'\n'/%0
 warning() { printf '::warning::%s\n' "$(gh_escape "$*")"; }
 error() { printf '::error::%s\n' "$(gh_escape "$*")"; }
 
-# gh_api METHOD PATH [JSON_BODY]: prints the response body; GH_STATUS holds the HTTP status.
-# Returns 0 on 2xx, 1 otherwise. 5xx and 429 answers are retried twice, a second apart.
-GH_STATUS=
+# gh_api METHOD PATH [JSON_BODY]: prints the response body; `gh_status` prints the HTTP status
+# of the last call (also when gh_api ran inside $(…)). Returns 0 on 2xx, 1 otherwise. 5xx and
+# 429 answers are retried twice, a second apart.
+GH_STATUS_FILE=$(mktemp)
+# Temporary paths removed when the script exits; scripts add theirs (one EXIT trap for all).
+HL_CLEANUP=("$GH_STATUS_FILE")
+trap 'rm -rf -- "${HL_CLEANUP[@]}"' EXIT
+gh_status() { cat "$GH_STATUS_FILE"; }
 gh_api() {
     local method=$1 path=$2 body=${3-} out status
     : "${GITHUB_TOKEN:?GITHUB_TOKEN is not set}"
@@ -32,7 +37,7 @@ gh_api() {
     if [ -n "$body" ]; then args+=(--header 'Content-Type: application/json' --data-binary "$body"); fi
     status=$(printf 'header = "Authorization: Bearer %s"\n' "$GITHUB_TOKEN" |
         curl "${args[@]}" "${GITHUB_API_URL:-https://api.github.com}$path") || status=000
-    GH_STATUS=$status
+    printf '%s' "$status" >"$GH_STATUS_FILE"
     cat "$out"
     rm -f "$out"
     [[ $status == 2?? ]]

@@ -42,7 +42,7 @@ case ${1:-} in
             exit 1
         fi
         stage=$(mktemp -d)
-        trap 'rm -rf "$stage"' EXIT
+        HL_CLEANUP+=("$stage")
         install -m 0755 "$bin" "$stage/hardline"
         install -m 0644 README.md "$stage/README.md"
         mtime=$(git log -1 --format=%ct 2>/dev/null || echo 0)

@@ -16,7 +16,7 @@ out=${2:?usage: rescan-base.sh IMAGE OUT}
 rev=${LEDGER_REV:?LEDGER_REV must name the revision holding the ledger}
 valid_image_name "$image" || { error "not a valid image name: $image"; exit 1; }
 sbom=$(mktemp --suffix=.cdx.json)
-trap 'rm -f "$sbom"' EXIT
+HL_CLEANUP+=("$sbom")
 if ! git cat-file -e "$rev:cve-baseline/$image.cdx.json" 2>/dev/null; then
     note "$image: no SBOM recorded at ${rev:0:12}; the gate compares with the ledger's baseline"
     set_output base_report ""
