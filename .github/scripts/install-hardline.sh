@@ -88,7 +88,7 @@ case ${1:-} in
                 { error "the build provenance of $archive does not verify"; exit 1; }
             note "hardline $version: build provenance verified"
         fi
-        rm -rf "$dir/bin"
+        rm -rf "${dir:?}/bin"
         mkdir -p "$dir/bin"
         tar -xzf "$dir/$archive" -C "$dir/bin" --no-same-owner hardline
         chmod 0755 "$dir/bin/hardline"

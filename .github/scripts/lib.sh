@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # hardline: shared helpers for the workflow scripts. Sourced, never run.
 #
 # GitHub API calls go through gh_api, which reads the token from $GITHUB_TOKEN and hands it to
