@@ -848,6 +848,20 @@ def test_the_action_takes_no_shell_from_its_inputs(tmp_path, actions, hardline_b
     assert not (tmp_path / "pwned").exists(), "an argument is passed as it is, never evaluated"
 
 
+def test_the_action_runs_a_shipped_script_and_only_those(tmp_path, actions, hardline_bin):
+    env = actions()
+    needs = json.dumps(NEEDS_OK)
+    done = env.run("run-hardline.sh", env={"HARDLINE": str(hardline_bin), "HARDLINE_SCRIPT": "require-success",
+                                           "NEEDS": needs, "IMAGES": '["a"]'})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert env.outputs()["exit-code"] == "0"
+    for bad in ("../../bin/sh", "lib", "release", "gate-pr; id"):
+        refused = env.run("run-hardline.sh", env={"HARDLINE_SCRIPT": bad})
+        assert refused.returncode == 2, bad
+    both = env.run("run-hardline.sh", env={"HARDLINE_SCRIPT": "require-success", "HARDLINE_COMMAND": "status"})
+    assert both.returncode == 2
+
+
 # ---------------------------------------------------------------- release.sh
 
 def test_a_release_tag_must_match_the_workspace_version(actions):
