@@ -8,6 +8,8 @@ Checks, per workflow file:
   pinned-uses      every remote `uses:` is owner/repo@<40-hex SHA> followed by `# vX.Y.Z`
                    (local $/ or ./ workflows are pinned by being in the same commit; docker:// needs a digest)
   top-permissions  a top-level `permissions:` key exists and is `{}` (deny by default)
+  pipefail         `defaults.run.shell: bash` (GitHub then runs steps with -eo pipefail; the
+                   implicit default is `bash -e`, where a failing command inside a pipeline passes)
   job-permissions  every job declares its own `permissions:` and none is write-all
   no-expr-in-run   no `${{ ... }}` expression inside any `run:` script (values go through env:)
   checkout-creds   actions/checkout sets persist-credentials: false, unless the job pushes
@@ -160,6 +162,10 @@ def check_file(path: Path, ledger_groups: dict[str, str]) -> None:
     # top-permissions
     top = doc.get("permissions", "MISSING")
     report(top == {}, f"{name}: top-level permissions is {{}}", f"found: {top!r}")
+
+    # pipefail
+    shell = ((doc.get("defaults") or {}).get("run") or {}).get("shell")
+    report(shell == "bash", f"{name}: steps run with pipefail (defaults.run.shell: bash)", f"found: {shell!r}")
 
     # job-permissions
     missing = [j for j, body in jobs.items() if not isinstance(body, dict) or "permissions" not in body]
