@@ -250,6 +250,66 @@ def test_a_new_image_is_reviewed_not_blocked(tmp_path, actions, hardline_bin):
     assert env.outputs()["decision"] == "review"
 
 
+# ---------------------------------------------------------------- trivy-scan.sh, rescan-base.sh
+
+@pytest.fixture
+def recording_trivy(tmp_path):
+    """Trivy's own scans need its database, which cannot be downloaded here; this stand-in
+    records the arguments the script passes and writes an empty report where asked."""
+    log = tmp_path / "trivy-args"
+    fake = tmp_path / "trivy"
+    fake.write_text('#!/bin/sh\necho "$@" >>"%s"\nwhile [ $# -gt 0 ]; do [ "$1" = --output ] && echo "{}" >"$2"; shift; done\n' % log)
+    fake.chmod(0o755)
+    return fake, log
+
+
+def test_both_scans_of_a_pull_request_use_the_day_s_database_unchanged(tmp_path, actions, recording_trivy):
+    fake, log = recording_trivy
+    cache = tmp_path / "trivy-cache"
+    (cache / "db").mkdir(parents=True)
+    (cache / "db/metadata.json").write_text('{"UpdatedAt": "2026-11-30T00:00:00Z"}')
+    (cache / "db/trivy.db").write_text("db")
+    env = actions("pull_request_renovate.json")
+    extra = {"TRIVY": str(fake), "TRIVY_CACHE_DIR": str(cache)}
+    assert env.run("trivy-scan.sh", "image", "hardline-pr/x:1", tmp_path / "out/candidate.json", env=extra).returncode == 0
+    assert env.run("trivy-scan.sh", "sbom", tmp_path / "x.cdx.json", tmp_path / "out/base.json", env=extra).returncode == 0
+    image, sbom = log.read_text().splitlines()
+    assert image.startswith("image --skip-db-update --scanners vuln,secret --format json")
+    assert sbom.startswith("sbom --skip-db-update --scanners vuln --format json")
+    assert env.run("trivy-scan.sh", "db", env=extra).returncode == 0
+    assert len(log.read_text().splitlines()) == 2, "a present database is not downloaded again"
+
+
+def test_a_job_whose_cache_missed_downloads_the_database_once(tmp_path, actions, recording_trivy):
+    fake, log = recording_trivy
+    env = actions()
+    extra = {"TRIVY": str(fake), "TRIVY_CACHE_DIR": str(tmp_path / "empty")}
+    assert env.run("trivy-scan.sh", "image", "x:1", tmp_path / "o.json", env=extra).returncode == 0
+    assert "--skip-db-update" not in log.read_text()
+    assert env.run("trivy-scan.sh", "db", env=extra).returncode == 0
+    assert log.read_text().splitlines()[-1] == "image --download-db-only"
+
+
+def test_the_base_rescan_reads_the_sbom_recorded_at_the_ledger_revision(tmp_path, actions, recording_trivy):
+    fake, log = recording_trivy
+    repo = tmp_path / "src"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_json(repo / "cve-baseline/postgres-secured.cdx.json", {"bomFormat": "CycloneDX"})
+    git(repo, "add", "-A"); git(repo, "commit", "-qm", "ledger")
+    rev = git(repo, "rev-parse", "HEAD")
+    git(repo, "rm", "-q", "cve-baseline/postgres-secured.cdx.json"); git(repo, "commit", "-qm", "later")
+    env = actions("pull_request_renovate.json")
+    extra = {"TRIVY": str(fake), "TRIVY_CACHE_DIR": str(tmp_path / "c"), "LEDGER_REV": rev}
+    done = env.run("rescan-base.sh", "postgres-secured", tmp_path / "base.json", cwd=repo, env=extra)
+    assert done.returncode == 0, done.stderr
+    assert env.outputs()["base_report"] == str(tmp_path / "base.json")
+    assert log.read_text().startswith("sbom ")
+    new = env.run("rescan-base.sh", "brand-new", tmp_path / "none.json", cwd=repo, env=extra)
+    assert new.returncode == 0 and "no SBOM recorded" in new.stderr
+    assert env.outputs()["base_report"] == "" and not (tmp_path / "none.json").exists()
+
+
 # ---------------------------------------------------------------- automerge-eligible.sh
 
 def api_pr(tmp_path, event: str, **changes) -> Path:
