@@ -446,6 +446,28 @@ def test_an_image_left_out_of_the_artifact_fails_the_gate(tmp_path, actions, har
     assert github.state()["pulls"][0]["auto_merge"] is None
 
 
+def test_a_changed_image_without_hardline_is_an_error_not_a_pass(tmp_path, actions, github):
+    """The trusted workflow builds hardline only when the artifact lists images; an artifact
+    that lies ("no image") must not turn into a pass when the API says an image changed."""
+    seed_renovate_pr(github)
+    artifact = decision_artifact(tmp_path, 57, RENO_HEAD, {})
+    env = actions("workflow_run_renovate.json", github)
+    done = env.run("gate-publish.sh", artifact, cwd=tmp_path, env={"HARDLINE": str(tmp_path / "bin/hardline")})
+    assert done.returncode == 1
+    assert [s["state"] for s in gate_statuses(github)] == ["error"]
+
+
+def test_a_pull_request_that_changes_no_image_passes_at_once(tmp_path, actions, github):
+    seed_renovate_pr(github, files=[{"filename": "README.md", "status": "modified"},
+                                    {"filename": "images/old/Dockerfile", "status": "removed"}])
+    artifact = decision_artifact(tmp_path, 57, RENO_HEAD, {})
+    env = actions("workflow_run_renovate.json", github)
+    done = env.run("gate-publish.sh", artifact, cwd=tmp_path, env={"HARDLINE": str(tmp_path / "none")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    statuses = gate_statuses(github)
+    assert [s["state"] for s in statuses] == ["success"] and statuses[0]["description"] == "no image changed"
+
+
 def test_a_missing_artifact_is_an_error_status(tmp_path, actions, hardline_bin, github):
     seed_renovate_pr(github)
     env = actions("workflow_run_renovate.json", github)
