@@ -23,6 +23,6 @@ pub use finding::{
     unique_vulnerability_ids,
 };
 pub use fingerprint::{Fingerprint, hex};
-pub use image::{ImageName, InvalidImageName};
+pub use image::{ImageName, InvalidImageName, SBOM_STEM};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

@@ -8,4 +8,5 @@ mod demo;
 mod golden;
 mod help;
 mod ledger;
+mod pipeline;
 mod publish;
