@@ -114,12 +114,22 @@ pub struct GateArgs {
     pub reports: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// The base branch's image as rescanned with the candidate's scanner database (`trivy
+    /// sbom` over the SBOM recorded with its last scan): the candidate is compared with it,
+    /// and what it has that the last recorded scan had not is shown apart, as on the base
+    /// branch too.
+    #[arg(long, value_name = "FILE")]
+    pub base_report: Option<PathBuf>,
     /// Rule profile; default from hardline.toml, else `default`.
     #[arg(long, value_parser = profile())]
     pub policy: Option<&'static ProfileInfo>,
-    /// Publish the decision: PR comment (edited in place), label, auto-merge.
+    /// Publish the decision: PR comment (edited in place), label, auto-merge. A write the
+    /// token may not make (a fork's) is a warning; the exit status stays the decision's.
     #[arg(long)]
     pub publish: bool,
+    /// With --publish: never enable auto-merge, whatever the decision.
+    #[arg(long, requires = "publish")]
+    pub no_auto_merge: bool,
     /// The pull request; default from the event payload at $GITHUB_EVENT_PATH.
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,

@@ -27,7 +27,11 @@ impl Context {
             }
             Err(_) => jiff::Timestamp::now(),
         };
-        Ok(Context { root: global.root.clone(), config: Config::load(&global.root)?, now })
+        let config = Config::load(&global.root)?;
+        for warning in &config.warnings {
+            crate::output::warning(warning);
+        }
+        Ok(Context { root: global.root.clone(), config, now })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
@@ -57,13 +61,13 @@ impl Context {
         SyncSettings { labels: &self.config.issues.labels, exceptions, today: self.today(), now }
     }
 
-    /// `[pull_requests]` of hardline.toml.
-    pub fn pull_request_settings(&self) -> PullRequestSettings {
+    /// `[pull_requests]` of hardline.toml; `auto_merge`: whether this run may enable it.
+    pub fn pull_request_settings(&self, auto_merge: bool) -> PullRequestSettings {
         let configured = &self.config.pull_requests;
         PullRequestSettings {
             dependency_authors: configured.dependency_authors.clone(),
-            dependency_labels: configured.dependency_labels.clone(),
             review_label: configured.review_label.clone(),
+            auto_merge,
         }
     }
 }

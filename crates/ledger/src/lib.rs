@@ -22,6 +22,7 @@ pub mod views;
 use std::path::{Path, PathBuf};
 
 use hardline_model::{ImageName, Timestamp};
+use hardline_policy::Base;
 
 pub use event::{
     Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
@@ -109,20 +110,32 @@ impl Ledger {
         verify::verify(&self.layout)
     }
 
-    /// Gates `candidate` against the image's baseline view (an empty baseline when none is
-    /// recorded yet).
+    /// Gates `candidate` against the image's baseline view, or, given `base_report` (the
+    /// rescan of the base branch's SBOM with the candidate's scanner database), against that
+    /// rescan ([`hardline_policy::base::rescanned`]): its vulnerabilities, with the baseline
+    /// view's other findings, which an SBOM rescan cannot see. With neither, the image is new.
     pub fn decide(
         &self,
         gate: &hardline_policy::Gate,
         image: &ImageName,
         candidate: &hardline_model::Scan,
+        base_report: Option<&hardline_model::Scan>,
         exceptions: &hardline_policy::ExceptionSet,
         today: jiff::civil::Date,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
+        let recorded = baseline.as_ref().map(|b| b.findings.as_slice());
+        let rescan = base_report.map(|report| {
+            hardline_policy::base::rescanned(report.findings(), recorded.unwrap_or(&[]), candidate.findings())
+        });
+        let base = match (&rescan, recorded) {
+            (Some(rescan), _) => Base::Rescan { findings: &rescan.findings, drift: &rescan.drift },
+            (None, Some(findings)) => Base::Ledger(findings),
+            (None, None) => Base::Nothing,
+        };
         let result = gate.decide(&hardline_policy::GateInput {
             image,
-            baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
+            base,
             candidate: candidate.findings(),
             exceptions,
             today,
@@ -135,7 +148,8 @@ impl Ledger {
 #[derive(Clone, Debug)]
 pub struct Decided {
     pub result: hardline_policy::GateResult,
-    /// Whether the image had a baseline; without one the candidate was compared with nothing.
+    /// Whether the image has a baseline view in the ledger (with a rescan of the base branch
+    /// given, the comparison was made against that rescan either way).
     pub has_baseline: bool,
 }
 

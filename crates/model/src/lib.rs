@@ -6,6 +6,7 @@
 //! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
 //! stores it, policy and publish read it.
 
+pub mod align;
 mod counts;
 mod diff;
 mod finding;

@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use hardline_model::row::{FindingRow, Subject};
 use hardline_model::{ChangedField, Finding};
-use hardline_publish::gate_comment::AutoMergeNote;
+use hardline_policy::BaseSource;
+use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
 
 use super::Renderer;
 use super::style::{Role, Style};
@@ -162,8 +163,12 @@ fn diff(report: &DiffReport, style: &Style) -> String {
 fn gate(report: &GateReport, style: &Style) -> String {
     let result = &report.decided.result;
     let decision = style.paint(Role::Decision(result.decision), &result.decision.as_str().to_uppercase());
+    let base = match result.base {
+        BaseSource::Rescan => "; base: the rescanned base branch",
+        BaseSource::Ledger | BaseSource::Nothing => "",
+    };
     let mut out = format!(
-        "{}: {decision} (policy {}; MEDIUM+ after exceptions {} → {})\n",
+        "{}: {decision} (policy {}; MEDIUM+ after exceptions {} → {}{base})\n",
         report.image, result.profile, result.baseline_count, result.candidate_count
     );
     for reason in &result.reasons {
@@ -175,6 +180,12 @@ fn gate(report: &GateReport, style: &Style) -> String {
     }
     for f in &result.diff.fixed {
         let _ = writeln!(out, "  {} {}", style.paint(Role::Removed, "fixed"), finding_line(f, style));
+    }
+    if !result.base_drift.is_empty() {
+        let _ = writeln!(out, "  {}:", BASE_DRIFT_HEADING);
+        for f in &result.base_drift {
+            let _ = writeln!(out, "  {} {}", style.paint(Role::Note, "base "), finding_line(f, style));
+        }
     }
     for e in &result.expired_exceptions {
         let _ = writeln!(
@@ -255,6 +266,7 @@ pub fn auto_merge_text(note: &AutoMergeNote) -> String {
         AutoMergeNote::None => "not requested".to_owned(),
         AutoMergeNote::Enabled => "enabled".to_owned(),
         AutoMergeNote::Unavailable(why) => format!("unavailable: {why}"),
+        AutoMergeNote::Refused(why) => format!("refused: {why}"),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use hardline_model::{Change, ChangedField, Counts, Diff, Finding, ImageName, Timestamp};
-use hardline_policy::{Decision, ProfileName};
+use hardline_policy::{BaseSource, Decision, ProfileName};
 use serde::Serialize;
 
 use super::human::auto_merge_text;
@@ -270,6 +270,12 @@ struct GateV1 {
     decision: Decision,
     policy: ProfileName,
     reasons: Vec<ReasonV1>,
+    /// What the candidate was compared with: `ledger` (the baseline view) or `report` (the
+    /// rescan of the base branch given as `--base-report`).
+    base: &'static str,
+    /// Findings of the rescanned base that the last recorded scan did not have: on the base
+    /// branch too, not caused by the pull request. `[]` without `--base-report`.
+    base_drift: Vec<FindingV1>,
     baseline_count: u32,
     candidate_count: u32,
     has_baseline: bool,
@@ -303,6 +309,9 @@ struct PublishedV1 {
     comment: &'static str,
     auto_merge: String,
     labels_added: Vec<String>,
+    /// Whether the token was refused a write (a fork's read-only token).
+    refused: bool,
+    warnings: Vec<String>,
 }
 
 fn gate(report: &GateReport) -> GateV1 {
@@ -317,6 +326,11 @@ fn gate(report: &GateReport) -> GateV1 {
             .iter()
             .map(|r| ReasonV1 { rule: r.rule.code, effect: r.effect, message: r.message.clone() })
             .collect(),
+        base: match result.base {
+            BaseSource::Rescan => "report",
+            BaseSource::Ledger | BaseSource::Nothing => "ledger",
+        },
+        base_drift: result.base_drift.iter().map(Into::into).collect(),
         baseline_count: result.baseline_count,
         candidate_count: result.candidate_count,
         has_baseline: report.decided.has_baseline,
@@ -338,6 +352,8 @@ fn gate(report: &GateReport) -> GateV1 {
             comment: p.comment.as_str(),
             auto_merge: auto_merge_text(&p.auto_merge),
             labels_added: p.labels_added.clone(),
+            refused: p.refused(),
+            warnings: p.warnings.clone(),
         }),
     }
 }
