@@ -13,7 +13,7 @@
 //! // point the client at github.url() ...
 //! ```
 
-mod http;
+pub mod http;
 mod routes;
 mod state;
 

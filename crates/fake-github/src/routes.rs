@@ -26,7 +26,8 @@ pub(crate) fn handle(state: &mut State, request: &Request) -> Response {
                 let _ = route(state, request);
             }
             let body = fault.body.clone().unwrap_or_else(|| fault_body(fault.status));
-            let mut response = Response { status: fault.status, headers: Vec::new(), body };
+            let mut response =
+                Response { status: fault.status, headers: Vec::new(), body: body.into_bytes() };
             for (name, value) in &fault.headers {
                 response = response.with_header(name, value);
             }

@@ -1,7 +1,7 @@
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
 use hardline_model::{Finding, Severity};
-use hardline_policy::{Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
+use hardline_policy::{Context, Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
 use jiff::civil::date;
 
 fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Finding {
@@ -21,7 +21,14 @@ fn decide(
 ) -> hardline_policy::GateResult {
     let gate =
         Gate::profile(ProfileInfo::find(profile).expect("a built-in profile")).expect("defaults build");
-    gate.decide(&GateInput { image: &name("img"), baseline, candidate, exceptions, today: date(2026, 6, 1) })
+    gate.decide(&GateInput {
+        image: &name("img"),
+        baseline,
+        candidate,
+        exceptions,
+        today: date(2026, 6, 1),
+        context: Context::none(),
+    })
 }
 
 fn rules(result: &hardline_policy::GateResult) -> Vec<&str> {

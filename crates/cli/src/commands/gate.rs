@@ -16,7 +16,9 @@ use crate::{output, render, tracker};
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
     let candidate = read_moment(&args.reports, args.input)?.context("no report given")?;
     let gate = ctx.config.gate(args.policy)?;
-    let decided = ctx.ledger().decide(&gate, &args.image, &candidate, &ctx.exceptions()?, ctx.today())?;
+    let (exceptions, feeds) = (ctx.exceptions()?, ctx.gate_feeds(&gate)?);
+    let decided =
+        ctx.ledger().decide(&gate, &args.image, &candidate, &ctx.decide_with(&exceptions, &feeds))?;
     if !decided.has_baseline {
         output::note(&format!(
             "note: no baseline recorded for {}; comparing against an empty baseline",
