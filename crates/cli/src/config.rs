@@ -1,6 +1,6 @@
 //! `hardline.toml`: optional; every key has a documented default (README, "Configuration").
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_policy::{Gate, ProfileInfo, RawGateConfig};
@@ -16,9 +16,79 @@ pub struct Config {
     pub gate: RawGateConfig,
     pub pull_requests: PullRequestConfig,
     pub issues: IssuesConfig,
+    pub feeds: FeedsConfig,
+    pub sla: SlaConfig,
     /// What the file asks for that still reads but no longer does what it did, for people.
     #[serde(skip)]
     pub warnings: Vec<String>,
+}
+
+/// `[feeds]`: where the threat feeds are read from and downloaded from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// A KEV catalog to read (relative to the repository); default: the one `hardline feeds
+    /// update` keeps in `.hardline/feeds/`, if any.
+    pub kev: Option<PathBuf>,
+    /// EPSS scores to read (gzipped or not), likewise.
+    pub epss: Option<PathBuf>,
+    /// Where `feeds update` downloads the KEV catalog from (a mirror, say).
+    pub kev_url: Option<String>,
+    /// Where `feeds update` downloads the EPSS scores from.
+    pub epss_url: Option<String>,
+}
+
+/// `[sla]`: days a finding of each severity may stay open, and when scans count as stale.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaConfig {
+    pub critical: Spanned<u32>,
+    pub high: Spanned<u32>,
+    pub medium: Spanned<u32>,
+    pub low: Spanned<u32>,
+    pub stale_after_days: Spanned<u32>,
+}
+
+impl Default for SlaConfig {
+    fn default() -> SlaConfig {
+        let sla = hardline_policy::Sla::default();
+        let at = |days| Spanned::new(0..0, days);
+        SlaConfig {
+            critical: at(sla.critical),
+            high: at(sla.high),
+            medium: at(sla.medium),
+            low: at(sla.low),
+            stale_after_days: at(hardline_triage::STALE_AFTER_DAYS),
+        }
+    }
+}
+
+impl SlaConfig {
+    /// The settings triage and the `sla-overdue` rule use.
+    pub fn settings(&self) -> hardline_triage::Settings {
+        hardline_triage::Settings {
+            sla: hardline_policy::Sla {
+                critical: *self.critical.get_ref(),
+                high: *self.high.get_ref(),
+                medium: *self.medium.get_ref(),
+                low: *self.low.get_ref(),
+            },
+            stale_after_days: *self.stale_after_days.get_ref(),
+        }
+    }
+
+    /// The first value that is not a usable number of days.
+    fn invalid(&self) -> Option<(&'static str, &Spanned<u32>)> {
+        [
+            ("critical", &self.critical),
+            ("high", &self.high),
+            ("medium", &self.medium),
+            ("low", &self.low),
+            ("stale_after_days", &self.stale_after_days),
+        ]
+        .into_iter()
+        .find(|(_, days)| !(1..=3650).contains(days.get_ref()))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +176,9 @@ impl Config {
         })?;
         // The rules' tables are checked once, here, whatever command runs.
         Gate::configure(profile, &config.gate).map_err(|e| at(e.span.start, &e.message))?;
+        if let Some((key, days)) = config.sla.invalid() {
+            return Err(at(days.span().start, &format!("sla.{key} must be a number of days from 1 to 3650")));
+        }
         Ok(config)
     }
 

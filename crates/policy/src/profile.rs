@@ -22,7 +22,8 @@ pub static PROFILES: &[ProfileInfo] = &[
     ProfileInfo { name: "default", description: "The original pipeline's rules" },
     ProfileInfo {
         name: "strict",
-        description: "Default plus: any new HIGH/CRITICAL blocks, any new fixable MEDIUM+ blocks",
+        description: "Default plus: any new HIGH/CRITICAL blocks, any new fixable MEDIUM+ blocks, a finding in \
+                      CISA's KEV catalog blocks, a finding past its SLA asks a person",
     },
 ];
 
@@ -93,7 +94,8 @@ mod tests {
     }
 
     /// The original pipeline's table, in this order, and `new-image` for the case that table
-    /// got wrong (a new image is not a regression); strict adds its two rules.
+    /// got wrong (a new image is not a regression); strict adds its rules (`epss-above` is in
+    /// no profile: only `hardline.toml` turns it on).
     #[test]
     fn the_built_in_profiles_are_these_lists() {
         assert_eq!(
@@ -109,7 +111,9 @@ mod tests {
                 "count-unchanged",
                 "new-image",
                 "new-high-or-critical",
-                "new-fixable"
+                "new-fixable",
+                "kev-present",
+                "sla-overdue"
             ]
         );
     }

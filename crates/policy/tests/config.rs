@@ -59,6 +59,7 @@ fn a_parameter_changes_what_a_rule_fires_on() {
         candidate: &candidate,
         exceptions: &none,
         today: date(2026, 6, 1),
+        context: hardline_policy::Context::none(),
     };
 
     let strict = gate("strict", "").expect("valid").decide(&input);

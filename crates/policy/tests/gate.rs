@@ -1,7 +1,7 @@
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
 use hardline_model::{Finding, Severity};
-use hardline_policy::{Base, Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
+use hardline_policy::{Base, Context, Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
 use jiff::civil::date;
 
 fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Finding {
@@ -30,7 +30,14 @@ fn decide_against(
 ) -> hardline_policy::GateResult {
     let gate =
         Gate::profile(ProfileInfo::find(profile).expect("a built-in profile")).expect("defaults build");
-    gate.decide(&GateInput { image: &name("img"), base, candidate, exceptions, today: date(2026, 6, 1) })
+    gate.decide(&GateInput {
+        image: &name("img"),
+        base,
+        candidate,
+        exceptions,
+        today: date(2026, 6, 1),
+        context: Context::none(),
+    })
 }
 
 fn rules(result: &hardline_policy::GateResult) -> Vec<&str> {

@@ -66,6 +66,10 @@ impl GateComment<'_> {
                 inline(&reason.message, 400)
             );
         }
+        for unchecked in &result.unchecked {
+            let _ =
+                writeln!(out, "- `{}` → not checked: {}", unchecked.rule.code, unchecked.missing.missing());
+        }
         out.push('\n');
         match &self.auto_merge {
             AutoMergeNote::None => {}

@@ -27,13 +27,13 @@ pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
         None => None,
     };
     let gate = ctx.config.gate(args.policy)?;
+    let (exceptions, feeds) = (ctx.exceptions()?, ctx.gate_feeds(&gate)?);
     let decided = ctx.ledger().decide(
         &gate,
         &args.image,
         &candidate,
         base_report.as_ref(),
-        &ctx.exceptions()?,
-        ctx.today(),
+        &ctx.decide_with(&exceptions, &feeds),
     )?;
     if !decided.has_baseline && base_report.is_none() {
         output::note(&format!(

@@ -12,9 +12,10 @@ use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
 use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
-    DashboardReport, DemoReport, DiffReport, GateReport, Kind, RebuildReport, RecordReport, Report,
-    StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, Kind, RebuildReport, RecordReport,
+    Report, StatusReport, SummaryReport, SyncReport,
 };
+use hardline_feeds::update::Outcome;
 
 pub static RENDERER: Renderer = Renderer { name: "human", offers: &Kind::ALL, render };
 
@@ -32,6 +33,7 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Vex(document) => super::json_v1::pretty(document),
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
+        Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
     })
 }
 
@@ -175,6 +177,15 @@ fn gate(report: &GateReport, style: &Style) -> String {
         let effect = style.paint(Role::Decision(reason.effect), reason.effect.as_str());
         let _ = writeln!(out, "  {} [{effect}]: {}", reason.rule.code, clean(&reason.message));
     }
+    for unchecked in &result.unchecked {
+        let _ = writeln!(
+            out,
+            "  {} [{}]: {}",
+            unchecked.rule.code,
+            style.paint(Role::Note, "not checked"),
+            unchecked.missing.missing()
+        );
+    }
     for f in &result.diff.new {
         let _ = writeln!(out, "  {} {}", style.paint(Role::Added, "new  "), finding_line(f, style));
     }
@@ -254,6 +265,33 @@ fn summary(report: &SummaryReport) -> String {
         .map(|p| format!("; summary issue {}, week comment {}", p.issue, p.comment.as_str()))
         .unwrap_or_default();
     format!("wrote {} ({}){issue}", report.file.display(), report.week)
+}
+
+fn feeds(report: &FeedsReport, style: &Style) -> String {
+    let mut out = String::new();
+    for feed in &report.feeds {
+        let _ = match &feed.result {
+            Ok(updated) => writeln!(
+                out,
+                "{}: {} → {} ({})",
+                feed.kind.name(),
+                match updated.outcome {
+                    Outcome::Downloaded(bytes) => format!("downloaded {bytes} bytes"),
+                    Outcome::NotModified => "not modified".to_owned(),
+                },
+                updated.path.strip_prefix(&report.root).unwrap_or(&updated.path).display(),
+                updated.info.describe()
+            ),
+            Err(error) => writeln!(
+                out,
+                "{}: {} {}",
+                feed.kind.name(),
+                style.paint(Role::Failure, "failed:"),
+                clean(error)
+            ),
+        };
+    }
+    out
 }
 
 fn dashboard(report: &DashboardReport) -> String {

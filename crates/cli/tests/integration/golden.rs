@@ -285,10 +285,12 @@ fn help_of_every_command() {
         "vex",
         "demo",
         "dashboard",
+        "feeds",
     ] {
         insta::assert_snapshot!(format!("help_{command}"), stdout(root, &[command, "--help"], 0));
     }
     insta::assert_snapshot!("help_issues_sync", stdout(root, &["issues", "sync", "--help"], 0));
+    insta::assert_snapshot!("help_feeds_update", stdout(root, &["feeds", "update", "--help"], 0));
 }
 
 /// The log format is a compatibility promise: the demo's ledger is, byte for byte, the one

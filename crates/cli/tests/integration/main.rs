@@ -5,6 +5,7 @@ mod compat;
 mod config;
 mod dashboard;
 mod demo;
+mod feeds;
 mod golden;
 mod help;
 mod ledger;
