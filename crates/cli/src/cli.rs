@@ -33,6 +33,14 @@ pub struct GlobalArgs {
     /// `status`, `summary`).
     #[arg(long, global = true, default_value = "human", value_parser = format())]
     pub format: Format,
+    /// CISA's KEV catalog (JSON) to read; default `[feeds] kev` in hardline.toml, else the one
+    /// `feeds update` keeps in .hardline/feeds/, if any.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kev: Option<PathBuf>,
+    /// FIRST's EPSS scores (CSV, gzipped or not) to read; default `[feeds] epss`, else the file
+    /// in .hardline/feeds/, if any.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub epss: Option<PathBuf>,
 }
 
 /// `--format`: a registered renderer (`render::RENDERERS`).
@@ -78,6 +86,24 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.
     Dashboard(DashboardArgs),
+    /// Keep the threat feeds (CISA KEV, FIRST EPSS) current in .hardline/feeds/.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Download the current KEV catalog and EPSS scores into .hardline/feeds/, asking each host
+    /// first whether its file changed (ETag, Last-Modified). A download that fails or does not
+    /// parse keeps the previous file.
+    Update(FeedsUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeedsUpdateArgs {
+    /// Only this feed; default both.
+    #[arg(long, value_parser = ["kev", "epss"])]
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -118,12 +144,22 @@ pub struct GateArgs {
     pub reports: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// The base branch's image as rescanned with the candidate's scanner database (`trivy
+    /// sbom` over the SBOM recorded with its last scan): the candidate is compared with it,
+    /// and what it has that the last recorded scan had not is shown apart, as on the base
+    /// branch too.
+    #[arg(long, value_name = "FILE")]
+    pub base_report: Option<PathBuf>,
     /// Rule profile; default from hardline.toml, else `default`.
     #[arg(long, value_parser = profile())]
     pub policy: Option<&'static ProfileInfo>,
-    /// Publish the decision: PR comment (edited in place), label, auto-merge.
+    /// Publish the decision: PR comment (edited in place), label, auto-merge. A write the
+    /// token may not make (a fork's) is a warning; the exit status stays the decision's.
     #[arg(long)]
     pub publish: bool,
+    /// With --publish: never enable auto-merge, whatever the decision.
+    #[arg(long, requires = "publish")]
+    pub no_auto_merge: bool,
     /// The pull request; default from the event payload at $GITHUB_EVENT_PATH.
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,

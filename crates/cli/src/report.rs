@@ -29,6 +29,7 @@ pub enum Report {
     Vex(Document),
     Demo(DemoReport),
     Dashboard(DashboardReport),
+    FeedsUpdate(FeedsReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -46,10 +47,11 @@ pub enum Kind {
     Vex,
     Demo,
     Dashboard,
+    FeedsUpdate,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -61,6 +63,7 @@ impl Kind {
         Kind::Vex,
         Kind::Demo,
         Kind::Dashboard,
+        Kind::FeedsUpdate,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -77,6 +80,7 @@ impl Kind {
             Kind::Vex => "vex",
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
+            Kind::FeedsUpdate => "feeds update",
         }
     }
 }
@@ -95,6 +99,7 @@ impl Report {
             Report::Vex(_) => Kind::Vex,
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
+            Report::FeedsUpdate(_) => Kind::FeedsUpdate,
         }
     }
 
@@ -107,6 +112,7 @@ impl Report {
                 hardline_policy::Decision::Block => exit::BLOCK,
             },
             Report::Verify(report) if !report.ok() => exit::VERIFY_FAILED,
+            Report::FeedsUpdate(report) if report.feeds.iter().any(|f| f.result.is_err()) => exit::ERROR,
             _ => exit::OK,
         }
     }
@@ -195,6 +201,20 @@ pub struct DashboardReport {
     pub out: PathBuf,
     pub files: Vec<String>,
     pub changed: Vec<String>,
+}
+
+/// `feeds update`: each feed, updated or why not.
+pub struct FeedsReport {
+    /// The repository, so paths can be shown relative to it.
+    pub root: PathBuf,
+    pub feeds: Vec<FeedUpdate>,
+}
+
+pub struct FeedUpdate {
+    pub kind: hardline_feeds::FeedKind,
+    pub url: String,
+    /// What the update did, or why it failed (the previous file, if any, is kept).
+    pub result: Result<hardline_feeds::update::Updated, String>,
 }
 
 /// `demo`: what the walkthrough did, and where to look.

@@ -6,6 +6,7 @@
 //! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
 //! stores it, policy and publish read it.
 
+pub mod align;
 mod artifact;
 mod counts;
 mod diff;
@@ -27,6 +28,6 @@ pub use finding::{
 };
 pub use fingerprint::{Fingerprint, hex};
 pub use former::FormerIdentities;
-pub use image::{ImageName, InvalidImageName};
+pub use image::{ImageName, InvalidImageName, SBOM_STEM};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{Event, EventBody, History, Ledger, State};
+use hardline_ledger::{Event, History, Ledger, Lifecycle, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
@@ -119,32 +119,11 @@ fn state_at(history: &History, t: Timestamp) -> State {
     state
 }
 
-/// When each finding open at `now` last appeared.
+/// When each finding open at `now` last appeared (the ledger's lifecycle of the events up to
+/// then: a re-identified finding keeps the time its former identity appeared).
 fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
-    let mut seen = BTreeMap::new();
-    for event in &history.events {
-        let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };
-        if let EventBody::ScanRecorded(scan) = &event.body {
-            for finding in &scan.diff.new {
-                seen.insert(finding.fingerprint.clone(), at);
-            }
-            for finding in &scan.diff.fixed {
-                seen.remove(&finding.fingerprint);
-            }
-            // A re-identified finding keeps the time its former identity first appeared.
-            for change in &scan.diff.reidentified {
-                if let Some(since) = seen.get(&change.before.fingerprint).copied() {
-                    seen.entry(change.after.fingerprint.clone()).or_insert(since);
-                }
-            }
-            for change in &scan.diff.reidentified {
-                if change.before.fingerprint != change.after.fingerprint {
-                    seen.remove(&change.before.fingerprint);
-                }
-            }
-        }
-    }
-    seen
+    let events = history.events.iter().filter(|event| event_time(event).is_some_and(|at| at <= now));
+    Lifecycle::of(events).open.into_iter().map(|(fingerprint, at)| (fingerprint, at.instant())).collect()
 }
 
 fn delta(now: u32, before: u32) -> String {

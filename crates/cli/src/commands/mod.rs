@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod feeds;
 pub mod gate;
 pub mod issues;
 pub mod rebuild;
@@ -12,7 +13,7 @@ pub mod summary;
 pub mod verify;
 pub mod vex;
 
-use crate::cli::{Command, IssuesCommand};
+use crate::cli::{Command, FeedsCommand, IssuesCommand};
 use crate::context::Context;
 use crate::report::{Kind, Report};
 
@@ -31,6 +32,7 @@ impl Command {
             Command::Vex(_) => Kind::Vex,
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
+            Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
         }
     }
 }
@@ -48,5 +50,6 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Vex(args) => vex::run(ctx, args),
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
+        Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
     }
 }
