@@ -148,16 +148,6 @@ fn every_corpus_report_reads_the_same_as_trivy_sarif() {
     let Some(dir) = corpus_dir() else { return };
     let Some(trivy) = support::tool("trivy") else { return };
     let scratch = tempfile::tempdir().expect("temp dir");
-    let strip = |f: &hardline_model::Finding| {
-        let mut f = f.clone();
-        f.cvss = None;
-        f.status = None;
-        f.aliases.clear();
-        if let Some(p) = f.package.as_mut() {
-            p.purl = None;
-        }
-        f
-    };
     for path in corpus_files(&dir) {
         let sarif_path = scratch.path().join("report.sarif");
         let output = support::run(
@@ -184,8 +174,8 @@ fn every_corpus_report_reads_the_same_as_trivy_sarif() {
             .map(|p| p.ecosystem.clone());
         let options = ReadOptions::default().with_distribution(distribution);
         let sarif = read_report_with(&sarif_path, InputFormat::Auto, &options).expect("Trivy's SARIF parses");
-        let json_findings: Vec<_> = json.findings().iter().map(strip).collect();
-        let sarif_findings: Vec<_> = sarif.findings().iter().map(strip).collect();
+        let json_findings: Vec<_> = json.findings().iter().map(support::without_what_sarif_lacks).collect();
+        let sarif_findings: Vec<_> = sarif.findings().iter().map(support::without_what_sarif_lacks).collect();
         assert_eq!(sarif_findings.len(), json_findings.len(), "{}", path.display());
         for (a, b) in sarif_findings.iter().zip(&json_findings) {
             assert_eq!(a, b, "{}", path.display());

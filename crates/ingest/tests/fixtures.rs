@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use hardline_ingest::{InputFormat, ReadOptions, read_report, read_report_with};
 use hardline_model::{Ecosystem, Finding, FindingKind, PackageClass, Scan, Severity};
 
+mod support;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
@@ -116,18 +118,8 @@ fn trivy_vulnerability_sarif_and_json_are_the_same_findings() {
     assert_eq!(sarif.meta.artifact_type, json.meta.artifact_type);
     assert_eq!(sarif.meta.image_id, json.meta.image_id);
     assert_eq!(sarif.meta.repo_digests, json.meta.repo_digests);
-    let strip = |f: &Finding| {
-        let mut f = f.clone();
-        f.cvss = None;
-        f.status = None;
-        f.aliases.clear();
-        if let Some(p) = f.package.as_mut() {
-            p.purl = None;
-        }
-        f
-    };
-    let sarif: Vec<Finding> = sarif.findings().iter().map(strip).collect();
-    let json: Vec<Finding> = json.findings().iter().map(strip).collect();
+    let sarif: Vec<Finding> = sarif.findings().iter().map(support::without_what_sarif_lacks).collect();
+    let json: Vec<Finding> = json.findings().iter().map(support::without_what_sarif_lacks).collect();
     assert_eq!(sarif, json);
     assert!(sarif.iter().any(|f| f.package.as_ref().is_some_and(|p| p.fixed_version.is_some())));
 

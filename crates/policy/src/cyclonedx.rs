@@ -106,12 +106,8 @@ enum Target {
 /// Reads one CycloneDX document. `shown` is how exceptions name the file. A document without
 /// vulnerabilities (an SBOM kept beside) gives none.
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
-    let invalid = |line: usize, column: usize, message: String| ExceptionError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
+    let invalid =
+        |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
     let document: RawDocument =
         serde_json::from_str(text).map_err(|e| invalid(e.line(), e.column(), e.to_string()))?;
     if document.bom_format != "CycloneDX" {

@@ -28,6 +28,13 @@ pub enum ExceptionError {
     Invalid { path: PathBuf, line: usize, column: usize, message: String },
 }
 
+impl ExceptionError {
+    /// An error at `line`:`column` (1-based) of the file at `path`.
+    pub(crate) fn at(path: &Path, line: usize, column: usize, message: String) -> ExceptionError {
+        ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
+    }
+}
+
 /// One accepted risk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exception {

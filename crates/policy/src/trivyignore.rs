@@ -16,12 +16,8 @@ use crate::exceptions::{Exception, ExceptionError};
 
 /// Reads a plain `.trivyignore`. `shown` is how exceptions name the file.
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
-    let invalid = |line: usize, column: usize, message: String| ExceptionError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
+    let invalid =
+        |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
     let mut out = Vec::new();
     let mut comment: Vec<&str> = Vec::new();
     for (index, raw) in text.lines().enumerate() {

@@ -65,12 +65,8 @@ pub fn purl_base(purl: &str) -> &str {
 
 /// Reads one OpenVEX document. `shown` is how exceptions name the file.
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
-    let invalid = |line: usize, column: usize, message: String| ExceptionError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
+    let invalid =
+        |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
     let document: RawDocument =
         serde_json::from_str(text).map_err(|e| invalid(e.line(), e.column(), e.to_string()))?;
     if !document.context.starts_with("https://openvex.dev/ns") {

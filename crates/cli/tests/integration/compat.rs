@@ -30,9 +30,16 @@ fn report(repo: &Repo, name: &str) -> String {
 
 fn gate(repo: &Repo, image: &str, report_name: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
     let report = report(repo, report_name);
-    let mut args = vec!["--format", "json", "gate", "--image", image, "--report", &report];
+    let mut args = vec!["gate", "--image", image, "--report", &report];
     args.extend_from_slice(extra);
-    let out = repo.run(&args);
+    json_with_status(repo, &args)
+}
+
+/// Runs with `--format json`: the exit status and the document.
+fn json_with_status(repo: &Repo, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let out = repo.run(&all);
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\n{}",
@@ -171,17 +178,7 @@ mod sarif_ledger {
     }
 
     fn json(repo: &Repo, args: &[String]) -> (Option<i32>, serde_json::Value) {
-        let mut all = vec!["--format", "json"];
-        all.extend(args.iter().map(String::as_str));
-        let out = repo.run(&all);
-        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code(), json)
+        json_with_status(repo, &args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
     /// The gate compares the same findings under either identity: the change of identity

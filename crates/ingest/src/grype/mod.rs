@@ -28,13 +28,13 @@ mod raw;
 
 use hardline_model::{
     Cvss, Ecosystem, Finding, FindingKind, Fingerprint, Package, PackageClass, Scan, ScanMeta, Severity,
-    Status, Timestamp,
+    Status,
 };
 
-use crate::detect::{KeyAt, locate_key};
+use crate::detect::KeyAt;
 use crate::ecosystem;
 use crate::format::{DetectKey, Format};
-use crate::json::{Text, map_error, non_empty};
+use crate::json::{Text, joined, map_error, non_empty, timestamp};
 use crate::{IngestError, ReadOptions};
 
 /// Grype's JSON report, as the registry knows it. Its first key is `matches`; its time is
@@ -68,19 +68,14 @@ fn parse(bytes: &[u8], source: &str, _: Option<&KeyAt>, _: &ReadOptions) -> Resu
 
 fn map_meta(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<ScanMeta, IngestError> {
     let descriptor = Some(&report.descriptor);
-    let created_at = match descriptor.and_then(|d| non_empty(d.timestamp.as_ref())) {
-        Some(text) => Some(Timestamp::parse(&text).map_err(|e| {
-            let at = locate_key(bytes, "descriptor").unwrap_or(KeyAt { line: 1, column: 1, raw_value: text });
-            IngestError::Invalid {
-                source_name: source.to_owned(),
-                line: at.line,
-                column: at.column,
-                format: NAME,
-                message: format!("descriptor.timestamp: {e}"),
-            }
-        })?),
-        None => None,
-    };
+    let created_at = timestamp(
+        descriptor.and_then(|d| d.timestamp.as_ref()),
+        bytes,
+        source,
+        NAME,
+        "descriptor",
+        "descriptor.timestamp",
+    )?;
     let (artifact_name, image_id, repo_digests) = match report.source.as_ref().and_then(|s| s.target.as_ref())
     {
         Some(raw::Target::Image(image)) => (
@@ -96,15 +91,7 @@ fn map_meta(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<Scan
         "directory" | "file" => "filesystem".to_owned(),
         other => other.to_owned(),
     });
-    let os = report.distro.as_ref().and_then(|d| {
-        let parts: Vec<&str> = [d.name.as_ref(), d.version.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(Text::as_str)
-            .filter(|s| !s.is_empty())
-            .collect();
-        (!parts.is_empty()).then(|| parts.join(" "))
-    });
+    let os = report.distro.as_ref().and_then(|d| joined([d.name.as_ref(), d.version.as_ref()]));
     Ok(ScanMeta {
         scanner: descriptor.and_then(|d| non_empty(d.name.as_ref())).unwrap_or_else(|| "grype".to_owned()),
         scanner_version: descriptor.and_then(|d| non_empty(d.version.as_ref())),

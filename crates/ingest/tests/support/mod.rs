@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+
+use hardline_model::Finding;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -62,4 +64,17 @@ pub fn run(command: &mut Command, dir: &Path, limit: Duration) -> Output {
         stdout: stdout.join().expect("stdout reader"),
         stderr: stderr.join().expect("stderr reader"),
     }
+}
+
+/// A finding without what Trivy's SARIF does not carry (CVSS vectors, status, vendor ids, the
+/// purl), none of which is identity: what a JSON and a SARIF reading are compared on.
+pub fn without_what_sarif_lacks(finding: &Finding) -> Finding {
+    let mut finding = finding.clone();
+    finding.cvss = None;
+    finding.status = None;
+    finding.aliases.clear();
+    if let Some(package) = finding.package.as_mut() {
+        package.purl = None;
+    }
+    finding
 }
