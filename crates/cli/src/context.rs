@@ -12,6 +12,7 @@ use hardline_publish::pull_request::PullRequestSettings;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
+use crate::progress::{ProgressChoice, Shown};
 
 pub struct Context {
     pub root: PathBuf,
@@ -21,6 +22,8 @@ pub struct Context {
     pub now: jiff::Timestamp,
     /// `--kev FILE` and `--epss FILE`.
     pub feed_files: FeedFiles,
+    /// `--progress`.
+    pub progress: ProgressChoice,
 }
 
 /// Feed files named on the command line.
@@ -39,12 +42,30 @@ impl Context {
             Err(_) => jiff::Timestamp::now(),
         };
         let feed_files = FeedFiles { kev: global.kev.clone(), epss: global.epss.clone() };
-        Ok(Context { root: global.root.clone(), config: Config::load(&global.root)?, now, feed_files })
+        Ok(Context {
+            root: global.root.clone(),
+            config: Config::load(&global.root)?,
+            now,
+            feed_files,
+            progress: global.progress,
+        })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
     pub fn at(root: PathBuf, now: jiff::Timestamp) -> anyhow::Result<Context> {
-        Ok(Context { config: Config::load(&root)?, root, now, feed_files: FeedFiles::default() })
+        Ok(Context {
+            config: Config::load(&root)?,
+            root,
+            now,
+            feed_files: FeedFiles::default(),
+            progress: ProgressChoice::Never,
+        })
+    }
+
+    /// Progress for one long operation, shown as `--progress` asks (on stderr); cleared when
+    /// dropped.
+    pub fn progress(&self) -> Shown {
+        Shown::new(self.progress.for_this_process())
     }
 
     /// The file a feed is read from: `--kev`/`--epss`, else `[feeds]` (relative to the

@@ -30,6 +30,9 @@ pub enum Report {
     Demo(DemoReport),
     Dashboard(DashboardReport),
     FeedsUpdate(FeedsReport),
+    /// A shell's completion script, printed as generated.
+    Completions(String),
+    Man(ManReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -48,10 +51,12 @@ pub enum Kind {
     Demo,
     Dashboard,
     FeedsUpdate,
+    Completions,
+    Man,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -64,6 +69,8 @@ impl Kind {
         Kind::Demo,
         Kind::Dashboard,
         Kind::FeedsUpdate,
+        Kind::Completions,
+        Kind::Man,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -81,6 +88,8 @@ impl Kind {
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
             Kind::FeedsUpdate => "feeds update",
+            Kind::Completions => "completions",
+            Kind::Man => "man",
         }
     }
 }
@@ -100,6 +109,8 @@ impl Report {
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Completions(_) => Kind::Completions,
+            Report::Man(_) => Kind::Man,
         }
     }
 
@@ -215,6 +226,12 @@ pub struct FeedUpdate {
     pub url: String,
     /// What the update did, or why it failed (the previous file, if any, is kept).
     pub result: Result<hardline_feeds::update::Updated, String>,
+}
+
+/// `man`: one page (roff), or the pages written with `--out`.
+pub enum ManReport {
+    Page(String),
+    Written { dir: PathBuf, files: Vec<PathBuf> },
 }
 
 /// `demo`: what the walkthrough did, and where to look.

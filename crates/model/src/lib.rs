@@ -11,6 +11,7 @@ mod diff;
 mod finding;
 mod fingerprint;
 mod image;
+pub mod progress;
 pub mod row;
 mod severity;
 pub mod text;
@@ -24,5 +25,6 @@ pub use finding::{
 };
 pub use fingerprint::{Fingerprint, hex};
 pub use image::{ImageName, InvalidImageName};
+pub use progress::{Progress, Silent};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

@@ -14,7 +14,7 @@ mod pages;
 use hardline_ledger::views::markdown::risk;
 use hardline_ledger::views::prose;
 use hardline_ledger::{Event, EventBody, History, Ledger};
-use hardline_model::{Counts, Finding, ImageName, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, ImageName, Progress, unique_vulnerability_ids};
 use jiff::Timestamp;
 
 use crate::PublishError;
@@ -71,11 +71,14 @@ pub struct SiteFile {
     pub contents: String,
 }
 
-/// Reads every image's log.
-pub fn build(ledger: &Ledger) -> Result<Dashboard, PublishError> {
+/// Reads every image's log; `progress` hears of each image.
+pub fn build(ledger: &Ledger, progress: &dyn Progress) -> Result<Dashboard, PublishError> {
+    let names = ledger.images()?;
+    progress.start("reading logs", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
+    for name in names {
         images.push(image_view(&ledger.history(&name)?));
+        progress.advance(name.as_str());
     }
     Ok(Dashboard { images })
 }

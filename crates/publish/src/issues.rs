@@ -19,7 +19,8 @@ use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{
-    ChangedField, Counts, Finding, ImageName, Severity, Timestamp, diff, hex, unique_vulnerability_ids,
+    ChangedField, Counts, Finding, ImageName, Progress, Severity, Timestamp, diff, hex,
+    unique_vulnerability_ids,
 };
 use hardline_policy::ExceptionSet;
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
@@ -83,15 +84,24 @@ pub struct SyncOutcome {
 }
 
 /// Brings the issue of each of `images` in line with the ledger, holding its lock (each action
-/// is appended to the image's audit log).
+/// is appended to the image's audit log); `progress` hears of each image.
 pub fn sync_images(
     tracker: &mut dyn Tracker,
     ledger: &Ledger,
     images: &[ImageName],
     settings: &SyncSettings<'_>,
+    progress: &dyn Progress,
 ) -> Result<Vec<SyncOutcome>, PublishError> {
     let mut writer = ledger.lock()?;
-    images.iter().map(|image| sync_image(tracker, ledger, &mut writer, image, settings)).collect()
+    progress.start("syncing issues", images.len() as u64);
+    images
+        .iter()
+        .map(|image| {
+            let outcome = sync_image(tracker, ledger, &mut writer, image, settings);
+            progress.advance(image.as_str());
+            outcome
+        })
+        .collect()
 }
 
 /// Brings the issue of `image` in line with the ledger.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_ingest::{InputFormat, read_report};
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Silent};
 use hardline_publish::issues::sync_images;
 use hardline_publish::{dashboard, pull_request, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker};
@@ -138,11 +138,11 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     }
     let summary = summary::build(&ledger, &exceptions, now.now, 7)?;
     files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), &summary.render())?;
-    for file in dashboard::build(&ledger)?.files() {
+    for file in dashboard::build(&ledger, &Silent)?.files() {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
     }
     summary::publish(&mut tracker, &summary, &now.config.issues.labels)?;
-    let verified = ledger.verify()?;
+    let verified = ledger.verify(&Silent)?;
     anyhow::ensure!(verified.ok(), "the demo ledger does not verify: {:?}", verified.problems);
 
     Ok(Report::Demo(DemoReport {
@@ -158,7 +158,7 @@ fn sync_issues(ctx: &Context, images: &[ImageName]) -> anyhow::Result<()> {
     let mut tracker = LocalTracker::new(&ctx.root.join(".hardline/tracker"));
     let exceptions = ctx.exceptions()?;
     let now = ctx.now();
-    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &now))?;
+    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &now), &Silent)?;
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use hardline_publish::gate_comment::AutoMergeNote;
 use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
-    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, Kind, RebuildReport, RecordReport,
-    Report, StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, Kind, ManReport, RebuildReport,
+    RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 use hardline_feeds::update::Outcome;
 
@@ -33,6 +33,12 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
         Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
+        // Generated text for shells and `man`, printed as it is.
+        Report::Completions(script) => script.clone(),
+        Report::Man(ManReport::Page(roff)) => roff.clone(),
+        Report::Man(ManReport::Written { dir, files }) => {
+            format!("wrote {} manual pages to {}", files.len(), dir.display())
+        }
     })
 }
 

@@ -15,7 +15,8 @@ use crate::report::{
     StatusReport, SummaryReport, SyncReport,
 };
 
-/// Every command but the demo (whose output is a walkthrough for people).
+/// Every command but the demo (whose output is a walkthrough for people) and the generated
+/// completions and man pages (text for shells and `man`).
 pub static RENDERER: Renderer = Renderer {
     name: "json",
     offers: &[
@@ -46,7 +47,7 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Summary(summary) => pretty(&self::summary(summary)),
         // An OpenVEX document, not a v1 wrapper: customers' tools read it as it is.
         Report::Vex(document) => pretty(document),
-        Report::Demo(_) => return None,
+        Report::Demo(_) | Report::Completions(_) | Report::Man(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
         Report::FeedsUpdate(feeds) => pretty(&self::feeds(feeds)),
     })
