@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tarfile
 import threading
 from pathlib import Path
@@ -720,6 +721,7 @@ def test_the_ledger_on_a_dedicated_branch(tmp_path, remote_repo, actions):
     assert git(remote_repo, "rev-parse", "hardline-ledger^") == first
     rev = env.run("ledger.sh", "rev", cwd=work2, env=mode)
     assert rev.stdout.strip() == git(remote_repo, "rev-parse", "hardline-ledger")
+    assert env.outputs()["rev"] == rev.stdout.strip(), "the action's workflows read it as an output"
 
 
 def test_a_bad_ledger_branch_name_is_refused(tmp_path, remote_repo, actions):
@@ -973,15 +975,29 @@ def test_a_dynamically_linked_binary_is_not_released(tmp_path, actions, hardline
 # ---------------------------------------------------------------- hardline init (the Rust half scaffolds)
 
 def test_hardline_init_scaffolds_a_repository_that_lints_clean(tmp_path, hardline_bin):
-    pending("hardline init")
+    """A release build pins the action by the release's commit (compiled in); this test's build
+    is a developer's, which knows none and would name the tag (which zizmor rightly refuses), so
+    the commit is given as a release build would have it."""
     target = tmp_path / "user-repo"
     target.mkdir()
-    done = subprocess.run([str(hardline_bin), "init"], cwd=target, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    (target / "images/app").mkdir(parents=True)
+    (target / "images/app/Dockerfile").write_text("FROM scratch\n")
+    pin = ["--action-commit", "0123456789abcdef0123456789abcdef01234567"]
+    done = subprocess.run([str(hardline_bin), "init", *pin], cwd=target, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     for path in ("hardline.toml", "renovate.json", ".github/workflows/scan.yml", ".github/workflows/pr-gate.yml",
                  ".github/workflows/pr-gate-publish.yml", ".github/workflows/summary.yml", ".github/workflows/pages.yml"):
         assert (target / path).is_file(), path
-    again = subprocess.run([str(hardline_bin), "init"], cwd=target, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    again = subprocess.run([str(hardline_bin), "init", *pin], cwd=target, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     assert again.returncode != 0, "refuses to overwrite without --force"
     lint = subprocess.run(["bash", str(REPO / "tests/pipeline/lint-workflows.sh"), str(target)], capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+    # The Renovate policy, with the scripts the action ships where the workflows find them.
+    (target / ".github/scripts").symlink_to(SCRIPTS)
+    policy = subprocess.run([sys.executable, str(REPO / "tests/pipeline/renovate_policy.py"), "renovate.json"],
+                            cwd=target, capture_output=True, text=True)
+    assert policy.returncode == 0, policy.stdout + policy.stderr
+    for name in ("pr-gate.yml", "pr-gate-publish.yml", "scan.yml", "summary.yml", "pages.yml"):
+        scripts = re.findall(r"script: ([a-z-]+)", (target / ".github/workflows" / name).read_text())
+        shipped = re.search(r'SCRIPTS="([a-z\s-]+)"', (SCRIPTS / "run-hardline.sh").read_text())
+        assert shipped and set(scripts) <= set(shipped.group(1).split()), f"{name}: {scripts}"

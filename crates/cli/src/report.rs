@@ -30,6 +30,7 @@ pub enum Report {
     Demo(DemoReport),
     Dashboard(DashboardReport),
     FeedsUpdate(FeedsReport),
+    Init(InitReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -48,10 +49,11 @@ pub enum Kind {
     Demo,
     Dashboard,
     FeedsUpdate,
+    Init,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -64,6 +66,7 @@ impl Kind {
         Kind::Demo,
         Kind::Dashboard,
         Kind::FeedsUpdate,
+        Kind::Init,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
             Kind::FeedsUpdate => "feeds update",
+            Kind::Init => "init",
         }
     }
 }
@@ -100,6 +104,7 @@ impl Report {
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Init(_) => Kind::Init,
         }
     }
 
@@ -194,6 +199,19 @@ pub struct SummaryReport {
     /// `SECURITY_SUMMARY.md` as written.
     pub text: String,
     pub published: Option<SummaryPublished>,
+}
+
+/// `init`: what was written where.
+pub struct InitReport {
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub files: Vec<String>,
+    /// The images found (or named): folders images/NAME/ with a Dockerfile.
+    pub images: Vec<ImageName>,
+    /// Images named with --image that have no images/NAME/Dockerfile yet.
+    pub without_dockerfile: Vec<ImageName>,
+    /// How the workflows refer to the action.
+    pub action: crate::init::ActionPin,
 }
 
 /// `dashboard`: the site's files, and which changed.

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod diff;
 pub mod feeds;
 pub mod gate;
+pub mod init;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
@@ -33,6 +34,7 @@ impl Command {
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
+            Command::Init(_) => Kind::Init,
         }
     }
 }
@@ -51,5 +53,6 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
+        Command::Init(args) => init::run(ctx, args),
     }
 }

@@ -12,8 +12,8 @@ use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
 use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
-    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, Kind, RebuildReport, RecordReport,
-    Report, StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport,
+    RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 use hardline_feeds::update::Outcome;
 
@@ -33,6 +33,7 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Vex(document) => super::json_v1::pretty(document),
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
+        Report::Init(init) => self::init(init),
         Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
     })
 }
@@ -296,6 +297,37 @@ fn feeds(report: &FeedsReport, style: &Style) -> String {
 
 fn dashboard(report: &DashboardReport) -> String {
     format!("wrote {} ({} files, {} changed)", report.out.display(), report.files.len(), report.changed.len())
+}
+
+fn init(report: &InitReport) -> String {
+    let mut out = format!("wrote {} files in {}:\n", report.files.len(), report.dir.display());
+    for file in &report.files {
+        let _ = writeln!(out, "  {file}");
+    }
+    let names: Vec<&str> = report.images.iter().map(|i| i.as_str()).collect();
+    let images = if names.is_empty() { "none yet".to_owned() } else { names.join(", ") };
+    let _ = writeln!(
+        out,
+        "\nThe workflows run hardline through the action {} and build every images/*/Dockerfile \
+         (today: {images}).",
+        report.action.describe()
+    );
+    for image in &report.without_dockerfile {
+        let _ = writeln!(
+            out,
+            "note: images/{image}/Dockerfile does not exist yet; the workflows will build it once it does"
+        );
+    }
+    out.push_str(
+        "\nNext:\n\
+         \x20 1. Review and commit these files.\n\
+         \x20 2. Protect the default branch and require the `hardline/gate` status (set by pr-gate-publish).\n\
+         \x20 3. Choose where the ledger is written: a branch of its own (repository variable\n\
+         \x20    HARDLINE_LEDGER_BRANCH), or a GitHub App allowed to bypass the protection (variable\n\
+         \x20    HARDLINE_APP_CLIENT_ID, secret HARDLINE_APP_PRIVATE_KEY in the environment hardline-ledger).\n\
+         \x20 4. Run the first scan: Actions → scan → Run workflow.",
+    );
+    out
 }
 
 /// What publishing did about auto-merge, in words.

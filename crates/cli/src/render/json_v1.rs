@@ -11,8 +11,8 @@ use super::human::auto_merge_text;
 use super::style::Style;
 use super::{Renderer, describe_exception};
 use crate::report::{
-    DashboardReport, DiffReport, FeedsReport, GateReport, Kind, RebuildReport, RecordReport, Report,
-    StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DiffReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport, RecordReport,
+    Report, StatusReport, SummaryReport, SyncReport,
 };
 
 /// Every command but the demo (whose output is a walkthrough for people).
@@ -30,6 +30,7 @@ pub static RENDERER: Renderer = Renderer {
         Kind::Vex,
         Kind::Dashboard,
         Kind::FeedsUpdate,
+        Kind::Init,
     ],
     render,
 };
@@ -48,6 +49,7 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Vex(document) => pretty(document),
         Report::Demo(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
+        Report::Init(init) => pretty(&self::init(init)),
         Report::FeedsUpdate(feeds) => pretty(&self::feeds(feeds)),
     })
 }
@@ -572,6 +574,32 @@ fn feeds(report: &FeedsReport) -> FeedsV1 {
         })
         .collect();
     FeedsV1 { version: 1, feeds }
+}
+
+#[derive(Serialize)]
+struct InitV1<'a> {
+    version: u32,
+    dir: String,
+    files: &'a [String],
+    images: &'a [ImageName],
+    without_dockerfile: &'a [ImageName],
+    /// How the workflows refer to the hardline action (`owner/name@ref`).
+    action: String,
+    /// Whether the action is pinned by a commit (else by a tag: a developer's build).
+    pinned: bool,
+}
+
+fn init(report: &InitReport) -> InitV1<'_> {
+    let action = &report.action;
+    InitV1 {
+        version: 1,
+        dir: display(&report.dir),
+        files: &report.files,
+        images: &report.images,
+        without_dockerfile: &report.without_dockerfile,
+        action: action.reference(),
+        pinned: action.commit.is_some(),
+    }
 }
 
 fn display(path: &Path) -> String {

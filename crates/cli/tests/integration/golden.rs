@@ -267,6 +267,24 @@ fn writing_commands_in_every_format() {
     insta::assert_snapshot!("record_human_again", stdout(root, &record, 0));
 }
 
+/// `hardline init`'s files, and what it says, for a repository with two images.
+#[test]
+fn init_scaffold() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    for image in ["postgres-secured", "php-mysql-secured"] {
+        std::fs::create_dir_all(root.join("images").join(image)).expect("mkdir");
+        std::fs::write(root.join("images").join(image).join("Dockerfile"), "FROM scratch\n").expect("write");
+    }
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    insta::assert_snapshot!("init_human", stdout(root, &["init", "--action-commit", commit], 0));
+    for path in crate::init::FILES {
+        insta::assert_snapshot!(format!("init_{}", name_of(path)), file(root, path));
+    }
+    let json = ["--format", "json", "init", "--force", "--action-commit", commit, "--image", "new-one"];
+    insta::assert_snapshot!("init_json", stdout(root, &json, 0));
+}
+
 #[test]
 fn help_of_every_command() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -286,6 +304,7 @@ fn help_of_every_command() {
         "demo",
         "dashboard",
         "feeds",
+        "init",
     ] {
         insta::assert_snapshot!(format!("help_{command}"), stdout(root, &[command, "--help"], 0));
     }
