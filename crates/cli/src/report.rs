@@ -31,6 +31,7 @@ pub enum Report {
     Dashboard(DashboardReport),
     FeedsUpdate(FeedsReport),
     Init(InitReport),
+    Export(ExportReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -50,10 +51,11 @@ pub enum Kind {
     Dashboard,
     FeedsUpdate,
     Init,
+    Export,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -67,6 +69,7 @@ impl Kind {
         Kind::Dashboard,
         Kind::FeedsUpdate,
         Kind::Init,
+        Kind::Export,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -85,6 +88,7 @@ impl Kind {
             Kind::Dashboard => "dashboard",
             Kind::FeedsUpdate => "feeds update",
             Kind::Init => "init",
+            Kind::Export => "export",
         }
     }
 }
@@ -105,6 +109,7 @@ impl Report {
             Report::Dashboard(_) => Kind::Dashboard,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
             Report::Init(_) => Kind::Init,
+            Report::Export(_) => Kind::Export,
         }
     }
 
@@ -199,6 +204,15 @@ pub struct SummaryReport {
     /// `SECURITY_SUMMARY.md` as written.
     pub text: String,
     pub published: Option<SummaryPublished>,
+}
+
+/// `export`: the document, or where it was written.
+pub struct ExportReport {
+    /// The format's name.
+    pub format: &'static str,
+    pub document: String,
+    /// The file it was written to (then it is not printed).
+    pub out: Option<PathBuf>,
 }
 
 /// `init`: what was written where.

@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod export;
 pub mod feeds;
 pub mod gate;
 pub mod init;
@@ -35,6 +36,7 @@ impl Command {
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
             Command::Init(_) => Kind::Init,
+            Command::Export(_) => Kind::Export,
         }
     }
 }
@@ -54,5 +56,6 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
         Command::Init(args) => init::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
     }
 }
