@@ -13,6 +13,8 @@ use hardline_ingest::InputFormat;
 use hardline_model::ImageName;
 use hardline_policy::{PROFILES, ProfileInfo};
 
+use hardline_publish::export::{EXPORTS, Export};
+
 use crate::progress::ProgressChoice;
 use crate::render::style::ColorChoice;
 use crate::render::{Format, RENDERERS, Renderer};
@@ -235,6 +237,19 @@ pub enum Command {
     /// Keep the threat feeds (CISA KEV, FIRST EPSS) current in .hardline/feeds/.
     #[command(subcommand)]
     Feeds(FeedsCommand),
+    /// A standard document about one image's open findings, for other tools (e.g. `sarif`
+    /// for GitHub code scanning).
+    #[command(after_help = examples!(
+        "SARIF for GitHub code scanning" => "hardline export sarif --image postgres-secured --out postgres-secured.sarif",
+    ))]
+    Export(ExportArgs),
+    /// Add hardline to a repository: the pipeline's workflows (using the hardline action,
+    /// pinned by this release's commit), hardline.toml and renovate.json. Asks nothing.
+    #[command(after_help = examples!(
+        "Into the current repository, for every images/*/Dockerfile" => "hardline init",
+        "Into another, for one image, replacing what is there" => "hardline init --dir ../app --image web --force",
+    ))]
+    Init(InitArgs),
     /// Print the completion script for a shell.
     ///
     /// Install it where your shell looks: bash
@@ -254,6 +269,58 @@ pub enum Command {
         "Every page, to install (hardline.1, hardline-gate.1, …)" => "hardline man --out man/man1",
     ))]
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The document's format.
+    #[arg(value_name = "FORMAT", value_parser = export_format())]
+    pub export: &'static Export,
+    /// The image whose open findings to export.
+    #[arg(long, value_name = "NAME")]
+    pub image: ImageName,
+    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+    /// The document's author, where the format names one.
+    #[arg(long, default_value = "hardline")]
+    pub author: String,
+}
+
+/// An export format (`hardline_publish::export::EXPORTS`), with its description as help.
+fn export_format() -> impl clap::builder::TypedValueParser<Value = &'static Export> {
+    let values = EXPORTS.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description));
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name| Export::find(&name).ok_or_else(|| format!("no export is called {name}")))
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to write into; a relative path is taken from --root.
+    #[arg(long, default_value = ".", value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub dir: PathBuf,
+    /// Replace files that exist (by default, any existing file stops init before it writes).
+    #[arg(long)]
+    pub force: bool,
+    /// The images (folders images/NAME/ with a Dockerfile); default: every images/*/Dockerfile.
+    /// The workflows build every images/*/Dockerfile either way.
+    #[arg(long = "image", value_name = "NAME")]
+    pub images: Vec<ImageName>,
+    /// Pin the hardline action by this commit of hardline-sec/hardline instead of this
+    /// release's own (a developer's build knows none, and falls back to the version tag).
+    #[arg(long, value_name = "SHA", value_parser = commit())]
+    pub action_commit: Option<String>,
+}
+
+/// `--action-commit`: a full commit SHA.
+fn commit() -> impl clap::builder::TypedValueParser<Value = String> {
+    clap::builder::NonEmptyStringValueParser::new().try_map(|text: String| {
+        if crate::init::is_commit(&text) {
+            Ok(text)
+        } else {
+            Err(format!("{text:?} is not a full commit SHA (40 lower-case hex digits)"))
+        }
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -315,12 +382,22 @@ pub struct GateArgs {
     /// Report format; `auto` recognises each report by its contents.
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// The base branch's image as rescanned with the candidate's scanner database (`trivy
+    /// sbom` over the SBOM recorded with its last scan): the candidate is compared with it,
+    /// and what it has that the last recorded scan had not is shown apart, as on the base
+    /// branch too.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub base_report: Option<PathBuf>,
     /// Rule profile; default from hardline.toml, else `default`.
     #[arg(long, value_parser = profile())]
     pub policy: Option<&'static ProfileInfo>,
-    /// Publish the decision: PR comment (edited in place), label, auto-merge.
+    /// Publish the decision: PR comment (edited in place), label, auto-merge. A write the
+    /// token may not make (a fork's) is a warning; the exit status stays the decision's.
     #[arg(long)]
     pub publish: bool,
+    /// With --publish: never enable auto-merge, whatever the decision.
+    #[arg(long, requires = "publish")]
+    pub no_auto_merge: bool,
     /// The pull request; default from the event payload at $GITHUB_EVENT_PATH.
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,

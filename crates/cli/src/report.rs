@@ -30,6 +30,8 @@ pub enum Report {
     Demo(DemoReport),
     Dashboard(DashboardReport),
     FeedsUpdate(FeedsReport),
+    Init(InitReport),
+    Export(ExportReport),
     /// A shell's completion script, printed as generated.
     Completions(String),
     Man(ManReport),
@@ -51,12 +53,14 @@ pub enum Kind {
     Demo,
     Dashboard,
     FeedsUpdate,
+    Init,
+    Export,
     Completions,
     Man,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -69,6 +73,8 @@ impl Kind {
         Kind::Demo,
         Kind::Dashboard,
         Kind::FeedsUpdate,
+        Kind::Init,
+        Kind::Export,
         Kind::Completions,
         Kind::Man,
     ];
@@ -88,6 +94,8 @@ impl Kind {
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
             Kind::FeedsUpdate => "feeds update",
+            Kind::Init => "init",
+            Kind::Export => "export",
             Kind::Completions => "completions",
             Kind::Man => "man",
         }
@@ -109,6 +117,8 @@ impl Report {
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Init(_) => Kind::Init,
+            Report::Export(_) => Kind::Export,
             Report::Completions(_) => Kind::Completions,
             Report::Man(_) => Kind::Man,
         }
@@ -205,6 +215,28 @@ pub struct SummaryReport {
     /// `SECURITY_SUMMARY.md` as written.
     pub text: String,
     pub published: Option<SummaryPublished>,
+}
+
+/// `export`: the document, or where it was written.
+pub struct ExportReport {
+    /// The format's name.
+    pub format: &'static str,
+    pub document: String,
+    /// The file it was written to (then it is not printed).
+    pub out: Option<PathBuf>,
+}
+
+/// `init`: what was written where.
+pub struct InitReport {
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub files: Vec<String>,
+    /// The images found (or named): folders images/NAME/ with a Dockerfile.
+    pub images: Vec<ImageName>,
+    /// Images named with --image that have no images/NAME/Dockerfile yet.
+    pub without_dockerfile: Vec<ImageName>,
+    /// How the workflows refer to the action.
+    pub action: crate::init::ActionPin,
 }
 
 /// `dashboard`: the site's files, and which changed.

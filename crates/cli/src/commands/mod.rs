@@ -3,9 +3,11 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod export;
 pub mod feeds;
 pub mod gate;
 pub mod generate;
+pub mod init;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
@@ -34,6 +36,8 @@ impl Command {
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
+            Command::Init(_) => Kind::Init,
+            Command::Export(_) => Kind::Export,
             Command::Completions(_) => Kind::Completions,
             Command::Man(_) => Kind::Man,
         }
@@ -54,6 +58,8 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
+        Command::Init(args) => init::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }
