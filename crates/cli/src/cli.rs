@@ -82,6 +82,9 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Publish the image's accepted risks that carry a VEX justification as OpenVEX (JSON).
     Vex(VexArgs),
+    /// List the accepted risks: reason, expiry, VEX justification and the open findings each
+    /// suppresses; expired and stale ones marked.
+    Exceptions,
     /// Build a realistic example history for two images and run the whole flow offline.
     Demo(DemoArgs),
     /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.

@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod exceptions;
 pub mod feeds;
 pub mod gate;
 pub mod issues;
@@ -33,6 +34,7 @@ impl Command {
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
+            Command::Exceptions => Kind::Exceptions,
         }
     }
 }
@@ -51,5 +53,6 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
+        Command::Exceptions => exceptions::run(ctx),
     }
 }

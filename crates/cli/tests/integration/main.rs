@@ -10,3 +10,4 @@ mod golden;
 mod help;
 mod ledger;
 mod publish;
+mod triage;
