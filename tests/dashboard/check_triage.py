@@ -54,7 +54,9 @@ def check(description, condition, detail=""):
         FAILED += 1
         print(f"not ok - {description}")
         if detail:
-            for line in str(detail).splitlines()[:30]:
+            text = str(detail)
+            text = text if len(text) <= 1500 else text[:1500] + " …"
+            for line in text.splitlines()[:30]:
                 print(f"#   {line}")
 
 
