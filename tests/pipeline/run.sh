@@ -201,6 +201,20 @@ if [ -x "$VALIDATOR" ] && [ -x "$NODE24/node" ]; then
     else
         notok "renovate-config-validator rejects the old config (fileMatch: a migration is due)" "$(grep -v '^ \{6,\}' <<<"$out")"
     fi
+    # what `hardline init` writes for other repositories
+    init_dir=$(mktemp -d)
+    if "$HARDLINE_BIN" --root "$init_dir" init --action-commit 0123456789abcdef0123456789abcdef01234567 \
+        </dev/null >/dev/null 2>&1; then
+        out=$(cd "$init_dir" && PATH="$NODE24:$PATH" "$VALIDATOR" --strict renovate.json 2>&1)
+        if [ $? -eq 0 ] && grep -q 'Config validated successfully' <<<"$out"; then
+            ok "renovate-config-validator --strict: the renovate.json hardline init writes is valid"
+        else
+            notok "renovate-config-validator --strict: the renovate.json hardline init writes" "$(grep -v '^ \{6,\}' <<<"$out")"
+        fi
+    else
+        notok "hardline init writes a repository"
+    fi
+    rm -rf "$init_dir"
 else
     notok "renovate-config-validator $RENOVATE_VERSION and Node $NODE_VERSION are installed"
 fi

@@ -92,6 +92,38 @@ pub enum Command {
     /// Keep the threat feeds (CISA KEV, FIRST EPSS) current in .hardline/feeds/.
     #[command(subcommand)]
     Feeds(FeedsCommand),
+    /// Add hardline to a repository: the pipeline's workflows (using the hardline action,
+    /// pinned by this release's commit), hardline.toml and renovate.json. Asks nothing.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to write into; a relative path is taken from --root.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Replace files that exist (by default, any existing file stops init before it writes).
+    #[arg(long)]
+    pub force: bool,
+    /// The images (folders images/NAME/ with a Dockerfile); default: every images/*/Dockerfile.
+    /// The workflows build every images/*/Dockerfile either way.
+    #[arg(long = "image", value_name = "NAME")]
+    pub images: Vec<ImageName>,
+    /// Pin the hardline action by this commit of hardline-sec/hardline instead of this
+    /// release's own (a developer's build knows none, and falls back to the version tag).
+    #[arg(long, value_name = "SHA", value_parser = commit())]
+    pub action_commit: Option<String>,
+}
+
+/// `--action-commit`: a full commit SHA.
+fn commit() -> impl clap::builder::TypedValueParser<Value = String> {
+    clap::builder::NonEmptyStringValueParser::new().try_map(|text: String| {
+        if crate::init::is_commit(&text) {
+            Ok(text)
+        } else {
+            Err(format!("{text:?} is not a full commit SHA (40 lower-case hex digits)"))
+        }
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,12 +175,22 @@ pub struct GateArgs {
     pub reports: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// The base branch's image as rescanned with the candidate's scanner database (`trivy
+    /// sbom` over the SBOM recorded with its last scan): the candidate is compared with it,
+    /// and what it has that the last recorded scan had not is shown apart, as on the base
+    /// branch too.
+    #[arg(long, value_name = "FILE")]
+    pub base_report: Option<PathBuf>,
     /// Rule profile; default from hardline.toml, else `default`.
     #[arg(long, value_parser = profile())]
     pub policy: Option<&'static ProfileInfo>,
-    /// Publish the decision: PR comment (edited in place), label, auto-merge.
+    /// Publish the decision: PR comment (edited in place), label, auto-merge. A write the
+    /// token may not make (a fork's) is a warning; the exit status stays the decision's.
     #[arg(long)]
     pub publish: bool,
+    /// With --publish: never enable auto-merge, whatever the decision.
+    #[arg(long, requires = "publish")]
+    pub no_auto_merge: bool,
     /// The pull request; default from the event payload at $GITHUB_EVENT_PATH.
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,

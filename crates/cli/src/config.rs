@@ -18,6 +18,9 @@ pub struct Config {
     pub issues: IssuesConfig,
     pub feeds: FeedsConfig,
     pub sla: SlaConfig,
+    /// What the file asks for that still reads but no longer does what it did, for people.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// `[feeds]`: where the threat feeds are read from and downloaded from.
@@ -98,10 +101,12 @@ pub struct PolicyConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PullRequestConfig {
-    /// Authors whose pull requests are dependency updates (auto-merge candidates).
+    /// Authors whose pull requests may be auto-merged when the gate allows them.
     pub dependency_authors: Vec<String>,
-    /// Labels that mark a pull request as a dependency update.
-    pub dependency_labels: Vec<String>,
+    /// Deprecated: labels once made a pull request eligible for auto-merge, but anyone with
+    /// triage rights can add a label. Still read, so that old files keep working; grants
+    /// nothing, and a warning says so.
+    pub dependency_labels: Option<Spanned<Vec<String>>>,
     /// Label added when the gate asks for a person.
     pub review_label: String,
 }
@@ -122,8 +127,9 @@ impl Default for PolicyConfig {
 impl Default for PullRequestConfig {
     fn default() -> PullRequestConfig {
         PullRequestConfig {
-            dependency_authors: vec!["renovate[bot]".to_owned(), "renovate".to_owned()],
-            dependency_labels: vec!["dependencies".to_owned()],
+            // A GitHub login cannot contain `[`: no person can take this name.
+            dependency_authors: vec!["renovate[bot]".to_owned()],
+            dependency_labels: None,
             review_label: "security-review".to_owned(),
         }
     }
@@ -147,8 +153,19 @@ impl Config {
             let (line, column) = line_column(&text, offset);
             anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
         };
-        let config: Config =
+        let mut config: Config =
             toml::from_str(&text).map_err(|e| at(e.span().map_or(0, |s| s.start), e.message()))?;
+        if let Some(labels) = &config.pull_requests.dependency_labels {
+            config.warnings.push(
+                at(
+                    labels.span().start,
+                    "pull_requests.dependency_labels no longer makes a pull request eligible for \
+                     auto-merge (anyone with triage rights can add a label); only \
+                     pull_requests.dependency_authors does. Remove the key.",
+                )
+                .to_string(),
+            );
+        }
         let profile = config.profile().ok_or_else(|| {
             let names: Vec<String> =
                 hardline_policy::PROFILES.iter().map(|p| format!("\"{}\"", p.name)).collect();

@@ -39,7 +39,11 @@ impl Context {
             Err(_) => jiff::Timestamp::now(),
         };
         let feed_files = FeedFiles { kev: global.kev.clone(), epss: global.epss.clone() };
-        Ok(Context { root: global.root.clone(), config: Config::load(&global.root)?, now, feed_files })
+        let config = Config::load(&global.root)?;
+        for warning in &config.warnings {
+            crate::output::warning(warning);
+        }
+        Ok(Context { root: global.root.clone(), config, now, feed_files })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
@@ -146,13 +150,13 @@ impl Context {
         }
     }
 
-    /// `[pull_requests]` of hardline.toml.
-    pub fn pull_request_settings(&self) -> PullRequestSettings {
+    /// `[pull_requests]` of hardline.toml; `auto_merge`: whether this run may enable it.
+    pub fn pull_request_settings(&self, auto_merge: bool) -> PullRequestSettings {
         let configured = &self.config.pull_requests;
         PullRequestSettings {
             dependency_authors: configured.dependency_authors.clone(),
-            dependency_labels: configured.dependency_labels.clone(),
             review_label: configured.review_label.clone(),
+            auto_merge,
         }
     }
 }

@@ -31,6 +31,7 @@ pub enum Report {
     Dashboard(DashboardReport),
     FeedsUpdate(FeedsReport),
     Exceptions(ExceptionsReport),
+    Init(InitReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -50,10 +51,11 @@ pub enum Kind {
     Dashboard,
     FeedsUpdate,
     Exceptions,
+    Init,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -67,6 +69,7 @@ impl Kind {
         Kind::Dashboard,
         Kind::FeedsUpdate,
         Kind::Exceptions,
+        Kind::Init,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -85,6 +88,7 @@ impl Kind {
             Kind::Dashboard => "dashboard",
             Kind::FeedsUpdate => "feeds update",
             Kind::Exceptions => "exceptions",
+            Kind::Init => "init",
         }
     }
 }
@@ -105,6 +109,7 @@ impl Report {
             Report::Dashboard(_) => Kind::Dashboard,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
             Report::Exceptions(_) => Kind::Exceptions,
+            Report::Init(_) => Kind::Init,
         }
     }
 
@@ -212,6 +217,19 @@ pub struct SummaryReport {
     /// `SECURITY_SUMMARY.md` as written.
     pub text: String,
     pub published: Option<SummaryPublished>,
+}
+
+/// `init`: what was written where.
+pub struct InitReport {
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub files: Vec<String>,
+    /// The images found (or named): folders images/NAME/ with a Dockerfile.
+    pub images: Vec<ImageName>,
+    /// Images named with --image that have no images/NAME/Dockerfile yet.
+    pub without_dockerfile: Vec<ImageName>,
+    /// How the workflows refer to the action.
+    pub action: crate::init::ActionPin,
 }
 
 /// `dashboard`: the site's files, and which changed.

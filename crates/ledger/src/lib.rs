@@ -23,6 +23,7 @@ pub mod views;
 use std::path::{Path, PathBuf};
 
 use hardline_model::{ImageName, Timestamp};
+use hardline_policy::Base;
 
 pub use event::{
     Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
@@ -116,16 +117,29 @@ impl Ledger {
         Ok(Lifecycle::of(&self.history(image)?.events))
     }
 
-    /// Gates `candidate` against the image's baseline view (an empty baseline when none is
-    /// recorded yet). The log is read only when a rule of `gate` needs first-seen times.
+    /// Gates `candidate` against the image's baseline view, or, given `base_report` (the
+    /// rescan of the base branch's SBOM with the candidate's scanner database), against that
+    /// rescan ([`hardline_policy::base::rescanned`]): its vulnerabilities, with the baseline
+    /// view's other findings, which an SBOM rescan cannot see. With neither, the image is new.
+    /// The log is read only when a rule of `gate` needs first-seen times.
     pub fn decide(
         &self,
         gate: &hardline_policy::Gate,
         image: &ImageName,
         candidate: &hardline_model::Scan,
+        base_report: Option<&hardline_model::Scan>,
         with: &DecideWith<'_>,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
+        let recorded = baseline.as_ref().map(|b| b.findings.as_slice());
+        let rescan = base_report.map(|report| {
+            hardline_policy::base::rescanned(report.findings(), recorded.unwrap_or(&[]), candidate.findings())
+        });
+        let base = match (&rescan, recorded) {
+            (Some(rescan), _) => Base::Rescan { findings: &rescan.findings, drift: &rescan.drift },
+            (None, Some(findings)) => Base::Ledger(findings),
+            (None, None) => Base::Nothing,
+        };
         let first_seen = if gate.needs(hardline_policy::Input::FirstSeen) {
             Some(self.lifecycle(image)?.open)
         } else {
@@ -133,7 +147,7 @@ impl Ledger {
         };
         let result = gate.decide(&hardline_policy::GateInput {
             image,
-            baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
+            base,
             candidate: candidate.findings(),
             exceptions: with.exceptions,
             today: with.today,
@@ -160,7 +174,8 @@ pub struct DecideWith<'a> {
 #[derive(Clone, Debug)]
 pub struct Decided {
     pub result: hardline_policy::GateResult,
-    /// Whether the image had a baseline; without one the candidate was compared with nothing.
+    /// Whether the image has a baseline view in the ledger (with a rescan of the base branch
+    /// given, the comparison was made against that rescan either way).
     pub has_baseline: bool,
 }
 

@@ -36,7 +36,8 @@ pub struct Reason {
 
 pub struct GateInput<'a> {
     pub image: &'a ImageName,
-    pub baseline: &'a [Finding],
+    /// What the candidate is compared with.
+    pub base: Base<'a>,
     pub candidate: &'a [Finding],
     pub exceptions: &'a ExceptionSet,
     pub today: Date,
@@ -68,11 +69,62 @@ pub struct Unchecked {
     pub missing: Input,
 }
 
+/// What a candidate is compared with.
+#[derive(Clone, Copy, Debug)]
+pub enum Base<'a> {
+    /// Nothing is recorded for the image (a new image): the count rules do not apply, and the
+    /// `new-image` rule asks a person instead.
+    Nothing,
+    /// The ledger's baseline view: the image as its last recorded scan saw it.
+    Ledger(&'a [Finding]),
+    /// The rescan of the base branch's SBOM with the candidate's scanner database, with the
+    /// findings of it the last recorded scan did not have (see [`crate::base::rescanned`]).
+    Rescan { findings: &'a [Finding], drift: &'a [Finding] },
+}
+
+/// Where the comparison base came from, as reports name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseSource {
+    Nothing,
+    Ledger,
+    Rescan,
+}
+
+impl Base<'_> {
+    pub fn source(&self) -> BaseSource {
+        match self {
+            Base::Nothing => BaseSource::Nothing,
+            Base::Ledger(_) => BaseSource::Ledger,
+            Base::Rescan { .. } => BaseSource::Rescan,
+        }
+    }
+
+    fn findings(&self) -> &[Finding] {
+        match self {
+            Base::Nothing => &[],
+            Base::Ledger(findings) | Base::Rescan { findings, .. } => findings,
+        }
+    }
+
+    fn drift(&self) -> &[Finding] {
+        match self {
+            Base::Rescan { drift, .. } => drift,
+            Base::Nothing | Base::Ledger(_) => &[],
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct GateResult {
     pub decision: Decision,
     pub profile: ProfileName,
     pub reasons: Vec<Reason>,
+    /// What the candidate was compared with.
+    pub base: BaseSource,
+    /// Findings of the rescanned base that the last recorded scan did not have (a scanner
+    /// database newer than that scan): on the base branch too, not caused by the candidate.
+    /// All severities, before exceptions, in report order; empty unless the base is a rescan.
+    pub base_drift: Vec<Finding>,
     /// MEDIUM+ findings after exceptions, each side.
     pub baseline_count: u32,
     pub candidate_count: u32,
@@ -152,7 +204,7 @@ impl Gate {
     /// is listed, and the decision is the most severe effect among them (block over review over
     /// allow); review when none fires.
     pub fn decide(&self, input: &GateInput<'_>) -> GateResult {
-        let before = open_findings(input.baseline, input.image, input.exceptions, input.today);
+        let before = open_findings(input.base.findings(), input.image, input.exceptions, input.today);
         let after = open_findings(input.candidate, input.image, input.exceptions, input.today);
         let change = diff(before.iter().copied(), after.iter().copied());
         let candidate_applied = input.exceptions.apply(input.candidate, input.image, input.today);
@@ -161,6 +213,8 @@ impl Gate {
             baseline: &before,
             candidate: &after,
             diff: &change,
+            has_base: !matches!(input.base, Base::Nothing),
+            base_drift: input.base.drift(),
             today: input.today,
             candidate_all: &candidate_applied.counted,
             feeds: input.context.feeds,
@@ -183,6 +237,8 @@ impl Gate {
             decision,
             profile: self.profile.clone(),
             reasons,
+            base: input.base.source(),
+            base_drift: input.base.drift().to_vec(),
             baseline_count: before.len() as u32,
             candidate_count: after.len() as u32,
             suppressed: candidate_applied

@@ -2,6 +2,7 @@
 //! means for a merge (the [`Gate`], its [`rules`] and [`profile`]s). Pure functions over the
 //! model; the only I/O is reading the exception files.
 
+pub mod base;
 pub mod config;
 mod decision;
 pub mod exceptions;
@@ -15,7 +16,7 @@ pub mod vex;
 pub use config::{ConfigError, RawGateConfig};
 pub use decision::Decision;
 pub use exceptions::{Applied, Exception, ExceptionError, ExceptionSet, ExceptionState, Review};
-pub use gate::{Context, Gate, GateInput, GateResult, Reason, Unchecked};
+pub use gate::{Base, BaseSource, Context, Gate, GateInput, GateResult, Reason, Unchecked};
 pub use open::open_findings;
 pub use profile::{PROFILES, ProfileInfo, ProfileName};
 pub use rules::{FirstSeen, Input, RULES, RuleCode, RuleMeta};

@@ -93,13 +93,14 @@ mod tests {
         ProfileInfo::find(profile).map(|p| p.rules().iter().map(|r| r.code).collect()).unwrap_or_default()
     }
 
-    /// The original pipeline's table, exactly, in this order; strict adds its rules (`epss-above`
-    /// is in no profile: only `hardline.toml` turns it on).
+    /// The original pipeline's table, in this order, and `new-image` for the case that table
+    /// got wrong (a new image is not a regression); strict adds its rules (`epss-above` is in
+    /// no profile: only `hardline.toml` turns it on).
     #[test]
     fn the_built_in_profiles_are_these_lists() {
         assert_eq!(
             codes("default"),
-            ["critical-present", "count-increased", "count-decreased", "count-unchanged"]
+            ["critical-present", "count-increased", "count-decreased", "count-unchanged", "new-image"]
         );
         assert_eq!(
             codes("strict"),
@@ -108,6 +109,7 @@ mod tests {
                 "count-increased",
                 "count-decreased",
                 "count-unchanged",
+                "new-image",
                 "new-high-or-critical",
                 "new-fixable",
                 "kev-present",

@@ -8,7 +8,7 @@ use std::path::Path;
 use hardline_feeds::{Epss, Feeds, Kev};
 use hardline_model::{Finding, ImageName, Severity, Timestamp};
 use hardline_policy::{
-    Context, Decision, ExceptionSet, FirstSeen, Gate, GateInput, GateResult, Input, ProfileInfo,
+    Base, Context, Decision, ExceptionSet, FirstSeen, Gate, GateInput, GateResult, Input, ProfileInfo,
     RawGateConfig, Sla,
 };
 use jiff::civil::date;
@@ -64,7 +64,7 @@ fn decide_with(
 ) -> GateResult {
     gate.decide(&GateInput {
         image: &ImageName::new("img").expect("a name"),
-        baseline,
+        base: Base::Ledger(baseline),
         candidate,
         exceptions,
         today: date(2026, 6, 1),

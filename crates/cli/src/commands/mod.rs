@@ -6,6 +6,7 @@ pub mod diff;
 pub mod exceptions;
 pub mod feeds;
 pub mod gate;
+pub mod init;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
@@ -35,6 +36,7 @@ impl Command {
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
             Command::Exceptions => Kind::Exceptions,
+            Command::Init(_) => Kind::Init,
         }
     }
 }
@@ -54,5 +56,6 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
         Command::Exceptions => exceptions::run(ctx),
+        Command::Init(args) => init::run(ctx, args),
     }
 }

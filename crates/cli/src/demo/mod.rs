@@ -133,8 +133,8 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
         [(101, &php_name, &improving_report), (102, &postgres_name, &regressing_report)]
     {
         let candidate = read_report(report, InputFormat::Auto)?;
-        let decided = ledger.decide(&gate, image, &candidate, &now.decide_with(&exceptions, &feeds))?;
-        let settings = now.pull_request_settings();
+        let decided = ledger.decide(&gate, image, &candidate, None, &now.decide_with(&exceptions, &feeds))?;
+        let settings = now.pull_request_settings(true);
         let published =
             pull_request::publish(&mut tracker, pr, image, &decided.result, &candidate.meta, &settings)?;
         ledger.lock()?.record_decision(image, &now.now(), &decided.result, &candidate.meta, Some(pr))?;

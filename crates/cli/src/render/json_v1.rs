@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hardline_model::{Change, ChangedField, Counts, Diff, Finding, ImageName, Severity, Timestamp};
-use hardline_policy::{Decision, ProfileName};
+use hardline_policy::{BaseSource, Decision, ProfileName};
 use serde::Serialize;
 
 use super::human::auto_merge_text;
 use super::style::Style;
 use super::{Renderer, describe_exception};
 use crate::report::{
-    DashboardReport, DiffReport, ExceptionsReport, FeedsReport, GateReport, Kind, RebuildReport,
+    DashboardReport, DiffReport, ExceptionsReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport,
     RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 
@@ -32,6 +32,7 @@ pub static RENDERER: Renderer = Renderer {
         Kind::Dashboard,
         Kind::FeedsUpdate,
         Kind::Exceptions,
+        Kind::Init,
     ],
     render,
 };
@@ -50,6 +51,7 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Vex(document) => pretty(document),
         Report::Demo(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
+        Report::Init(init) => pretty(&self::init(init)),
         Report::FeedsUpdate(feeds) => pretty(&self::feeds(feeds)),
         Report::Exceptions(exceptions) => pretty(&self::exceptions(exceptions)),
     })
@@ -354,6 +356,12 @@ struct GateV1 {
     decision: Decision,
     policy: ProfileName,
     reasons: Vec<ReasonV1>,
+    /// What the candidate was compared with: `ledger` (the baseline view) or `report` (the
+    /// rescan of the base branch given as `--base-report`).
+    base: &'static str,
+    /// Findings of the rescanned base that the last recorded scan did not have: on the base
+    /// branch too, not caused by the pull request. `[]` without `--base-report`.
+    base_drift: Vec<FindingV1>,
     baseline_count: u32,
     candidate_count: u32,
     has_baseline: bool,
@@ -397,6 +405,9 @@ struct PublishedV1 {
     comment: &'static str,
     auto_merge: String,
     labels_added: Vec<String>,
+    /// Whether the token was refused a write (a fork's read-only token).
+    refused: bool,
+    warnings: Vec<String>,
 }
 
 fn gate(report: &GateReport) -> GateV1 {
@@ -411,6 +422,11 @@ fn gate(report: &GateReport) -> GateV1 {
             .iter()
             .map(|r| ReasonV1 { rule: r.rule.code, effect: r.effect, message: r.message.clone() })
             .collect(),
+        base: match result.base {
+            BaseSource::Rescan => "report",
+            BaseSource::Ledger | BaseSource::Nothing => "ledger",
+        },
+        base_drift: result.base_drift.iter().map(Into::into).collect(),
         baseline_count: result.baseline_count,
         candidate_count: result.candidate_count,
         has_baseline: report.decided.has_baseline,
@@ -441,6 +457,8 @@ fn gate(report: &GateReport) -> GateV1 {
             comment: p.comment.as_str(),
             auto_merge: auto_merge_text(&p.auto_merge),
             labels_added: p.labels_added.clone(),
+            refused: p.refused(),
+            warnings: p.warnings.clone(),
         }),
     }
 }
@@ -707,6 +725,32 @@ fn feeds(report: &FeedsReport) -> FeedsV1 {
         })
         .collect();
     FeedsV1 { version: 1, feeds }
+}
+
+#[derive(Serialize)]
+struct InitV1<'a> {
+    version: u32,
+    dir: String,
+    files: &'a [String],
+    images: &'a [ImageName],
+    without_dockerfile: &'a [ImageName],
+    /// How the workflows refer to the hardline action (`owner/name@ref`).
+    action: String,
+    /// Whether the action is pinned by a commit (else by a tag: a developer's build).
+    pinned: bool,
+}
+
+fn init(report: &InitReport) -> InitV1<'_> {
+    let action = &report.action;
+    InitV1 {
+        version: 1,
+        dir: display(&report.dir),
+        files: &report.files,
+        images: &report.images,
+        without_dockerfile: &report.without_dockerfile,
+        action: action.reference(),
+        pinned: action.commit.is_some(),
+    }
 }
 
 fn display(path: &Path) -> String {

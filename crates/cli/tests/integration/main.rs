@@ -8,6 +8,8 @@ mod demo;
 mod feeds;
 mod golden;
 mod help;
+mod init;
 mod ledger;
+mod pipeline;
 mod publish;
 mod triage;

@@ -14,6 +14,7 @@ mod epss_above;
 mod kev_present;
 mod new_fixable;
 mod new_high_or_critical;
+mod new_image;
 mod sla_overdue;
 
 use std::fmt;
@@ -35,6 +36,7 @@ pub static RULES: &[&RuleMeta] = &[
     &count_increased::META,
     &count_decreased::META,
     &count_unchanged::META,
+    &new_image::META,
     &new_high_or_critical::META,
     &new_fixable::META,
     &kev_present::META,
@@ -59,6 +61,13 @@ pub struct Facts<'a> {
     pub candidate: &'a [&'a Finding],
     /// Baseline → candidate, over the findings that count.
     pub diff: &'a Diff,
+    /// Whether there is anything to compare with: false for an image with nothing recorded
+    /// (and no rescan of a base), whose baseline is empty because it is new, not because it
+    /// is clean.
+    pub has_base: bool,
+    /// Findings of a rescanned base that its last recorded scan did not have: on the base
+    /// branch too (see [`crate::Base::Rescan`]); empty otherwise.
+    pub base_drift: &'a [Finding],
     pub today: Date,
     /// The candidate's findings after exceptions, of every severity: exploitation does not wait
     /// for a distribution's severity rating.
@@ -112,6 +121,13 @@ impl Input {
             Input::Epss => facts.feeds.epss.is_some(),
             Input::FirstSeen => facts.first_seen.is_some(),
         }
+    }
+}
+
+impl Facts<'_> {
+    /// Whether `finding` is on the base branch too, found by a rescan with a newer database.
+    pub fn is_base_drift(&self, finding: &Finding) -> bool {
+        self.base_drift.iter().any(|d| d.fingerprint == finding.fingerprint)
     }
 }
 
