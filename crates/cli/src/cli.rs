@@ -9,6 +9,8 @@ use hardline_ingest::InputFormat;
 use hardline_model::ImageName;
 use hardline_policy::{PROFILES, ProfileInfo};
 
+use hardline_publish::export::{EXPORTS, Export};
+
 use crate::render::{Format, RENDERERS, Renderer};
 
 /// Turns container scanner output into decisions, a tamper-evident ledger and reports.
@@ -92,9 +94,34 @@ pub enum Command {
     /// Keep the threat feeds (CISA KEV, FIRST EPSS) current in .hardline/feeds/.
     #[command(subcommand)]
     Feeds(FeedsCommand),
+    /// A standard document about one image's open findings, for other tools (e.g. `sarif`
+    /// for GitHub code scanning).
+    Export(ExportArgs),
     /// Add hardline to a repository: the pipeline's workflows (using the hardline action,
     /// pinned by this release's commit), hardline.toml and renovate.json. Asks nothing.
     Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The document's format.
+    #[arg(value_name = "FORMAT", value_parser = export_format())]
+    pub export: &'static Export,
+    #[arg(long)]
+    pub image: ImageName,
+    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The document's author, where the format names one.
+    #[arg(long, default_value = "hardline")]
+    pub author: String,
+}
+
+/// An export format (`hardline_publish::export::EXPORTS`), with its description as help.
+fn export_format() -> impl clap::builder::TypedValueParser<Value = &'static Export> {
+    let values = EXPORTS.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description));
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name| Export::find(&name).ok_or_else(|| format!("no export is called {name}")))
 }
 
 #[derive(Debug, Args)]

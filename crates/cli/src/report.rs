@@ -32,6 +32,7 @@ pub enum Report {
     FeedsUpdate(FeedsReport),
     Exceptions(ExceptionsReport),
     Init(InitReport),
+    Export(ExportReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -52,10 +53,11 @@ pub enum Kind {
     FeedsUpdate,
     Exceptions,
     Init,
+    Export,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -70,6 +72,7 @@ impl Kind {
         Kind::FeedsUpdate,
         Kind::Exceptions,
         Kind::Init,
+        Kind::Export,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -89,6 +92,7 @@ impl Kind {
             Kind::FeedsUpdate => "feeds update",
             Kind::Exceptions => "exceptions",
             Kind::Init => "init",
+            Kind::Export => "export",
         }
     }
 }
@@ -110,6 +114,7 @@ impl Report {
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
             Report::Exceptions(_) => Kind::Exceptions,
             Report::Init(_) => Kind::Init,
+            Report::Export(_) => Kind::Export,
         }
     }
 
@@ -217,6 +222,15 @@ pub struct SummaryReport {
     /// `SECURITY_SUMMARY.md` as written.
     pub text: String,
     pub published: Option<SummaryPublished>,
+}
+
+/// `export`: the document, or where it was written.
+pub struct ExportReport {
+    /// The format's name.
+    pub format: &'static str,
+    pub document: String,
+    /// The file it was written to (then it is not printed).
+    pub out: Option<PathBuf>,
 }
 
 /// `init`: what was written where.

@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod diff;
 pub mod exceptions;
+pub mod export;
 pub mod feeds;
 pub mod gate;
 pub mod init;
@@ -37,6 +38,7 @@ impl Command {
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
             Command::Exceptions => Kind::Exceptions,
             Command::Init(_) => Kind::Init,
+            Command::Export(_) => Kind::Export,
         }
     }
 }
@@ -57,5 +59,6 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
         Command::Exceptions => exceptions::run(ctx),
         Command::Init(args) => init::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
     }
 }

@@ -34,6 +34,11 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
         Report::Init(init) => self::init(init),
+        // A standard document is the same whatever the format: other tools read it.
+        Report::Export(export) => match &export.out {
+            Some(out) => format!("wrote {} ({})", out.display(), export.format),
+            None => export.document.clone(),
+        },
         Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
         Report::Exceptions(exceptions) => self::exceptions(exceptions, style),
     })

@@ -33,6 +33,7 @@ pub static RENDERER: Renderer = Renderer {
         Kind::FeedsUpdate,
         Kind::Exceptions,
         Kind::Init,
+        Kind::Export,
     ],
     render,
 };
@@ -52,6 +53,11 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Demo(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
         Report::Init(init) => pretty(&self::init(init)),
+        // The document as it is (it is JSON), or where it was written.
+        Report::Export(export) => match &export.out {
+            Some(out) => pretty(&ExportV1 { version: 1, format: export.format, out: display(out) }),
+            None => export.document.trim_end().to_owned(),
+        },
         Report::FeedsUpdate(feeds) => pretty(&self::feeds(feeds)),
         Report::Exceptions(exceptions) => pretty(&self::exceptions(exceptions)),
     })
@@ -725,6 +731,14 @@ fn feeds(report: &FeedsReport) -> FeedsV1 {
         })
         .collect();
     FeedsV1 { version: 1, feeds }
+}
+
+/// `export --out FILE`: where the document went.
+#[derive(Serialize)]
+struct ExportV1 {
+    version: u32,
+    format: &'static str,
+    out: String,
 }
 
 #[derive(Serialize)]

@@ -340,6 +340,26 @@ fn init_scaffold() {
     insta::assert_snapshot!("init_json", stdout(root, &json, 0));
 }
 
+/// `hardline export sarif` for code scanning: the demo's postgres image (an accepted risk among
+/// its findings), written to a file, and an image the ledger does not know.
+#[test]
+fn export_sarif() {
+    let root = &demo().root;
+    insta::assert_snapshot!(
+        "export_sarif_postgres",
+        stdout(root, &["export", "sarif", "--image", POSTGRES], 0)
+    );
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(root, copy.path());
+    let json = ["--format", "json", "export", "sarif", "--image", PHP, "--out", "sarif/php.sarif"];
+    insta::assert_snapshot!("export_sarif_out_json", stdout(copy.path(), &json, 0));
+    let written = std::fs::read_to_string(copy.path().join("sarif/php.sarif")).expect("written");
+    assert!(written.starts_with("{\n  \"$schema\""), "{written}");
+    let unknown = hardline(root, &["export", "sarif", "--image", "nope"], &[]);
+    assert_eq!(unknown.status.code(), Some(1));
+    insta::assert_snapshot!("export_sarif_unknown_image", String::from_utf8_lossy(&unknown.stderr));
+}
+
 #[test]
 fn help_of_every_command() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -361,6 +381,7 @@ fn help_of_every_command() {
         "feeds",
         "exceptions",
         "init",
+        "export",
     ] {
         insta::assert_snapshot!(format!("help_{command}"), stdout(root, &[command, "--help"], 0));
     }
