@@ -222,6 +222,13 @@ pub enum Command {
         "For a customer's scanner" => "hardline vex --image postgres-secured --author security@example.com",
     ))]
     Vex(VexArgs),
+    /// List the accepted risks: reason, expiry, VEX justification and the open findings each
+    /// suppresses; expired and stale ones marked.
+    #[command(after_help = examples!(
+        "Review them before they expire" => "hardline exceptions",
+        "For a script that warns a week ahead" => "hardline exceptions --format json",
+    ))]
+    Exceptions,
     /// Build a realistic example history for two images and run the whole flow offline.
     #[command(after_help = examples!(
         "Everything in ./hardline-demo" => "hardline demo",

@@ -30,6 +30,7 @@ pub enum Report {
     Demo(DemoReport),
     Dashboard(DashboardReport),
     FeedsUpdate(FeedsReport),
+    Exceptions(ExceptionsReport),
     Init(InitReport),
     Export(ExportReport),
     /// A shell's completion script, printed as generated.
@@ -53,6 +54,7 @@ pub enum Kind {
     Demo,
     Dashboard,
     FeedsUpdate,
+    Exceptions,
     Init,
     Export,
     Completions,
@@ -60,7 +62,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -73,6 +75,7 @@ impl Kind {
         Kind::Demo,
         Kind::Dashboard,
         Kind::FeedsUpdate,
+        Kind::Exceptions,
         Kind::Init,
         Kind::Export,
         Kind::Completions,
@@ -94,6 +97,7 @@ impl Kind {
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
             Kind::FeedsUpdate => "feeds update",
+            Kind::Exceptions => "exceptions",
             Kind::Init => "init",
             Kind::Export => "export",
             Kind::Completions => "completions",
@@ -117,6 +121,7 @@ impl Report {
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Exceptions(_) => Kind::Exceptions,
             Report::Init(_) => Kind::Init,
             Report::Export(_) => Kind::Export,
             Report::Completions(_) => Kind::Completions,
@@ -154,22 +159,35 @@ pub struct StatusReport {
     pub stale_exceptions: Vec<Exception>,
     /// Exceptions past their date that still match: their findings count again.
     pub expired_exceptions: Vec<Exception>,
+    /// The feeds that were read.
+    pub feeds: Vec<hardline_feeds::FeedInfo>,
+    /// The SLAs and the staleness limit in force.
+    pub settings: hardline_triage::Settings,
 }
 
 pub struct ImageStatus {
     pub name: ImageName,
-    /// Over all severities, before exceptions.
+    /// Open findings that count, after exceptions (what the gate counts), all severities.
     pub counts: Counts,
+    /// Open findings an active exception suppresses.
+    pub suppressed: Counts,
     pub unique_vulnerabilities: usize,
     /// MEDIUM+ findings that count after exceptions (`hardline_policy::open_findings`).
     pub open_medium_plus: usize,
-    pub suppressed_by_exceptions: usize,
     pub fixable: usize,
+    /// The most severe band among the findings that count.
     pub risk: &'static str,
     pub last_scan: Option<Timestamp>,
     pub artifact: Option<String>,
     pub head_seq: u64,
     pub head_hash: String,
+    /// Findings that count and are in CISA's KEV catalog; `None` without a catalog.
+    pub kev: Option<usize>,
+    /// Findings that count and are past their SLA due date.
+    pub overdue: usize,
+    pub mttr: hardline_triage::Mttr,
+    pub sla_record: hardline_triage::SlaRecord,
+    pub scan: hardline_triage::ScanAge,
 }
 
 /// `diff`: two reports compared, without the ledger.
@@ -244,6 +262,19 @@ pub struct DashboardReport {
     pub out: PathBuf,
     pub files: Vec<String>,
     pub changed: Vec<String>,
+}
+
+/// `exceptions`: every accepted risk, where it stands, and what it suppresses.
+pub struct ExceptionsReport {
+    pub today: jiff::civil::Date,
+    pub entries: Vec<ExceptionEntry>,
+}
+
+pub struct ExceptionEntry {
+    pub exception: Exception,
+    pub state: hardline_policy::ExceptionState,
+    /// The open findings it suppresses (expired: matches, and they count again), per image.
+    pub findings: Vec<(ImageName, hardline_model::Finding)>,
 }
 
 /// `feeds update`: each feed, updated or why not.

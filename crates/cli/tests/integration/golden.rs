@@ -42,10 +42,15 @@ fn demo() -> &'static Demo {
 /// Runs `hardline --root ROOT ARGS… EXTRA…` with nothing from the caller's environment but
 /// `PATH`, at [`NOW`].
 fn hardline(root: &Path, args: &[&str], extra: &[&std::ffi::OsStr]) -> Output {
+    hardline_at(NOW, root, args, extra)
+}
+
+/// [`hardline`] at another moment.
+fn hardline_at(now: &str, root: &Path, args: &[&str], extra: &[&std::ffi::OsStr]) -> Output {
     Command::new(bin())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HARDLINE_NOW", NOW)
+        .env("HARDLINE_NOW", now)
         .arg("--root")
         .arg(root)
         .args(args)
@@ -56,7 +61,12 @@ fn hardline(root: &Path, args: &[&str], extra: &[&std::ffi::OsStr]) -> Output {
 
 /// Runs and returns stdout (scrubbed), asserting the exit status.
 fn stdout(root: &Path, args: &[&str], status: i32) -> String {
-    let out = hardline(root, args, &[]);
+    stdout_at(NOW, root, args, status)
+}
+
+/// [`stdout`] at another moment.
+fn stdout_at(now: &str, root: &Path, args: &[&str], status: i32) -> String {
+    let out = hardline_at(now, root, args, &[]);
     assert_eq!(
         out.status.code(),
         Some(status),
@@ -134,6 +144,7 @@ fn dashboard_pages() {
         "site/images/php-mysql-secured.html",
         "site/images/postgres-secured.html",
         "site/data.json",
+        "site/triage.js",
     ] {
         insta::assert_snapshot!(name_of(relative), file(root, relative));
     }
@@ -145,6 +156,50 @@ fn status_in_every_format() {
     insta::assert_snapshot!("status_human", stdout(root, &["status"], 0));
     insta::assert_snapshot!("status_json", stdout(root, &["--format", "json", "status"], 0));
     insta::assert_snapshot!("status_markdown", stdout(root, &["--format", "markdown", "status"], 0));
+}
+
+/// Three weeks after the demo's last scan: the scans are stale, an exception has expired and
+/// its finding counts again, and findings have gone past their SLA.
+const LATER: &str = "2026-11-30T04:00:00Z";
+
+#[test]
+fn status_when_the_scans_stopped() {
+    let root = &demo().root;
+    insta::assert_snapshot!("status_stale_human", stdout_at(LATER, root, &["status"], 0));
+    insta::assert_snapshot!("status_stale_json", stdout_at(LATER, root, &["--format", "json", "status"], 0));
+    insta::assert_snapshot!(
+        "status_stale_markdown",
+        stdout_at(LATER, root, &["--format", "markdown", "status"], 0)
+    );
+}
+
+/// The summary and the dashboard, on a copy of the demo, when the scans have stopped.
+#[test]
+fn summary_and_dashboard_when_the_scans_stopped() {
+    let copy = tempfile::tempdir().expect("temp dir");
+    let root = copy.path();
+    copy_tree(&demo().root, root);
+    stdout_at(LATER, root, &["summary"], 0);
+    insta::assert_snapshot!("security_summary_stale", file(root, "SECURITY_SUMMARY.md"));
+    stdout_at(LATER, root, &["dashboard"], 0);
+    insta::assert_snapshot!("site_index_html_stale", file(root, "site/index.html"));
+    insta::assert_snapshot!(
+        "site_images_php-mysql-secured_html_stale",
+        file(root, "site/images/php-mysql-secured.html")
+    );
+}
+
+#[test]
+fn exceptions_in_every_format() {
+    let root = &demo().root;
+    insta::assert_snapshot!("exceptions_human", stdout(root, &["exceptions"], 0));
+    insta::assert_snapshot!("exceptions_json", stdout(root, &["--format", "json", "exceptions"], 0));
+    // Expiring soon, then expired (its finding counts again).
+    insta::assert_snapshot!(
+        "exceptions_expiring_human",
+        stdout_at("2026-11-15T04:00:00Z", root, &["exceptions"], 0)
+    );
+    insta::assert_snapshot!("exceptions_expired_human", stdout_at(LATER, root, &["exceptions"], 0));
 }
 
 #[test]
@@ -352,14 +407,14 @@ fn help_of_every_command() {
     assert!(seen >= 17, "the walk found {seen} commands");
 }
 
-/// The generated manual pages and completions are output people read too.
+/// The generated manual pages are output people read too (the completion scripts, mechanical
+/// translations of the same definitions, are proven by loading them: `generated.rs`).
 #[test]
-fn man_pages_and_completions() {
+fn man_pages() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     insta::assert_snapshot!("man_hardline", stdout(root, &["man"], 0));
     insta::assert_snapshot!("man_hardline_gate", stdout(root, &["man", "gate"], 0));
-    insta::assert_snapshot!("completions_fish", stdout(root, &["completions", "fish"], 0));
 }
 
 /// The log format is a compatibility promise: the demo's ledger is, byte for byte, the one

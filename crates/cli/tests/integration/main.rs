@@ -15,3 +15,4 @@ mod pipeline;
 mod pty;
 mod publish;
 mod terminal;
+mod triage;
