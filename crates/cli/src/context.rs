@@ -13,6 +13,7 @@ use hardline_publish::pull_request::PullRequestSettings;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
+use crate::progress::{ProgressChoice, Shown};
 
 pub struct Context {
     pub root: PathBuf,
@@ -22,6 +23,8 @@ pub struct Context {
     pub now: jiff::Timestamp,
     /// `--kev FILE` and `--epss FILE`.
     pub feed_files: FeedFiles,
+    /// `--progress`.
+    pub progress: ProgressChoice,
 }
 
 /// Feed files named on the command line.
@@ -44,12 +47,24 @@ impl Context {
         for warning in &config.warnings {
             crate::output::warning(warning);
         }
-        Ok(Context { root: global.root.clone(), config, now, feed_files })
+        Ok(Context { root: global.root.clone(), config, now, feed_files, progress: global.progress })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
     pub fn at(root: PathBuf, now: jiff::Timestamp) -> anyhow::Result<Context> {
-        Ok(Context { config: Config::load(&root)?, root, now, feed_files: FeedFiles::default() })
+        Ok(Context {
+            config: Config::load(&root)?,
+            root,
+            now,
+            feed_files: FeedFiles::default(),
+            progress: ProgressChoice::Never,
+        })
+    }
+
+    /// Progress for one long operation, shown as `--progress` asks (on stderr); cleared when
+    /// dropped.
+    pub fn progress(&self) -> Shown {
+        Shown::new(self.progress.for_this_process())
     }
 
     /// The file a feed is read from: `--kev`/`--epss`, else `[feeds]` (relative to the
@@ -79,6 +94,11 @@ impl Context {
             }
         }
         Ok(feeds)
+    }
+
+    /// Triage as of now, with these exceptions and feeds and `[sla]`.
+    pub fn triage<'a>(&self, exceptions: &'a ExceptionSet, feeds: &'a Feeds) -> hardline_triage::Triage<'a> {
+        hardline_triage::Triage { exceptions, feeds, settings: self.triage_settings(), now: self.now }
     }
 
     /// `[sla]`: days per severity and when scans are stale.
@@ -148,8 +168,20 @@ impl Context {
     }
 
     /// How `issues sync` treats each image: the configured labels, these exceptions, now.
-    pub fn sync_settings<'a>(&'a self, exceptions: &'a ExceptionSet, now: &'a Timestamp) -> SyncSettings<'a> {
-        SyncSettings { labels: &self.config.issues.labels, exceptions, today: self.today(), now }
+    pub fn sync_settings<'a>(
+        &'a self,
+        exceptions: &'a ExceptionSet,
+        feeds: &'a Feeds,
+        now: &'a Timestamp,
+    ) -> SyncSettings<'a> {
+        SyncSettings {
+            labels: &self.config.issues.labels,
+            exceptions,
+            today: self.today(),
+            now,
+            feeds,
+            triage: self.triage_settings(),
+        }
     }
 
     /// `[pull_requests]` of hardline.toml; `auto_merge`: whether this run may enable it.

@@ -14,6 +14,7 @@ mod finding;
 mod fingerprint;
 mod former;
 mod image;
+pub mod progress;
 pub mod row;
 mod severity;
 pub mod text;
@@ -29,5 +30,6 @@ pub use finding::{
 pub use fingerprint::{Fingerprint, hex};
 pub use former::FormerIdentities;
 pub use image::{ImageName, InvalidImageName, SBOM_STEM};
+pub use progress::{Progress, Silent};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

@@ -4,6 +4,7 @@
 //! escaped with `hardline_model::text` before it is placed in a body.
 
 pub mod dashboard;
+pub mod export;
 pub mod gate_comment;
 pub mod issues;
 mod markers;

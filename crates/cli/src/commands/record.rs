@@ -6,7 +6,9 @@ use hardline_model::{Finding, ScanMeta, artifact_mismatch};
 use crate::cli::RecordArgs;
 use crate::context::Context;
 use crate::report::{RecordReport, Report};
-use crate::{output, progress};
+use hardline_model::Progress as _;
+
+use crate::output;
 
 pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
     // Reading the reports' first bytes (or parsing them all) before the lock: a bad report
@@ -22,24 +24,30 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
     let baseline = ledger.baseline(&args.image)?;
     let mut previous: (Option<ScanMeta>, Vec<Finding>) =
         baseline.map(|b| (b.scan, b.findings)).unwrap_or_default();
-    let bar = progress::bar(reports.len() as u64, "recording");
+    let progress = ctx.progress();
+    progress.start("recording", reports.len() as u64);
     let several = reports.len() > 1;
-    let scans = reports.into_scans().inspect(|_| bar.inc(1)).map(|scan| {
-        let (index, scan) = scan?;
-        if let Some(mismatch) =
-            artifact_mismatch(previous.0.as_ref(), &previous.1, &scan.meta, scan.findings())
-        {
-            let label = labels.get(index).map_or("", String::as_str);
-            let message = format!("{label} may be a report of another image than {}: {mismatch}", args.image);
-            if args.strict_artifact {
-                anyhow::bail!("{message}; nothing was recorded (--strict-artifact)");
+    let scans = reports
+        .into_scans()
+        .enumerate()
+        .inspect(|(index, _)| progress.advance(labels.get(*index).map_or("", String::as_str)))
+        .map(|(_, scan)| {
+            let (index, scan) = scan?;
+            if let Some(mismatch) =
+                artifact_mismatch(previous.0.as_ref(), &previous.1, &scan.meta, scan.findings())
+            {
+                let label = labels.get(index).map_or("", String::as_str);
+                let message =
+                    format!("{label} may be a report of another image than {}: {mismatch}", args.image);
+                if args.strict_artifact {
+                    anyhow::bail!("{message}; nothing was recorded (--strict-artifact)");
+                }
+                output::note(&format!("warning: {message} (--strict-artifact refuses such a report)"));
             }
-            output::note(&format!("warning: {message} (--strict-artifact refuses such a report)"));
-        }
-        previous = (Some(scan.meta.clone()), scan.findings().to_vec());
-        Ok((index, scan))
-    });
+            previous = (Some(scan.meta.clone()), scan.findings().to_vec());
+            Ok((index, scan))
+        });
     let recorded = writer.record_each(&args.image, several, scans, &ctx.now())?;
-    bar.finish_and_clear();
+    drop(progress);
     Ok(Report::Record(RecordReport { image: args.image, recorded, labels }))
 }
