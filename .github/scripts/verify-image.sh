@@ -58,6 +58,9 @@ in_image() { # USER COMMAND...
     engine run --rm "${RUN_ARGS[@]}" --network none --user "$user" --entrypoint "$1" "$ref" "${@:2}"
 }
 is_podman() { engine --version 2>/dev/null | grep -qi podman; }
+# start CONTAINER_ARGS… : `run -d`; what the engine says goes to the output only if it fails
+# (podman without systemd always complains that it cannot schedule the healthcheck timer).
+start() { engine run -d --name "$container" "${RUN_ARGS[@]}" "$@" >/dev/null 2>"$work/run.err" || { cat "$work/run.err"; return 1; }; }
 
 work=$(mktemp -d)
 cleanup() {
@@ -186,9 +189,8 @@ postgres-secured)
     chmod 0600 "$work/tls/server.key"
     chmod 0444 "$work/password"
     $SUDO chown -R "$uid:$gid" "$work/tls"
-    engine run -d --name "$container" "${RUN_ARGS[@]}" -p 127.0.0.1::5432 \
-        -v "$work/tls:/etc/postgresql/tls:ro" -v "$work/password:/run/secrets/postgres_password:ro" \
-        "$ref" >/dev/null
+    start -p 127.0.0.1::5432 \
+        -v "$work/tls:/etc/postgresql/tls:ro" -v "$work/password:/run/secrets/postgres_password:ro" "$ref" || true
     expect "starts and becomes healthy with a mounted certificate and password file" wait_healthy
     sql() { engine exec -e PGPASSWORD="$(cat "$work/password")" -e PGCONNECT_TIMEOUT=5 "$container" psql -X -Atq "$@"; }
     refused() { # PATTERN CONNINFO : the connection fails with an error matching PATTERN
@@ -206,7 +208,7 @@ postgres-secured)
         "$(sql -h /var/run/postgresql -U postgres -d postgres -c 'SHOW shared_preload_libraries' 2>&1)"
     ;;
 php-mysql-secured)
-    engine run -d --name "$container" "${RUN_ARGS[@]}" -p 127.0.0.1::8080 "$ref" >/dev/null
+    start -p 127.0.0.1::8080 "$ref" || true
     expect "starts and becomes healthy (no database needed for /healthz.php)" wait_healthy
     url="http://127.0.0.1:$(published 8080)"
     headers=$(curl -sS -m 10 -D - -o /dev/null "$url/healthz.php" | tr -d '\r')

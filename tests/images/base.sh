@@ -108,4 +108,9 @@ log "podman import $tarball as $BASE_TAG"
 "${P[@]}" import --quiet --change 'CMD ["bash"]' "$tarball" "$BASE_TAG" >/dev/null
 new_id=$("${P[@]}" image inspect --format '{{.Id}}' "$BASE_TAG")
 printf '%s %s\n' "$key" "$new_id" >"$stamp"
+if [ -n "$current_id" ] && [ "$current_id" != "$new_id" ]; then
+    # The previous base and every cached layer built on it can no longer be used: free them.
+    log "removing the previous base and its build cache"
+    "${P[@]}" image prune --force >/dev/null 2>&1 || true
+fi
 echo "$BASE_TAG"

@@ -76,6 +76,19 @@ PODMAN=(podman --runtime /usr/sbin/runc)
 ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 pm() { "${PODMAN[@]}" "$@"; }
 
+# pm_run_d ARGS… : `podman run -d`, quietly. Without systemd, podman complains on every start that
+# it cannot schedule the healthcheck timer; that is dropped, anything else it says is shown.
+# (A file, not a pipe: conmon keeps the stderr it inherits open for the container's lifetime.)
+pm_run_d() {
+    local err rc
+    err=$(mktemp)
+    pm run -d --label "hardline.test.pid=$$" "$@" >/dev/null 2>"$err"
+    rc=$?
+    grep -v 'unable to get systemd connection' "$err" >&2
+    rm -f "$err"
+    return $rc
+}
+
 # build_image CONTEXT_DIR TAG LOG [--build-arg …] : one image, with podman's layer cache.
 build_image() {
     local context=$1 tag=$2 log=$3
@@ -101,13 +114,33 @@ wait_healthy() {
     done
 }
 
+# reap_stale : removes the containers and networks that an interrupted earlier run left behind
+# (labelled with the pid of a run that no longer exists).
+reap_stale() {
+    local name pid
+    while read -r name pid; do
+        [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && remove_container "$name"
+    done < <(pm ps -a --filter label=hardline.test.pid --format '{{.Names}} {{index .Labels "hardline.test.pid"}}' 2>/dev/null)
+    while read -r name; do
+        pid=${name#hl-}
+        [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null && pm network rm -f "$name" >/dev/null 2>&1
+    done < <(pm network ls --format '{{.Name}}' 2>/dev/null)
+    return 0
+}
+
 # published CONTAINER PORT : the loopback port that podman published for the container's PORT.
 published() { pm port "$1" "$2" | head -n 1 | sed 's/.*://'; }
 
 # logs CONTAINER : the container's stdout and stderr, without podman's own systemd complaints.
 logs() { pm logs "$1" 2>&1 | grep -v 'unable to get systemd connection'; }
 
-remove_container() { pm rm -f -t 0 "$@" >/dev/null 2>&1 || true; }
+# remove_container NAME… : one at a time (podman 4.3 removes none when one name is unknown).
+remove_container() {
+    local name
+    for name in "$@"; do
+        pm rm -f -t 0 "$name" >/dev/null 2>&1 || true
+    done
+}
 
 # --- throwaway TLS material (deleted with the work directory; no key is ever committed)
 

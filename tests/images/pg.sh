@@ -30,7 +30,7 @@ pg_setup() {
 pg_run() {
     local name=$1
     shift
-    pm run -d --name "$name" "${ULIMITS[@]}" -p 127.0.0.1::5432 \
+    pm_run_d --name "$name" "${ULIMITS[@]}" -p 127.0.0.1::5432 \
         -v "$PGW/tls:/etc/postgresql/tls:ro" -v "$PGW/password:/run/secrets/postgres_password:ro" \
         "$@" "$PG_IMAGE"
 }
@@ -56,7 +56,7 @@ pg_refuses_to_start() {
     local desc=$1 pattern=$2 name="hl-$$-pg-bad" out
     shift 2
     remove_container "$name"
-    pm run --name "$name" "${ULIMITS[@]}" "$@" "$PG_IMAGE" >/dev/null 2>&1
+    pm run --name "$name" --label "hardline.test.pid=$$" "${ULIMITS[@]}" "$@" "$PG_IMAGE" >/dev/null 2>&1
     out=$(logs "$name")
     if [ "$(pm inspect --format '{{.State.ExitCode}}' "$name" 2>/dev/null)" = 0 ]; then
         notok "$desc" "it started: $out"
@@ -95,7 +95,7 @@ pg_tests() {
         return
     fi
     PGPORT=$(published "$PGC" 5432)
-    pm run -d --name "$PGCLI" "${ULIMITS[@]}" --network host -v "$CERTS/ca.crt:/certs/ca.crt:ro" \
+    pm_run_d --name "$PGCLI" "${ULIMITS[@]}" --network host -v "$CERTS/ca.crt:/certs/ca.crt:ro" \
         "$PG_IMAGE" sleep infinity >/dev/null
 
     check "pg: the superuser logs in on the socket with the password from POSTGRES_PASSWORD_FILE" \

@@ -44,9 +44,13 @@ php_setup() {
 
 db_start() {
     pm network create "$PHP_NET" >/dev/null || return 1
-    pm run -d --name "$DBC" --network "$PHP_NET" "${ULIMITS[@]}" \
+    pm_run_d --name "$DBC" --network "$PHP_NET" "${ULIMITS[@]}" \
         -v "$PHW/dbtls:/etc/mysql/tls:ro" "$DB_IMAGE" >/dev/null || return 1
-    wait_for 60 pm exec "$DBC" mariadb-admin --socket=/run/mysqld/mysqld.sock ping || { logs "$DBC" | tail -n 20; return 1; }
+    if ! wait_for 60 pm exec --user root "$DBC" mariadb-admin --socket=/run/mysqld/mysqld.sock ping; then
+        pm inspect --format 'state={{.State.Status}} exit={{.State.ExitCode}} oom={{.State.OOMKilled}} error={{.State.Error}}' "$DBC"
+        logs "$DBC" | tail -n 20
+        return 1
+    fi
     { echo "CREATE DATABASE notes; USE notes;"
       cat "$IMAGES_DIR/php-mysql-secured/app/schema.sql"
       echo "CREATE USER 'notes'@'%' IDENTIFIED BY '$DB_PW' REQUIRE SSL;"
@@ -56,7 +60,7 @@ db_start() {
 db_sql() { pm exec --user root "$DBC" mariadb --socket=/run/mysqld/mysqld.sock -N -e "$1"; }
 
 php_start() {
-    pm run -d --name "$PHPC" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 \
+    pm_run_d --name "$PHPC" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 \
         -e DB_HOST="$DBC" \
         -v "$PHW/secrets:/run/secrets:ro" \
         -v "$TESTS_DIR/fixtures/probe.php:/var/www/html/probe.php:ro" \

@@ -66,6 +66,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+reap_stale
 make_ca "$CERTS" ca
 make_ca "$CERTS" wrong-ca
 make_server_cert "$CERTS" ca server "DNS:localhost,IP:127.0.0.1"
