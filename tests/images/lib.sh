@@ -4,11 +4,22 @@
 PASSED=0
 FAILED=0
 
-ok()    { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$1"; }
+# HARDLINE_STOP_AT=TEXT (mutations.py): stop the run right after the first check whose name
+# contains TEXT, whatever its result; the exit status still says whether anything failed.
+ok()    { PASSED=$((PASSED + 1)); printf 'ok - %s\n' "$1"; stop_at "$1"; }
 notok() {
     FAILED=$((FAILED + 1))
     printf 'not ok - %s\n' "$1"
     if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -n 15 | sed 's/^/#   /'; fi
+    stop_at "$1"
+}
+stop_at() {
+    if [ -n "${HARDLINE_STOP_AT:-}" ] && [[ $1 == *"$HARDLINE_STOP_AT"* ]]; then
+        echo "# stopping after '$1' (HARDLINE_STOP_AT)"
+        echo "$PASSED passed, $FAILED failed"
+        [ "$FAILED" -eq 0 ]
+        exit
+    fi
 }
 
 # check DESCRIPTION COMMAND... : passes when the command exits 0.

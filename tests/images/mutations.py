@@ -5,7 +5,7 @@ For each mutation below: copy images/, tests/images/ and .github/scripts/verify-
 temp tree, revert ONE control there (one or more edits), run the copy's run.sh for that image
 only (so the image is REBUILT from the mutated files, with podman's layer cache: configuration
 is copied late in each Dockerfile, so most mutations rebuild a few small layers), and require
-that the named check turns `not ok`. A mutation that leaves that check green SURVIVED: the check
+that the named check turns `not ok` (the run stops right after that check: HARDLINE_STOP_AT). A mutation that leaves that check green SURVIVED: the check
 would not notice the control being lost.
 
 Usage (root, after run.sh has passed once on this machine):
@@ -98,7 +98,7 @@ MUTATIONS = [
     pg("conf: socket 0777", "the socket itself is 0700",
        (CONF, "unix_socket_permissions = 0700", "unix_socket_permissions = 0777")),
     pg("conf: ALTER SYSTEM allowed", "ALTER SYSTEM is refused", (CONF, "allow_alter_system = off", "allow_alter_system = on")),
-    pg("conf: jit on", "JIT compilation is off", (CONF, "jit = off", "jit = on")),
+    pg("conf: jit on", "JIT compilation is off", (CONF, "\njit = off", "\njit = on")),
     pg("conf: no hba_file", "becomes healthy", (CONF, "hba_file = '/etc/postgresql/pg_hba.conf'", "")),
     pg("pgaudit: not loaded", "pgaudit writes a SESSION audit record",
        (f"{PG}/conf.d/pgaudit.conf", "shared_preload_libraries = 'pgaudit'", "")),
@@ -220,8 +220,9 @@ def apply(root: Path, mutation: Mutation) -> str | None:
     for rel, old, new in mutation.edits:
         target = root / rel
         text = target.read_text(encoding="utf-8")
-        if old not in text:
-            return f"text not found in {rel}: {old[:60]!r}"
+        if text.count(old) != 1:
+            where = "not found" if old not in text else "found more than once (ambiguous)"
+            return f"text {where} in {rel}: {old[:60]!r}"
         target.write_text(text.replace(old, new, 1), encoding="utf-8")
     return None
 
@@ -266,8 +267,8 @@ def main() -> int:
                 continue
             started = time.monotonic()
             proc = subprocess.run(["bash", str(root / "tests/images/run.sh"), mutation.image],
-                                  capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env,
-                                  timeout=900)
+                                  capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  env=dict(env, HARDLINE_STOP_AT=mutation.must_fail), timeout=900)
             took = time.monotonic() - started
             failing = [ln[len("not ok - "):] for ln in proc.stdout.splitlines() if ln.startswith("not ok - ")]
             hit = [f for f in failing if mutation.must_fail in f]
