@@ -160,8 +160,8 @@ expect "${root_owned[*]} are owned by root" root_owned
 
 # ---------------------------------------------------------------------------- smoke run
 wait_healthy() {
-    local i status
-    for i in $(seq 1 60); do
+    local status
+    for _ in $(seq 1 60); do
         if is_podman; then
             # podman runs healthchecks through systemd timers, absent in CI containers: run it here.
             engine healthcheck run "$container" >/dev/null 2>&1 && return 0

@@ -13,7 +13,8 @@
 #   1. the base: built with the Dockerfile's own default BASE_IMAGE, the build stops at once
 #      unless that default is debian:trixie-slim pinned by a real digest;
 #   2. .github/scripts/verify-image.sh, the same script the GitHub workflows run on the image;
-#   3. pg.sh / php.sh: every control of the image's README, probed in the running container.
+#   3. pg.sh / php.sh: every control of the image's README, probed in the running container;
+#   4. .github/scripts/sbom.sh, the SBOM step of the workflows (syft, CycloneDX), on the image.
 # Prints one `ok - ` / `not ok - ` line per check, then `N passed, M failed`; exits 1 on any
 # failure. Stops and removes every container it started on exit.
 set -uo pipefail
@@ -32,7 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # --- packages (idempotent: nothing is fetched when all are installed)
-PACKAGES=(podman buildah runc debootstrap openssl curl ca-certificates)
+PACKAGES=(podman buildah runc debootstrap openssl curl ca-certificates python3 python3-venv)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -112,10 +113,31 @@ build_and_verify() {
     relay "$WORK/verify-$name.out"
 }
 
+# sbom_lists NAME PACKAGE… : .github/scripts/sbom.sh writes the CycloneDX SBOM of the built image,
+# and it names these Debian packages (a leading ! : must not be there).
+sbom_lists() {
+    local name=$1 out="$WORK/$1.cdx.json"
+    shift
+    CONTAINER_ENGINE="${PODMAN[*]}" SYFT_VENV="${HARDLINE_SYFT_VENV:-/var/cache/hardline/syft-1.18.1}" \
+        bash "$REPO/.github/scripts/sbom.sh" "localhost/hardline/$name:$TAG" "$out" || return 1
+    python3 - "$out" "$@" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+debs = {c["purl"].split("@")[0].rsplit("/", 1)[-1] for c in doc["components"] if c.get("purl", "").startswith("pkg:deb/debian/")}
+wanted = [p for p in sys.argv[2:] if not p.startswith("!")]
+unwanted = [p[1:] for p in sys.argv[2:] if p.startswith("!")]
+wrong = [f"{p} missing" for p in wanted if p not in debs] + [f"{p} present" for p in unwanted if p in debs]
+if wrong:
+    sys.exit(f"{len(debs)} Debian packages; wrong: {wrong}")
+PY
+}
+
 if [ -z "$ONLY" ] || [ "$ONLY" = postgres-secured ]; then
     if build_and_verify postgres-secured; then
         pg_tests "localhost/hardline/postgres-secured:$TAG"
         pg_cleanup
+        check "postgres-secured: sbom.sh writes its CycloneDX SBOM (syft), naming postgresql-17 and postgresql-17-pgaudit" \
+            sbom_lists postgres-secured postgresql-17 postgresql-17-pgaudit '!gcc' '!make'
     fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = php-mysql-secured ]; then
@@ -125,6 +147,8 @@ if [ -z "$ONLY" ] || [ "$ONLY" = php-mysql-secured ]; then
             php_tests "localhost/hardline/php-mysql-secured:$TAG" "localhost/hardline-test/mariadb:$TAG"
         fi
         php_cleanup
+        check "php-mysql-secured: sbom.sh writes its CycloneDX SBOM (syft), naming apache2, libapache2-mod-php8.4 and php8.4-mysql, not php8.4-curl" \
+            sbom_lists php-mysql-secured apache2 libapache2-mod-php8.4 php8.4-mysql '!php8.4-curl' '!gcc' '!make'
     fi
 fi
 
