@@ -69,9 +69,24 @@ pg_refuses_to_start() {
 }
 
 pg_start() { pg_run "$PGC" >/dev/null && wait_healthy 60 "$PGC"; }
+
+# A read-only root filesystem (Kubernetes readOnlyRootFilesystem): only the data directory, the
+# socket directory and /tmp are mounts of their own (podman's `U` gives them to the image's user;
+# Docker: `--tmpfs PATH:uid=999,gid=999,mode=0700`). The server starts, initialises and serves.
+pg_read_only() {
+    local name="hl-$$-pg-ro" rc
+    pg_run "$name" --read-only --read-only-tmpfs=false \
+        --tmpfs /var/lib/postgresql/data:rw,mode=0700,U --tmpfs /var/run/postgresql:rw,mode=0700,U \
+        --tmpfs /tmp:rw,mode=1777 >/dev/null && wait_healthy 60 "$name" \
+        && pm exec -e PGPASSWORD="$PG_SUPER_PW" "$name" psql -X -Atq -h /var/run/postgresql -U postgres -d postgres -c 'SELECT 1' \
+        && ! pm exec "$name" touch /etc/postgresql/pg_hba.conf 2>/dev/null
+    rc=$?
+    remove_container "$name"
+    return $rc
+}
 pg_restart() { pm restart -t 10 "$PGC" >/dev/null && wait_healthy 60 "$PGC"; }
 
-pg_cleanup() { remove_container "$PGC" "$PGCLI" "hl-$$-pg-bad"; }
+pg_cleanup() { remove_container "$PGC" "$PGCLI" "hl-$$-pg-bad" "hl-$$-pg-ro"; }
 
 pg_tests() {
     echo "# postgres-secured: functional checks against the running container ($1)"
@@ -166,6 +181,8 @@ pg_tests() {
     expect_no_match "pg: plain SELECTs are not logged" 'statement: .*hl_select_marker' "$log"
     expect_match "pg: pgaudit writes a SESSION audit record for DDL" \
         'AUDIT: SESSION,[0-9]+,[0-9]+,DDL,CREATE TABLE' "$log"
+
+    check "pg: runs with a read-only root filesystem (data, socket directory and /tmp mounted)" pg_read_only
 
     # --- a restart keeps the cluster and does not initialise it again
     local inits
