@@ -108,6 +108,8 @@ MUTATIONS = [
        (f"{PG}/conf.d/pgaudit.conf", "pgaudit.log = 'ddl, role'", "pgaudit.log = 'none'")),
     pg("initdb.d: no revoke", "no CONNECT on the postgres database",
        (f"{PG}/initdb.d/10-hardening.sql", "REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;", "")),
+    pg("initdb.d: template1 open", "no CONNECT on template1",
+       (f"{PG}/initdb.d/10-hardening.sql", "REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC;", "")),
     # --- the entrypoint
     pg("entrypoint: POSTGRES_PASSWORD accepted", "POSTGRES_PASSWORD in the environment is refused",
        (ENTRY, 'die "$name is not supported', 'say "$name is not supported')),

@@ -143,6 +143,9 @@ pg_tests() {
     check_fails "pg: roles get no CONNECT on the postgres database unless granted (initdb.d)" \
         'permission denied for database "postgres"' \
         pg_tls "nogrant-pw" "user=nogrant dbname=postgres" 'SELECT 1'
+    check_fails "pg: roles get no CONNECT on template1 unless granted (initdb.d)" \
+        'permission denied for database "template1"' \
+        pg_tls "nogrant-pw" "user=nogrant dbname=template1" 'SELECT 1'
     expect_eq "pg: ssl_min_protocol_version is TLSv1.2" "TLSv1.2" "$(pg_admin -c 'SHOW ssl_min_protocol_version' 2>&1)"
 
     # --- the socket: the image's user only, and always a password
