@@ -171,6 +171,8 @@ MUTATIONS = [
     php("apache: no COOP", "Cross-Origin-Opener-Policy", (HARD, 'Header always set Cross-Origin-Opener-Policy "same-origin"', "")),
     php("apache: no HSTS", "Strict-Transport-Security", (HARD, "Header always set Strict-Transport-Security", "#")),
     php("apache: ETags", "no ETag", (HARD, "FileETag None", "")),
+    php("apache: unbounded request body", "request body over 64 KiB is refused", (HARD, "LimitRequestBody 65536", "LimitRequestBody 0")),
+    php("apache: many header fields", "more than 50 request header fields", (HARD, "LimitRequestFields 50", "LimitRequestFields 100")),
     # --- PHP
     php("php: expose_php On", "ini expose_php", (INI, "expose_php = Off", "expose_php = On")),
     php("php: display_errors On", "no warning text in the response", (INI, "display_errors = Off", "display_errors = On")),

@@ -196,6 +196,12 @@ php_tests() {
         "$(head -n 1 <<<"$r")$(grep -q 'Index of' <<<"$r" && echo ' LISTED')"
     expect_eq "php: .sql, .json, .ini, .sh … files are never served (403)" "403 403" \
         "$(status_of "$(http GET /schema.sql)") $(status_of "$(http GET /composer.json)")"
+    expect_eq "php: a request body over 64 KiB is refused (413, LimitRequestBody)" "413" \
+        "$(head -c 70000 /dev/zero | tr '\0' 'a' | curl -sS -m 10 -o /dev/null -w '%{http_code}' --data-binary @- "$PHP_URL/")"
+    local many=() i
+    for i in $(seq 1 60); do many+=(-H "X-Filler-$i: x"); done
+    expect_eq "php: more than 50 request header fields are refused (400, LimitRequestFields)" "400" \
+        "$(curl -sS -m 10 -o /dev/null -w '%{http_code}' "${many[@]}" "$PHP_URL/healthz.php")"
     r=$(http GET /no-such-page)
     expect_eq "php: unknown page is 404" "404" "$(status_of "$r")"
     expect_match "php: security headers are also set on error responses" "^Content-Security-Policy: " "$(headers_only "$r")"
