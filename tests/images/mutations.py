@@ -88,6 +88,8 @@ MUTATIONS = [
     pg("conf: ssl off", "connects over TLS 1.3", (CONF, "ssl = on", "ssl = off")),
     pg("conf: TLS 1.0 allowed", "ssl_min_protocol_version is TLSv1.2",
        (CONF, "ssl_min_protocol_version = 'TLSv1.2'", "ssl_min_protocol_version = 'TLSv1'")),
+    pg("conf: SHA-1 suites allowed", "SHA-1 CBC suite is refused",
+       (CONF, "ssl_ciphers = 'HIGH:!aNULL:!eNULL:!MD5:!3DES:!RC4:!SHA1'", "ssl_ciphers = 'HIGH:!aNULL'")),
     pg("conf: no log_connections", "connections are logged", (CONF, "log_connections = on", "log_connections = off")),
     pg("conf: no log_disconnections", "session ends are logged",
        (CONF, "log_disconnections = on", "log_disconnections = off")),

@@ -56,16 +56,28 @@ pg_refuses_to_start() {
     local desc=$1 pattern=$2 name="hl-$$-pg-bad" out
     shift 2
     remove_container "$name"
-    pm run --name "$name" --label "hardline.test.pid=$$" "${ULIMITS[@]}" "$@" "$PG_IMAGE" >/dev/null 2>&1
+    pm_run_d --name "$name" "${ULIMITS[@]}" "$@" "$PG_IMAGE"
+    # It must stop by itself; if it becomes healthy instead (or is still up after 60 s), it started.
+    local deadline=$(( $(date +%s) + 60 ))
+    until [ "$(pm inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" != true ] || healthy "$name" \
+        || [ "$(date +%s)" -ge "$deadline" ]; do
+        sleep 0.5
+    done
     out=$(logs "$name")
-    if [ "$(pm inspect --format '{{.State.ExitCode}}' "$name" 2>/dev/null)" = 0 ]; then
-        notok "$desc" "it started: $out"
+    if [ "$(pm inspect --format '{{.State.Running}} {{.State.ExitCode}}' "$name" 2>/dev/null)" != "false 1" ]; then
+        notok "$desc" "it started (or did not say why it stopped): $(tail -n 5 <<<"$out")"
     elif grep -Eq -- "$pattern" <<<"$out"; then
         ok "$desc"
     else
         notok "$desc" "it stopped, but not with /$pattern/: $out"
     fi
     remove_container "$name"
+}
+
+# pg_tls12_with CIPHER : a TLS 1.2 handshake offering only CIPHER; prints openssl's verdict.
+pg_tls12_with() {
+    echo | timeout 10 openssl s_client -starttls postgres -connect "127.0.0.1:$PGPORT" -tls1_2 \
+        -cipher "$1:@SECLEVEL=0" 2>&1 | grep -E 'Cipher is|alert'
 }
 
 pg_start() { pg_run "$PGC" >/dev/null && wait_healthy 60 "$PGC"; }
@@ -147,6 +159,12 @@ pg_tests() {
         'permission denied for database "template1"' \
         pg_tls "nogrant-pw" "user=nogrant dbname=template1" 'SELECT 1'
     expect_eq "pg: ssl_min_protocol_version is TLSv1.2" "TLSv1.2" "$(pg_admin -c 'SHOW ssl_min_protocol_version' 2>&1)"
+    # TLS 1.2 suites, from the host with openssl (its client allows any suite at SECLEVEL=0, so
+    # what is refused is refused by the server's ssl_ciphers).
+    expect_match "pg: TLS 1.2 with an AEAD suite is accepted" 'Cipher is ECDHE-ECDSA-AES128-GCM-SHA256' \
+        "$(pg_tls12_with ECDHE-ECDSA-AES128-GCM-SHA256)"
+    expect_match "pg: a TLS 1.2 client offering only a SHA-1 CBC suite is refused (ssl_ciphers)" 'handshake failure' \
+        "$(pg_tls12_with ECDHE-ECDSA-AES128-SHA)"
 
     # --- the socket: the image's user only, and always a password
     check_fails "pg: the Unix socket without a password is refused (no trust, no peer)" \
