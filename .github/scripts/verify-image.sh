@@ -60,7 +60,12 @@ in_image() { # USER COMMAND...
 is_podman() { engine --version 2>/dev/null | grep -qi podman; }
 # start CONTAINER_ARGS… : `run -d`; what the engine says goes to the output only if it fails
 # (podman without systemd always complains that it cannot schedule the healthcheck timer).
-start() { engine run -d --name "$container" "${RUN_ARGS[@]}" "$@" >/dev/null 2>"$work/run.err" || { cat "$work/run.err"; return 1; }; }
+# The image's own HEALTHCHECK runs every 2 s here instead of every 30 s, so that Docker reports
+# "healthy" within seconds of the server being ready.
+start() {
+    engine run -d --name "$container" --health-interval 2s "${RUN_ARGS[@]}" "$@" >/dev/null 2>"$work/run.err" \
+        || { cat "$work/run.err"; return 1; }
+}
 
 work=$(mktemp -d)
 cleanup() {
