@@ -73,16 +73,22 @@ php_start() {
 
 # A read-only root filesystem: only Apache's run and lock directories and the session store are
 # mounts of their own (podman's `U` gives them to uid 33; Docker: `--tmpfs PATH:uid=33,gid=33`).
-# The page still reads the database and starts a session.
+# The app still reads the database, keeps its session and stores a note.
 php_read_only() {
     local name="hl-$$-php-ro" rc status
     pm_run_d --name "$name" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 -e DB_HOST="$DBC" \
         -v "$PHW/secrets:/run/secrets:ro" --read-only --read-only-tmpfs=false \
         --tmpfs /run/apache2:rw,mode=0700,U --tmpfs /run/lock/apache2:rw,mode=0700,U \
         --tmpfs /var/lib/php/sessions:rw,mode=0700,U "$PHP_IMAGE" && wait_healthy 30 "$name" || { remove_container "$name"; return 1; }
-    status=$(curl -sS -m 10 -o /dev/null -w '%{http_code} %header{set-cookie}' "http://127.0.0.1:$(published "$name" 8080)/")
-    rc=0
-    [[ $status == "200 __Host-sid="* ]] || { echo "GET / gave: $status"; rc=1; }
+    # A write that needs the session store: GET / (new session, CSRF token), then POST with both.
+    local url r cookie token status rc=0
+    url="http://127.0.0.1:$(published "$name" 8080)"
+    r=$(curl -sS -m 10 -D - "$url/")
+    cookie=$(header_of "$r" Set-Cookie | cut -d';' -f1)
+    token=$(sed -nE 's/.*name="csrf" value="([0-9a-f]{64})".*/\1/p' <<<"$r")
+    status=$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" --data-urlencode "csrf=$token" \
+        --data-urlencode "author=read-only" --data-urlencode "body=written with a read-only root" "$url/")
+    [ "$status" = 303 ] || { echo "GET / then POST with its token gave $status (GET: $(status_of "$r"), cookie: $cookie)"; rc=1; }
     remove_container "$name"
     return $rc
 }
