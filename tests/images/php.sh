@@ -2,7 +2,8 @@
 # hardline: proves php-mysql-secured's controls against the running container, with its app
 # talking to a real MariaDB that requires TLS (sourced by run.sh).
 #
-# Both run on a podman network of their own. MariaDB is the test fixture in tests/images/mariadb
+# Both run on a podman network of their own (the app finds the database through an /etc/hosts
+# entry, not podman's DNS). MariaDB is the test fixture in tests/images/mariadb
 # (Debian trixie's MariaDB on the same base, require_secure_transport=ON, a certificate for its
 # container name signed by the test CA). The app container runs with the run contract of its
 # README: port 8080 published on a free loopback port, DB_HOST naming the database, and
@@ -59,9 +60,15 @@ db_start() {
 }
 db_sql() { pm exec --user root "$DBC" mariadb --socket=/run/mysqld/mysqld.sock -N -e "$1"; }
 
+# The database's name for the app container: an /etc/hosts entry (--add-host), so that nothing
+# depends on podman's DNS plugin (aardvark-dns is only a recommended package).
+db_host_entry() {
+    echo "$DBC:$(pm inspect --format "{{(index .NetworkSettings.Networks \"$PHP_NET\").IPAddress}}" "$DBC")"
+}
+
 php_start() {
     pm_run_d --name "$PHPC" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 \
-        -e DB_HOST="$DBC" \
+        -e DB_HOST="$DBC" --add-host "$(db_host_entry)" \
         -v "$PHW/secrets:/run/secrets:ro" \
         -v "$TESTS_DIR/fixtures/probe.php:/var/www/html/probe.php:ro" \
         -v "$PHW/docroot/.env:/var/www/html/.env:ro" \
@@ -77,6 +84,7 @@ php_start() {
 php_read_only() {
     local name="hl-$$-php-ro" rc status
     pm_run_d --name "$name" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 -e DB_HOST="$DBC" \
+        --add-host "$(db_host_entry)" \
         -v "$PHW/secrets:/run/secrets:ro" --read-only --read-only-tmpfs=false \
         --tmpfs /run/apache2:rw,mode=0700,U --tmpfs /run/lock/apache2:rw,mode=0700,U \
         --tmpfs /var/lib/php/sessions:rw,mode=0700,U "$PHP_IMAGE" && wait_healthy 30 "$name" || { remove_container "$name"; return 1; }
