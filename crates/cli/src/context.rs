@@ -13,6 +13,7 @@ use hardline_publish::pull_request::PullRequestSettings;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
+use crate::hint::Advise as _;
 use crate::progress::{ProgressChoice, Shown};
 
 pub struct Context {
@@ -36,10 +37,23 @@ pub struct FeedFiles {
 
 impl Context {
     pub fn new(global: &GlobalArgs) -> anyhow::Result<Context> {
+        // A mistyped --root would otherwise read as an empty ledger that verifies, or start a
+        // new one in the wrong place.
+        if !global.root.is_dir() {
+            return Err(anyhow::anyhow!("--root {}: no such folder", global.root.display())).help(|| {
+                "give the repository that holds audit-logs/ and cve-baseline/ (default: the current folder); \
+                 create the folder first to start a new ledger there"
+                    .to_owned()
+            });
+        }
         let now = match std::env::var("HARDLINE_NOW") {
-            Ok(text) => {
-                text.parse().with_context(|| format!("HARDLINE_NOW={text:?} is not an RFC 3339 time"))?
-            }
+            Ok(text) => text
+                .parse()
+                .with_context(|| format!("HARDLINE_NOW={text:?} is not an RFC 3339 time"))
+                .help(|| {
+                    "set HARDLINE_NOW to a time such as 2026-03-03T12:00:00Z, or unset it to use the clock"
+                        .to_owned()
+                })?,
             Err(_) => jiff::Timestamp::now(),
         };
         let feed_files = FeedFiles { kev: global.kev.clone(), epss: global.epss.clone() };

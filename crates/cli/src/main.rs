@@ -8,6 +8,7 @@ mod config;
 mod context;
 mod demo;
 mod files;
+mod hint;
 mod init;
 mod output;
 mod progress;

@@ -68,6 +68,9 @@ pub fn error(error: &anyhow::Error) {
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }
+    for step in crate::hint::next_steps(error) {
+        eprintln!("{} {step}", stderr_style().paint(Role::Note, "help:"));
+    }
 }
 
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -31,7 +31,5 @@ pub(crate) static NOT_REPORTS: &[NotAReport] = &[
     },
 ];
 
-/// What to do instead, said once for every kind.
-pub(crate) const SCAN_IT_FIRST: &str = "an SBOM lists packages, not findings: scan it first \
-     (`trivy sbom --format json FILE > report.json`, or `grype sbom:FILE -o json`) and record \
-     that report; a VEX document belongs in security/ as exceptions";
+/// Why it is refused, said once for every kind (the CLI's `help:` line says how to scan it).
+pub(crate) const SCAN_IT_FIRST: &str = "an SBOM lists packages, not findings: scan it first";

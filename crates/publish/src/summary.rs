@@ -8,7 +8,7 @@ use hardline_ledger::{Event, EventBody, History, Ledger, Lifecycle, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, Fingerprint, Progress, diff, unique_vulnerability_ids};
 use hardline_policy::Exception;
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use hardline_triage::{ImageTriage, SLA_SEVERITIES, Triage};
@@ -58,14 +58,22 @@ pub struct ImageSummary {
 
 /// Builds the summary of the period `(now - days, now]` from the ledger, `now` being the
 /// moment `triage` is made at.
-pub fn build(ledger: &Ledger, triage: &Triage<'_>, days: i64) -> Result<Summary, PublishError> {
+pub fn build(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    days: i64,
+    progress: &dyn Progress,
+) -> Result<Summary, PublishError> {
     let now = triage.now;
     let since =
         now.checked_sub(Span::new().hours(24 * days)).map_err(|e| PublishError::Other(e.to_string()))?;
+    let names = ledger.images()?;
+    progress.start("summarising", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
+    for name in names {
         let history = ledger.history(&name)?;
         images.push(image_summary(&history, triage, since));
+        progress.advance(name.as_str());
     }
     let today = jiff::tz::Offset::UTC.to_datetime(now).date();
     let expiring =

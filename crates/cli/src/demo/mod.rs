@@ -149,7 +149,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
         });
     }
     let feeds = now.feeds(&hardline_feeds::FeedKind::ALL)?;
-    let summary = summary::build(&ledger, &now.triage(&exceptions, &feeds), 7)?;
+    let summary = summary::build(&ledger, &now.triage(&exceptions, &feeds), 7, &Silent)?;
     files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), &summary.render())?;
     for file in dashboard::build(&ledger, &now.triage(&exceptions, &feeds), &Silent)?.files() {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;

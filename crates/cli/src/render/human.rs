@@ -270,11 +270,31 @@ fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
     for problem in &report.problems {
         let _ = writeln!(out, "{}", style.paint(Role::Failure, &problem.to_string()));
     }
-    out.push_str(&if report.ok() {
-        "ledger verifies".to_owned()
-    } else {
-        style.paint(Role::Failure, "ledger does NOT verify")
-    });
+    if report.ok() {
+        out.push_str(if report.images.is_empty() {
+            "ledger verifies (no audit logs yet)"
+        } else {
+            "ledger verifies"
+        });
+        return out;
+    }
+    out.push_str(&style.paint(Role::Failure, "ledger does NOT verify"));
+    // What to do next depends on what is wrong: a view is a function of its log; a log is not.
+    let is_log = |p: &hardline_ledger::Problem| p.path.extension().is_some_and(|e| e == "jsonl");
+    if report.problems.iter().any(|p| !is_log(p)) {
+        let _ = write!(
+            out,
+            "\n{} `hardline rebuild` rewrites the views from their logs",
+            style.paint(Role::Note, "help:")
+        );
+    }
+    if report.problems.iter().any(is_log) {
+        let _ = write!(
+            out,
+            "\n{} a log line cannot be rewritten: restore the log from version control (`git log -p -- audit-logs/`)",
+            style.paint(Role::Note, "help:")
+        );
+    }
     out
 }
 
