@@ -76,8 +76,9 @@ fn pipes_json_and_markdown_are_never_coloured_unless_forced() {
     let repo = Repo::new();
     let gate = blocking_gate(&repo);
     let refs = |list: &[String]| list.iter().map(String::to_owned).collect::<Vec<_>>();
+    // Piped from a terminal session: TERM is set, stdout is not a terminal.
     let piped = |list: &[String], env: &[(&str, &str)]| {
-        let out = command(&repo, &refs(list), env).output().expect("run");
+        let out = command(&repo, &refs(list), env).env("TERM", "xterm-256color").output().expect("run");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert!(!has_escapes(&piped(&gate, &[])), "a pipe is not coloured");
@@ -91,6 +92,17 @@ fn pipes_json_and_markdown_are_never_coloured_unless_forced() {
         assert_eq!(shown.status.code(), Some(20), "{format}: {}", shown.stderr);
         assert!(shown.terminal.contains("block"), "{format}: {}", shown.terminal);
         assert!(!has_escapes(&shown.terminal), "{format} is never coloured:\n{:?}", shown.terminal);
+    }
+    // Markdown's notes are the human ones, and never coloured either.
+    repo.write(
+        "security/exceptions.toml",
+        "[[exception]]\nid = \"CVE-2099-0001\"\nreason = \"matches nothing\"\nexpires = \"2099-12-31\"\n",
+    );
+    for format in ["markdown", "json"] {
+        let status = ["--format", format, "--color", "always", "status"].map(str::to_owned);
+        let shown = run(command(&repo, &status, &[("CLICOLOR_FORCE", "1")]), OnTerminal::Stdout);
+        assert!(shown.terminal.contains("CVE-2099-0001"), "{format}: {}", shown.terminal);
+        assert!(!has_escapes(&shown.terminal), "{format} status is never coloured:\n{:?}", shown.terminal);
     }
     // A file a command writes is never coloured, whatever --color says.
     repo.ok(&["--color", "always", "summary"]);
