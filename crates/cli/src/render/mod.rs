@@ -152,6 +152,7 @@ pub(crate) fn exception_scope(exception: &hardline_policy::Exception) -> String 
         ("packages", &exception.packages),
         ("package URLs", &exception.purls),
         ("paths", &exception.paths),
+        ("fingerprints", &exception.fingerprints),
     ] {
         if !list.is_empty() {
             parts.push(format!("{name} {}", list.join(", ")));
