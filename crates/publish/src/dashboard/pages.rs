@@ -214,12 +214,7 @@ fn remediation(out: &mut String, dashboard: &Dashboard) {
     );
     for image in &dashboard.images {
         let mttr = |s| image.mttr.days(s).map_or_else(|| "–".to_owned(), |d| format!("{d:.1} d"));
-        let within = match image.sla_record.share() {
-            Some(share) => {
-                format!("{} of {} ({:.0}%)", image.sla_record.within, image.sla_record.fixed, share * 100.0)
-            }
-            None => "–".to_owned(),
-        };
+        let within = image.sla_record.describe().unwrap_or_else(|| "–".to_owned());
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -259,17 +254,7 @@ fn exceptions(out: &mut String, dashboard: &Dashboard) {
                 "<span class=\"stale-exception\">stale: matches nothing; remove it?</span>".to_owned()
             }
         };
-        let mut scope = Vec::new();
-        for (what, list) in [
-            ("images", &e.images),
-            ("packages", &e.packages),
-            ("paths", &e.paths),
-            ("package URLs", &e.purls),
-        ] {
-            if !list.is_empty() {
-                scope.push(format!("{what}: {}", esc(&list.join(", "), MAX_TEXT)));
-            }
-        }
+        let scope = e.scope();
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{state}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"t\">{}</td>\
@@ -277,7 +262,7 @@ fn exceptions(out: &mut String, dashboard: &Dashboard) {
             esc(&e.id, 80),
             e.expires.map_or_else(|| "never".to_owned(), |d| d.to_string()),
             view.findings,
-            if scope.is_empty() { "every image".to_owned() } else { scope.join("; ") },
+            if scope.is_empty() { "every image".to_owned() } else { esc(&scope, MAX_TEXT) },
             esc(&e.reason, MAX_TEXT),
             e.vex.as_deref().map(|v| esc(v, 80)).unwrap_or_default(),
             esc(&e.source, 120)
