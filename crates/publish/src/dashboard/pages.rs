@@ -28,7 +28,7 @@ td.t{max-width:32rem;overflow-wrap:anywhere}code{font-size:.82rem;overflow-wrap:
 .kev{display:inline-block;padding:.05rem .35rem;border-radius:.25rem;background:#202124;color:#fff;font-size:.72rem;font-weight:700}
 .late{color:#b3261e;font-weight:600}.warn{background:#fef7e0;border-left:4px solid #f2b600;padding:.4rem .8rem}
 .expired{color:#b3261e;font-weight:600}.stale-exception{color:#5f6368;font-style:italic}
-tr.accepted td{color:#5f6368}
+tr.accepted td{color:#5f6368}table.triage td code{white-space:nowrap}
 table.triage th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
 table.triage th[aria-sort=ascending] button::after{content:' ▲'}table.triage th[aria-sort=descending] button::after{content:' ▼'}
 .controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.5rem 0;font-size:.88rem}
@@ -146,7 +146,7 @@ pub fn image(dashboard: &Dashboard, image: &ImageView) -> String {
     let _ = writeln!(
         out,
         "<p>{} open after exceptions: {} critical, {} high, {} medium, {} low, {} unknown{kev}; {} overdue; \
-         {} accepted risks not counted; {} unique ids, {} fixable.</p>",
+         {} accepted (not counted); {} unique ids, {} fixable.</p>",
         c.total(),
         c.critical,
         c.high,
