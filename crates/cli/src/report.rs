@@ -33,6 +33,9 @@ pub enum Report {
     Exceptions(ExceptionsReport),
     Init(InitReport),
     Export(ExportReport),
+    /// A shell's completion script, printed as generated.
+    Completions(String),
+    Man(ManReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -54,10 +57,12 @@ pub enum Kind {
     Exceptions,
     Init,
     Export,
+    Completions,
+    Man,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -73,6 +78,8 @@ impl Kind {
         Kind::Exceptions,
         Kind::Init,
         Kind::Export,
+        Kind::Completions,
+        Kind::Man,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -93,6 +100,8 @@ impl Kind {
             Kind::Exceptions => "exceptions",
             Kind::Init => "init",
             Kind::Export => "export",
+            Kind::Completions => "completions",
+            Kind::Man => "man",
         }
     }
 }
@@ -115,6 +124,8 @@ impl Report {
             Report::Exceptions(_) => Kind::Exceptions,
             Report::Init(_) => Kind::Init,
             Report::Export(_) => Kind::Export,
+            Report::Completions(_) => Kind::Completions,
+            Report::Man(_) => Kind::Man,
         }
     }
 
@@ -278,6 +289,12 @@ pub struct FeedUpdate {
     pub url: String,
     /// What the update did, or why it failed (the previous file, if any, is kept).
     pub result: Result<hardline_feeds::update::Updated, String>,
+}
+
+/// `man`: one page (roff), or the pages written with `--out`.
+pub enum ManReport {
+    Page(String),
+    Written { dir: PathBuf, files: Vec<PathBuf> },
 }
 
 /// `demo`: what the walkthrough did, and where to look.
