@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use hardline_ingest::InputFormat;
 use hardline_model::ImageName;
 use hardline_policy::{PROFILES, ProfileInfo};
+use hardline_publish::export::{EXPORTS, Export};
 
 use crate::render::{Format, RENDERERS, Renderer};
 
@@ -29,8 +30,8 @@ pub struct GlobalArgs {
     /// The repository holding the ledger (audit-logs/, cve-baseline/, security/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// Output format: `human`, `json` (versioned; all but `demo`) or `markdown` (`gate`,
-    /// `status`, `summary`).
+    /// Output format: `human`, `json` (versioned; all but `demo`), `markdown` (`gate`,
+    /// `status`, `summary`), or `pdf`, `html`, `csv` (`report`).
     #[arg(long, global = true, default_value = "human", value_parser = format())]
     pub format: Format,
 }
@@ -44,6 +45,14 @@ fn format() -> impl clap::builder::TypedValueParser<Value = Format> {
 /// `--input`: `auto` or the name of a registered input format (`hardline_ingest::FORMATS`).
 fn input_format() -> impl clap::builder::TypedValueParser<Value = InputFormat> {
     clap::builder::PossibleValuesParser::new(InputFormat::names()).try_map(|name| name.parse::<InputFormat>())
+}
+
+/// The format of `export`: a registered export (`hardline_publish::export::EXPORTS`), with its
+/// description as help.
+fn export_format() -> impl clap::builder::TypedValueParser<Value = &'static Export> {
+    let values = EXPORTS.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description));
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name| Export::find(&name).ok_or_else(|| format!("no export is called {name}")))
 }
 
 /// `--policy`: a built-in profile (`hardline_policy::PROFILES`), with its description as help.
@@ -72,8 +81,16 @@ pub enum Command {
     Issues(IssuesCommand),
     /// Write the weekly summary (SECURITY_SUMMARY.md) and optionally publish it.
     Summary(SummaryArgs),
-    /// Publish the image's accepted risks that carry a VEX justification as OpenVEX (JSON).
+    /// Alias of `hardline export openvex`: the image's justified accepted risks as OpenVEX.
     Vex(VexArgs),
+    /// A standard document about one image for customers' tools (CycloneDX VEX, OpenVEX).
+    Export(ExportArgs),
+    /// The customer report of one image (PDF, HTML, CSV or JSON with --format).
+    ///
+    /// What is in the image, its posture after exceptions, every CRITICAL and HIGH finding and
+    /// what was decided about it, the rest per package, accepted risks, what changed since
+    /// --since, and how to verify it all against the audit log.
+    Report(ReportArgs),
     /// Build a realistic example history for two images and run the whole flow offline.
     Demo(DemoArgs),
     /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.
@@ -171,4 +188,104 @@ pub struct VexArgs {
     /// The document's author.
     #[arg(long, default_value = "hardline")]
     pub author: String,
+    /// Write the document to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The document's format. (Not `format`: that name is the global `--format`'s.)
+    #[arg(value_name = "FORMAT", value_parser = export_format())]
+    pub export: &'static Export,
+    /// The image (its digest, from the last scan, names the product when the scan knows it).
+    #[arg(long)]
+    pub image: ImageName,
+    /// The document's author.
+    #[arg(long, default_value = "hardline")]
+    pub author: String,
+    /// Write the document to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub image: ImageName,
+    /// The start of the period whose changes are listed: days back (`30d`), a date
+    /// (`2026-10-01`, midnight UTC) or an RFC 3339 time.
+    #[arg(long, default_value = ReportArgs::DEFAULT_SINCE_TEXT, value_name = "DATE")]
+    pub since: Since,
+    /// Write the report to FILE instead of stdout (a PDF is never written to a terminal).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The period a report covers when `--since` is not given (the library's default period).
+    pub const DEFAULT_SINCE: Since = Since::DaysBack(hardline_publish::report::DEFAULT_PERIOD_DAYS);
+    const DEFAULT_SINCE_TEXT: &str = "30d";
+}
+
+/// `--since` of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Since {
+    DaysBack(i64),
+    At(jiff::Timestamp),
+}
+
+impl std::str::FromStr for Since {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Since, String> {
+        if let Some(days) = text.strip_suffix('d') {
+            return days
+                .parse()
+                .ok()
+                .filter(|d| (1..=3660).contains(d))
+                .map(Since::DaysBack)
+                .ok_or_else(|| format!("{text:?}: expected a number of days between 1d and 3660d"));
+        }
+        if let Ok(at) = text.parse::<jiff::Timestamp>() {
+            return Ok(Since::At(at));
+        }
+        let date = text.parse::<jiff::civil::Date>().map_err(|_| {
+            format!("{text:?}: expected days back (30d), a date (2026-10-01) or an RFC 3339 time")
+        })?;
+        jiff::tz::Offset::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .map(Since::At)
+            .map_err(|e| format!("{text:?}: {e}"))
+    }
+}
+
+impl Since {
+    /// The moment it names, counting back from `now`.
+    pub fn resolve(self, now: jiff::Timestamp) -> jiff::Timestamp {
+        match self {
+            Since::DaysBack(days) => {
+                now.checked_sub(jiff::SignedDuration::from_hours(24 * days)).unwrap_or(now)
+            }
+            Since::At(at) => at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_days_dates_and_times_and_defaults_to_the_report_period() {
+        assert_eq!(ReportArgs::DEFAULT_SINCE_TEXT.parse::<Since>(), Ok(ReportArgs::DEFAULT_SINCE));
+        let now: jiff::Timestamp = "2026-11-11T04:00:00Z".parse().expect("time");
+        let at = |text: &str| text.parse::<Since>().map(|s| s.resolve(now).to_string());
+        assert_eq!(at("7d").as_deref(), Ok("2026-11-04T04:00:00Z"));
+        assert_eq!(at("2026-10-01").as_deref(), Ok("2026-10-01T00:00:00Z"));
+        assert_eq!(at("2026-10-01T12:30:00+02:00").as_deref(), Ok("2026-10-01T10:30:00Z"));
+        for bad in ["0d", "-3d", "yesterday", "2026-13-01", ""] {
+            assert!(bad.parse::<Since>().is_err(), "{bad}");
+        }
+    }
 }

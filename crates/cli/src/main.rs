@@ -42,10 +42,15 @@ fn main() -> ExitCode {
     }
     let result =
         Context::new(&cli.global).and_then(|ctx| commands::run(&ctx, cli.command)).and_then(|report| {
-            let text = (format.render)(&report, &Style::plain()).ok_or_else(|| {
+            let rendered = (format.render)(&report, &Style::plain()).ok_or_else(|| {
                 anyhow::anyhow!("no {} rendering of `{}`", format.name, report.kind().command())
-            })?;
-            output::print(&text)?;
+            })??;
+            match report.destination() {
+                Some(path) => {
+                    files::write_if_changed(path, rendered.as_bytes())?;
+                }
+                None => output::print(&rendered)?,
+            }
             Ok(report.exit_code())
         });
     match result {

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use hardline_ledger::{Decided, Recorded};
 use hardline_model::{Counts, Diff, ImageName, ScanMeta, Timestamp};
 use hardline_policy::Exception;
-use hardline_policy::vex::Document;
 use hardline_publish::CommentAction;
 use hardline_publish::gate_comment::AutoMergeNote;
 use hardline_publish::issues::SyncOutcome;
@@ -26,9 +25,10 @@ pub enum Report {
     Rebuild(RebuildReport),
     IssuesSync(SyncReport),
     Summary(SummaryReport),
-    Vex(Document),
+    Export(ExportReport),
     Demo(DemoReport),
     Dashboard(DashboardReport),
+    Document(Box<DocumentReport>),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -44,12 +44,14 @@ pub enum Kind {
     IssuesSync,
     Summary,
     Vex,
+    Export,
     Demo,
     Dashboard,
+    Report,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -59,8 +61,10 @@ impl Kind {
         Kind::IssuesSync,
         Kind::Summary,
         Kind::Vex,
+        Kind::Export,
         Kind::Demo,
         Kind::Dashboard,
+        Kind::Report,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -75,8 +79,10 @@ impl Kind {
             Kind::IssuesSync => "issues sync",
             Kind::Summary => "summary",
             Kind::Vex => "vex",
+            Kind::Export => "export",
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
+            Kind::Report => "report",
         }
     }
 }
@@ -92,9 +98,19 @@ impl Report {
             Report::Rebuild(_) => Kind::Rebuild,
             Report::IssuesSync(_) => Kind::IssuesSync,
             Report::Summary(_) => Kind::Summary,
-            Report::Vex(_) => Kind::Vex,
+            Report::Export(export) => export.command,
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
+            Report::Document(_) => Kind::Report,
+        }
+    }
+
+    /// The file the rendered report goes to (`--out`) instead of stdout.
+    pub fn destination(&self) -> Option<&std::path::Path> {
+        match self {
+            Report::Export(export) => export.out.as_deref(),
+            Report::Document(document) => document.out.as_deref(),
+            _ => None,
         }
     }
 
@@ -188,6 +204,21 @@ pub struct SummaryReport {
     /// `SECURITY_SUMMARY.md` as written.
     pub text: String,
     pub published: Option<SummaryPublished>,
+}
+
+/// `export` (and its alias `vex`): a standard document about one image, rendered by the
+/// library (it is its own format whatever `--format` says).
+pub struct ExportReport {
+    /// `export` or `vex`: the command that asked.
+    pub command: Kind,
+    pub document: String,
+    pub out: Option<PathBuf>,
+}
+
+/// `report`: the customer report of one image, for the renderers of `--format`.
+pub struct DocumentReport {
+    pub model: hardline_publish::report::ImageReport,
+    pub out: Option<PathBuf>,
 }
 
 /// `dashboard`: the site's files, and which changed.

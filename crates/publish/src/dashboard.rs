@@ -7,9 +7,9 @@
 //! gives the same bytes and Pages diffs stay meaningful. The pages have no JavaScript, no
 //! external resource, and a Content-Security-Policy that allows only their own stylesheet.
 
-mod chart;
-mod escape;
-mod pages;
+pub(crate) mod chart;
+pub(crate) mod escape;
+pub(crate) mod pages;
 
 use hardline_ledger::views::markdown::risk;
 use hardline_ledger::views::prose;
@@ -68,7 +68,18 @@ pub struct RecentEvent {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteFile {
     pub path: String,
-    pub contents: String,
+    pub contents: Vec<u8>,
+}
+
+/// Every file of the site: the dashboard's pages and data, and the latest report of each image
+/// that the pages link to (`crate::report::site_files`).
+pub fn site(
+    ledger: &Ledger,
+    exceptions: &hardline_policy::ExceptionSet,
+) -> Result<Vec<SiteFile>, PublishError> {
+    let mut files = build(ledger)?.files();
+    files.extend(crate::report::site_files(ledger, exceptions)?);
+    Ok(files)
 }
 
 /// Reads every image's log.
@@ -127,14 +138,15 @@ fn recent_event(event: &Event) -> RecentEvent {
 impl Dashboard {
     /// Every file of the site, in a stable order.
     pub fn files(&self) -> Vec<SiteFile> {
-        let mut files = vec![SiteFile { path: "index.html".to_owned(), contents: pages::index(self) }];
+        let mut files =
+            vec![SiteFile { path: "index.html".to_owned(), contents: pages::index(self).into_bytes() }];
         for image in &self.images {
             files.push(SiteFile {
                 path: format!("images/{}.html", image.name),
-                contents: pages::image(image),
+                contents: pages::image(image).into_bytes(),
             });
         }
-        files.push(SiteFile { path: "data.json".to_owned(), contents: self.data_json() });
+        files.push(SiteFile { path: "data.json".to_owned(), contents: self.data_json().into_bytes() });
         files
     }
 

@@ -108,7 +108,7 @@ fn event_time(event: &Event) -> Option<Timestamp> {
 }
 
 /// The state as of `t`: every event at or before it.
-fn state_at(history: &History, t: Timestamp) -> State {
+pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
     let mut state = State::default();
     for event in &history.events {
         if event_time(event).is_some_and(|at| at <= t) {
@@ -119,7 +119,7 @@ fn state_at(history: &History, t: Timestamp) -> State {
 }
 
 /// When each finding open at `now` last appeared.
-fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
+pub(crate) fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
     let mut seen = BTreeMap::new();
     for event in &history.events {
         let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };

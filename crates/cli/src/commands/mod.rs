@@ -3,10 +3,12 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod export;
 pub mod gate;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
+pub mod report;
 pub mod status;
 pub mod summary;
 pub mod verify;
@@ -29,6 +31,8 @@ impl Command {
             Command::Issues(IssuesCommand::Sync(_)) => Kind::IssuesSync,
             Command::Summary(_) => Kind::Summary,
             Command::Vex(_) => Kind::Vex,
+            Command::Export(_) => Kind::Export,
+            Command::Report(_) => Kind::Report,
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
         }
@@ -46,6 +50,8 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Issues(IssuesCommand::Sync(args)) => issues::run(ctx, args),
         Command::Summary(args) => summary::run(ctx, args),
         Command::Vex(args) => vex::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Report(args) => report::run(ctx, args),
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
     }

@@ -28,9 +28,11 @@ pub static RENDERER: Renderer = Renderer {
         Kind::IssuesSync,
         Kind::Summary,
         Kind::Vex,
+        Kind::Export,
         Kind::Dashboard,
+        Kind::Report,
     ],
-    render,
+    render: |report, style| super::text(render(report, style)),
 };
 
 fn render(report: &Report, _style: &Style) -> Option<String> {
@@ -43,10 +45,12 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Rebuild(rebuild) => pretty(&self::rebuild(rebuild)),
         Report::IssuesSync(sync) => pretty(&self::sync(sync)),
         Report::Summary(summary) => pretty(&self::summary(summary)),
-        // An OpenVEX document, not a v1 wrapper: customers' tools read it as it is.
-        Report::Vex(document) => pretty(document),
+        // A standard document (OpenVEX, CycloneDX), not a v1 wrapper: customers' tools read it
+        // as it is.
+        Report::Export(export) => export.document.clone(),
         Report::Demo(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
+        Report::Document(document) => pretty(&super::report_v1::json(&document.model)),
     })
 }
 

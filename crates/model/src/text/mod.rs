@@ -5,7 +5,11 @@
 //! [`inline`] (or [`code`]): control characters are dropped, the string is cut to a bound,
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
 //! mention, reference, link, image, emphasis or tag survives.
+//!
+//! Targets that are not Markup have their own escaping beside it: [`plain`] for text drawn as
+//! glyphs (the PDF report) and [`csv`] for spreadsheet cells.
 
+pub mod csv;
 pub mod rows;
 
 /// The longest piece of report text placed in one table cell or list item.
@@ -114,9 +118,33 @@ pub fn finding_label(finding: &crate::Finding) -> String {
     rows::label(&crate::row::FindingRow::of(finding))
 }
 
-fn is_invisible(ch: char) -> bool {
-    // Bidirectional overrides and zero-width characters can make text read differently from
-    // what it is (trojan-source style); drop them.
+/// Report text as plain characters, for a target that draws glyphs rather than parsing markup
+/// (the PDF report): control and invisible characters become spaces, runs of spaces one, the
+/// text is trimmed and cut to `max` characters (a cut is marked `…`). Nothing else is escaped,
+/// because nothing else has a meaning there.
+pub fn plain(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4));
+    let mut kept = 0;
+    for ch in text.chars() {
+        let ch = if ch.is_control() || is_invisible(ch) || ch.is_whitespace() { ' ' } else { ch };
+        if ch == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        if kept == max {
+            out.truncate(out.trim_end().len());
+            out.push('…');
+            return out;
+        }
+        out.push(ch);
+        kept += 1;
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Bidirectional overrides and zero-width characters can make text read differently from
+/// what it is (trojan-source style): every target drops them.
+pub fn is_invisible(ch: char) -> bool {
     matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
@@ -150,6 +178,13 @@ mod tests {
         assert!(out.chars().count() <= 101);
         assert!(out.ends_with('…'));
         assert!(code(&"b".repeat(10_000), 50).chars().count() <= 53);
+    }
+
+    #[test]
+    fn plain_text_keeps_characters_and_drops_controls_and_invisibles() {
+        assert_eq!(plain("  a\u{202E}b\n\tc  <b>&  ", 100), "a b c <b>&");
+        assert_eq!(plain(&"x".repeat(500), 10), format!("{}…", "x".repeat(10)));
+        assert_eq!(plain("exactly", 7), "exactly");
     }
 
     #[test]

@@ -5,10 +5,10 @@ use std::fmt::Write;
 
 use hardline_model::row::{FindingRow, Subject};
 use hardline_model::{Finding, Severity};
-use sha2::{Digest, Sha256};
 
 use super::escape::{MAX_TEXT, esc, https};
 use super::{Dashboard, ImageView, chart};
+use crate::report::{SITE_FORMATS, site_path};
 
 /// The one stylesheet, inline; the CSP allows exactly this text by its hash.
 const CSS: &str = "\
@@ -26,15 +26,7 @@ a{color:#1a5fb4}
 ";
 
 fn page(title: &str, body: &str) -> String {
-    let hash = base64(&Sha256::digest(CSS.as_bytes()));
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{hash}'; \
-         img-src 'none'; base-uri 'none'; form-action 'none'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n\
-         <body>\n{body}</body>\n</html>\n"
-    )
+    crate::html::page(title, CSS, body)
 }
 
 pub fn index(dashboard: &Dashboard) -> String {
@@ -81,6 +73,7 @@ pub fn index(dashboard: &Dashboard) -> String {
         let name = esc(image.name.as_str(), MAX_TEXT);
         let _ = writeln!(out, "<h2 id=\"{name}\"><a href=\"images/{name}.html\">{name}</a></h2>");
         head_line(&mut out, image);
+        report_links(&mut out, image, "");
         out.push_str(&chart::trend(image.name.as_str(), &image.points));
         out.push('\n');
         recent_events(&mut out, image);
@@ -93,6 +86,7 @@ pub fn image(image: &ImageView) -> String {
     let mut out =
         format!("<p class=\"meta\"><a href=\"../index.html\">← all images</a></p>\n<h1>{name}</h1>\n");
     head_line(&mut out, image);
+    report_links(&mut out, image, "../");
     let c = &image.counts;
     let _ = writeln!(
         out,
@@ -137,6 +131,18 @@ fn head_line(out: &mut String, image: &ImageView) {
         image.head_seq,
         esc(&image.head_hash, 64)
     );
+}
+
+/// Links to the image's latest customer report, which the site publishes beside the pages
+/// (`crate::report::site_files`); `up` leads from the page to the site's root.
+fn report_links(out: &mut String, image: &ImageView, up: &str) {
+    let links: Vec<String> = SITE_FORMATS
+        .iter()
+        .map(|(label, extension)| {
+            format!("<a href=\"{up}{}\">{label}</a>", esc(&site_path(&image.name, extension), MAX_TEXT))
+        })
+        .collect();
+    let _ = writeln!(out, "<p class=\"meta\">Latest report: {}.</p>", links.join(" · "));
 }
 
 fn recent_events(out: &mut String, image: &ImageView) {
@@ -190,47 +196,15 @@ fn finding_row(out: &mut String, finding: &Finding) {
     );
 }
 
-fn badge(risk: &'static str) -> String {
+pub(crate) fn badge(risk: &'static str) -> String {
     format!("<span class=\"sev {}\">{risk}</span>", risk.to_ascii_lowercase())
 }
 
-fn severity_badge(severity: Severity) -> String {
+pub(crate) fn severity_badge(severity: Severity) -> String {
     format!("<span class=\"sev {}\">{}</span>", severity.as_str(), severity.label())
 }
 
 /// `2026-01-05 04:00 UTC`.
 fn human_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// Standard base64 with padding, for the CSP hash source.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
 }
