@@ -195,7 +195,8 @@ pub struct VexArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The document's format. (Not `format`: that name is the global `--format`'s.)
+    /// The document's format.
+    // Not called `format`: that id is the global `--format`'s.
     #[arg(value_name = "FORMAT", value_parser = export_format())]
     pub export: &'static Export,
     /// The image (its digest, from the last scan, names the product when the scan knows it).
@@ -211,6 +212,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// The image, as the ledger names it.
     #[arg(long)]
     pub image: ImageName,
     /// The start of the period whose changes are listed: days back (`30d`), a date

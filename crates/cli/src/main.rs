@@ -47,7 +47,7 @@ fn main() -> ExitCode {
             })??;
             match report.destination() {
                 Some(path) => {
-                    files::write_if_changed(path, rendered.as_bytes())?;
+                    files::write_if_changed(path, rendered.into_file())?;
                 }
                 None => output::print(&rendered)?,
             }

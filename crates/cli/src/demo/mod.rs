@@ -173,7 +173,7 @@ fn customer_reports(dir: &Path, ctx: &Context, image: &ImageName) -> anyhow::Res
     for format in ["pdf", "html", "csv", "json"] {
         let Some(renderer) = Renderer::find(format) else { continue };
         if let Some(rendered) = (renderer.render)(&document, &Style::plain()) {
-            files::write_if_changed(&dir.join(format!("report.{format}")), rendered?.as_bytes())?;
+            files::write_if_changed(&dir.join(format!("report.{format}")), rendered?.into_file())?;
         }
     }
     Ok(())

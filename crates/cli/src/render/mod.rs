@@ -37,9 +37,15 @@ pub enum Rendered {
 }
 
 impl Rendered {
-    pub fn as_bytes(&self) -> &[u8] {
+    /// As a file holds it: text ends with a newline, bytes are as they are.
+    pub fn into_file(self) -> Vec<u8> {
         match self {
-            Rendered::Text(text) => text.as_bytes(),
+            Rendered::Text(mut text) => {
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.into_bytes()
+            }
             Rendered::Bytes(bytes) => bytes,
         }
     }

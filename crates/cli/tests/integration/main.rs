@@ -9,3 +9,4 @@ mod golden;
 mod help;
 mod ledger;
 mod publish;
+mod reports;
