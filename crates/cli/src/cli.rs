@@ -34,6 +34,14 @@ pub struct GlobalArgs {
     /// `status`, `summary`), or `pdf`, `html`, `csv` (`report`).
     #[arg(long, global = true, default_value = "human", value_parser = format())]
     pub format: Format,
+    /// CISA's KEV catalog (JSON) to read; default `[feeds] kev` in hardline.toml, else the one
+    /// `feeds update` keeps in .hardline/feeds/, if any.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kev: Option<PathBuf>,
+    /// FIRST's EPSS scores (CSV, gzipped or not) to read; default `[feeds] epss`, else the file
+    /// in .hardline/feeds/, if any.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub epss: Option<PathBuf>,
 }
 
 /// `--format`: a registered renderer (`render::RENDERERS`).
@@ -95,6 +103,56 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.
     Dashboard(DashboardArgs),
+    /// Keep the threat feeds (CISA KEV, FIRST EPSS) current in .hardline/feeds/.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
+    /// Add hardline to a repository: the pipeline's workflows (using the hardline action,
+    /// pinned by this release's commit), hardline.toml and renovate.json. Asks nothing.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to write into; a relative path is taken from --root.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Replace files that exist (by default, any existing file stops init before it writes).
+    #[arg(long)]
+    pub force: bool,
+    /// The images (folders images/NAME/ with a Dockerfile); default: every images/*/Dockerfile.
+    /// The workflows build every images/*/Dockerfile either way.
+    #[arg(long = "image", value_name = "NAME")]
+    pub images: Vec<ImageName>,
+    /// Pin the hardline action by this commit of hardline-sec/hardline instead of this
+    /// release's own (a developer's build knows none, and falls back to the version tag).
+    #[arg(long, value_name = "SHA", value_parser = commit())]
+    pub action_commit: Option<String>,
+}
+
+/// `--action-commit`: a full commit SHA.
+fn commit() -> impl clap::builder::TypedValueParser<Value = String> {
+    clap::builder::NonEmptyStringValueParser::new().try_map(|text: String| {
+        if crate::init::is_commit(&text) {
+            Ok(text)
+        } else {
+            Err(format!("{text:?} is not a full commit SHA (40 lower-case hex digits)"))
+        }
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Download the current KEV catalog and EPSS scores into .hardline/feeds/, asking each host
+    /// first whether its file changed (ETag, Last-Modified). A download that fails or does not
+    /// parse keeps the previous file.
+    Update(FeedsUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeedsUpdateArgs {
+    /// Only this feed; default both.
+    #[arg(long, value_parser = ["kev", "epss"])]
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -131,12 +189,22 @@ pub struct GateArgs {
     pub reports: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// The base branch's image as rescanned with the candidate's scanner database (`trivy
+    /// sbom` over the SBOM recorded with its last scan): the candidate is compared with it,
+    /// and what it has that the last recorded scan had not is shown apart, as on the base
+    /// branch too.
+    #[arg(long, value_name = "FILE")]
+    pub base_report: Option<PathBuf>,
     /// Rule profile; default from hardline.toml, else `default`.
     #[arg(long, value_parser = profile())]
     pub policy: Option<&'static ProfileInfo>,
-    /// Publish the decision: PR comment (edited in place), label, auto-merge.
+    /// Publish the decision: PR comment (edited in place), label, auto-merge. A write the
+    /// token may not make (a fork's) is a warning; the exit status stays the decision's.
     #[arg(long)]
     pub publish: bool,
+    /// With --publish: never enable auto-merge, whatever the decision.
+    #[arg(long, requires = "publish")]
+    pub no_auto_merge: bool,
     /// The pull request; default from the event payload at $GITHUB_EVENT_PATH.
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,

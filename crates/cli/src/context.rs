@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use hardline_feeds::store::Store;
+use hardline_feeds::{Epss, FeedKind, Feeds, Kev};
 use hardline_model::Timestamp;
-use hardline_policy::ExceptionSet;
+use hardline_policy::{ExceptionSet, Input};
 use hardline_publish::issues::SyncSettings;
 use hardline_publish::pull_request::PullRequestSettings;
 
@@ -17,6 +19,15 @@ pub struct Context {
     /// The current time: `HARDLINE_NOW` (RFC 3339) when set, so that the demo and tests are
     /// reproducible, else the system clock.
     pub now: jiff::Timestamp,
+    /// `--kev FILE` and `--epss FILE`.
+    pub feed_files: FeedFiles,
+}
+
+/// Feed files named on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct FeedFiles {
+    pub kev: Option<PathBuf>,
+    pub epss: Option<PathBuf>,
 }
 
 impl Context {
@@ -27,12 +38,68 @@ impl Context {
             }
             Err(_) => jiff::Timestamp::now(),
         };
-        Ok(Context { root: global.root.clone(), config: Config::load(&global.root)?, now })
+        let feed_files = FeedFiles { kev: global.kev.clone(), epss: global.epss.clone() };
+        let config = Config::load(&global.root)?;
+        for warning in &config.warnings {
+            crate::output::warning(warning);
+        }
+        Ok(Context { root: global.root.clone(), config, now, feed_files })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
     pub fn at(root: PathBuf, now: jiff::Timestamp) -> anyhow::Result<Context> {
-        Ok(Context { config: Config::load(&root)?, root, now })
+        Ok(Context { config: Config::load(&root)?, root, now, feed_files: FeedFiles::default() })
+    }
+
+    /// The file a feed is read from: `--kev`/`--epss`, else `[feeds]` (relative to the
+    /// repository), else the one `feeds update` keeps, if there is one.
+    pub fn feed_file(&self, kind: FeedKind) -> Option<PathBuf> {
+        let (given, configured) = match kind {
+            FeedKind::Kev => (&self.feed_files.kev, &self.config.feeds.kev),
+            FeedKind::Epss => (&self.feed_files.epss, &self.config.feeds.epss),
+        };
+        given
+            .clone()
+            .or_else(|| configured.as_ref().map(|p| self.root.join(p)))
+            .or_else(|| Store::of_repository(&self.root).existing(kind))
+    }
+
+    /// The feeds of `kinds` that are given (see [`Context::feed_file`]); a feed that is not
+    /// given is absent. A feed that is given but cannot be read is an error.
+    pub fn feeds(&self, kinds: &[FeedKind]) -> anyhow::Result<Feeds> {
+        let mut feeds = Feeds::none();
+        for kind in kinds {
+            let Some(path) = self.feed_file(*kind) else { continue };
+            let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
+            let reading = || format!("reading the {} ({})", kind.title(), shown.display());
+            match kind {
+                FeedKind::Kev => feeds.kev = Some(Kev::load(&path).with_context(reading)?),
+                FeedKind::Epss => feeds.epss = Some(Epss::load(&path).with_context(reading)?),
+            }
+        }
+        Ok(feeds)
+    }
+
+    /// `[sla]`: days per severity and when scans are stale.
+    pub fn triage_settings(&self) -> hardline_triage::Settings {
+        self.config.sla.settings()
+    }
+
+    /// Triage now, with these exceptions and feeds and the configured service levels.
+    pub fn triage<'a>(&self, exceptions: &'a ExceptionSet, feeds: &'a Feeds) -> hardline_triage::Triage<'a> {
+        hardline_triage::Triage { exceptions, feeds, settings: self.triage_settings(), now: self.now }
+    }
+
+    /// The gate's feeds: only those its rules read (`sla-overdue` reads KEV for due dates).
+    pub fn gate_feeds(&self, gate: &hardline_policy::Gate) -> anyhow::Result<Feeds> {
+        let mut kinds = Vec::new();
+        if gate.needs(Input::Kev) || gate.needs(Input::FirstSeen) {
+            kinds.push(FeedKind::Kev);
+        }
+        if gate.needs(Input::Epss) {
+            kinds.push(FeedKind::Epss);
+        }
+        self.feeds(&kinds)
     }
 
     pub fn ledger(&self) -> hardline_ledger::Ledger {
@@ -52,18 +119,32 @@ impl Context {
         Ok(ExceptionSet::load(&self.root)?)
     }
 
+    /// What a gate decision is made with.
+    pub fn decide_with<'a>(
+        &self,
+        exceptions: &'a ExceptionSet,
+        feeds: &'a Feeds,
+    ) -> hardline_ledger::DecideWith<'a> {
+        hardline_ledger::DecideWith {
+            exceptions,
+            today: self.today(),
+            feeds,
+            sla: self.triage_settings().sla,
+        }
+    }
+
     /// How `issues sync` treats each image: the configured labels, these exceptions, now.
     pub fn sync_settings<'a>(&'a self, exceptions: &'a ExceptionSet, now: &'a Timestamp) -> SyncSettings<'a> {
         SyncSettings { labels: &self.config.issues.labels, exceptions, today: self.today(), now }
     }
 
-    /// `[pull_requests]` of hardline.toml.
-    pub fn pull_request_settings(&self) -> PullRequestSettings {
+    /// `[pull_requests]` of hardline.toml; `auto_merge`: whether this run may enable it.
+    pub fn pull_request_settings(&self, auto_merge: bool) -> PullRequestSettings {
         let configured = &self.config.pull_requests;
         PullRequestSettings {
             dependency_authors: configured.dependency_authors.clone(),
-            dependency_labels: configured.dependency_labels.clone(),
             review_label: configured.review_label.clone(),
+            auto_merge,
         }
     }
 }

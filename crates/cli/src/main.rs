@@ -8,6 +8,7 @@ mod config;
 mod context;
 mod demo;
 mod files;
+mod init;
 mod output;
 mod progress;
 mod render;

@@ -29,6 +29,8 @@ pub enum Report {
     Demo(DemoReport),
     Dashboard(DashboardReport),
     Document(Box<DocumentReport>),
+    FeedsUpdate(FeedsReport),
+    Init(InitReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -48,10 +50,12 @@ pub enum Kind {
     Demo,
     Dashboard,
     Report,
+    FeedsUpdate,
+    Init,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -65,6 +69,8 @@ impl Kind {
         Kind::Demo,
         Kind::Dashboard,
         Kind::Report,
+        Kind::FeedsUpdate,
+        Kind::Init,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -83,6 +89,8 @@ impl Kind {
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
             Kind::Report => "report",
+            Kind::FeedsUpdate => "feeds update",
+            Kind::Init => "init",
         }
     }
 }
@@ -102,6 +110,8 @@ impl Report {
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
             Report::Document(_) => Kind::Report,
+            Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Init(_) => Kind::Init,
         }
     }
 
@@ -123,6 +133,7 @@ impl Report {
                 hardline_policy::Decision::Block => exit::BLOCK,
             },
             Report::Verify(report) if !report.ok() => exit::VERIFY_FAILED,
+            Report::FeedsUpdate(report) if report.feeds.iter().any(|f| f.result.is_err()) => exit::ERROR,
             _ => exit::OK,
         }
     }
@@ -221,11 +232,38 @@ pub struct DocumentReport {
     pub out: Option<PathBuf>,
 }
 
+/// `init`: what was written where.
+pub struct InitReport {
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub files: Vec<String>,
+    /// The images found (or named): folders images/NAME/ with a Dockerfile.
+    pub images: Vec<ImageName>,
+    /// Images named with --image that have no images/NAME/Dockerfile yet.
+    pub without_dockerfile: Vec<ImageName>,
+    /// How the workflows refer to the action.
+    pub action: crate::init::ActionPin,
+}
+
 /// `dashboard`: the site's files, and which changed.
 pub struct DashboardReport {
     pub out: PathBuf,
     pub files: Vec<String>,
     pub changed: Vec<String>,
+}
+
+/// `feeds update`: each feed, updated or why not.
+pub struct FeedsReport {
+    /// The repository, so paths can be shown relative to it.
+    pub root: PathBuf,
+    pub feeds: Vec<FeedUpdate>,
+}
+
+pub struct FeedUpdate {
+    pub kind: hardline_feeds::FeedKind,
+    pub url: String,
+    /// What the update did, or why it failed (the previous file, if any, is kept).
+    pub result: Result<hardline_feeds::update::Updated, String>,
 }
 
 /// `demo`: what the walkthrough did, and where to look.

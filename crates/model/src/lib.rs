@@ -6,6 +6,7 @@
 //! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
 //! stores it, policy and publish read it.
 
+pub mod align;
 mod counts;
 mod diff;
 mod finding;
@@ -23,6 +24,6 @@ pub use finding::{
     unique_vulnerability_ids,
 };
 pub use fingerprint::{Fingerprint, hex};
-pub use image::{ImageName, InvalidImageName};
+pub use image::{ImageName, InvalidImageName, SBOM_STEM};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

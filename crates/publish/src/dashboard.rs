@@ -73,12 +73,10 @@ pub struct SiteFile {
 
 /// Every file of the site: the dashboard's pages and data, and the latest report of each image
 /// that the pages link to (`crate::report::site_files`).
-pub fn site(
-    ledger: &Ledger,
-    exceptions: &hardline_policy::ExceptionSet,
-) -> Result<Vec<SiteFile>, PublishError> {
+/// The reports are triaged with `triage`'s exceptions, feeds and service levels.
+pub fn site(ledger: &Ledger, triage: &hardline_triage::Triage<'_>) -> Result<Vec<SiteFile>, PublishError> {
     let mut files = build(ledger)?.files();
-    files.extend(crate::report::site_files(ledger, exceptions)?);
+    files.extend(crate::report::site_files(ledger, triage)?);
     Ok(files)
 }
 

@@ -21,6 +21,8 @@ pub enum CommentAction {
     Created,
     Updated,
     Unchanged,
+    /// The token may not write (a fork's read-only token): nothing was posted.
+    Refused,
 }
 
 impl CommentAction {
@@ -29,6 +31,7 @@ impl CommentAction {
             CommentAction::Created => "created",
             CommentAction::Updated => "updated",
             CommentAction::Unchanged => "unchanged",
+            CommentAction::Refused => "refused",
         }
     }
 }

@@ -119,7 +119,7 @@ pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
 }
 
 /// When each finding open at `now` last appeared.
-pub(crate) fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
+fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
     let mut seen = BTreeMap::new();
     for event in &history.events {
         let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };

@@ -4,7 +4,9 @@
 pub mod dashboard;
 pub mod diff;
 pub mod export;
+pub mod feeds;
 pub mod gate;
+pub mod init;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
@@ -14,7 +16,7 @@ pub mod summary;
 pub mod verify;
 pub mod vex;
 
-use crate::cli::{Command, IssuesCommand};
+use crate::cli::{Command, FeedsCommand, IssuesCommand};
 use crate::context::Context;
 use crate::report::{Kind, Report};
 
@@ -35,6 +37,8 @@ impl Command {
             Command::Report(_) => Kind::Report,
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
+            Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
+            Command::Init(_) => Kind::Init,
         }
     }
 }
@@ -54,5 +58,7 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Report(args) => report::run(ctx, args),
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
+        Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
+        Command::Init(args) => init::run(ctx, args),
     }
 }

@@ -1,6 +1,8 @@
-//! `hardline report`: the customer report of one image, as of now (`HARDLINE_NOW` when set).
+//! `hardline report`: the customer report of one image, as of now (`HARDLINE_NOW` when set),
+//! with the KEV catalog when one is given (a listed finding is due as a CRITICAL).
 //! The model is the library's (`hardline_publish::report`); `--format` picks the renderer.
 
+use hardline_feeds::FeedKind;
 use hardline_publish::report;
 
 use crate::cli::ReportArgs;
@@ -8,7 +10,8 @@ use crate::context::Context;
 use crate::report::{DocumentReport, Report};
 
 pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<Report> {
+    let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[FeedKind::Kev])?);
     let since = args.since.resolve(ctx.now);
-    let model = report::build(&ctx.ledger(), &ctx.exceptions()?, &args.image, ctx.now, since)?;
+    let model = report::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), &args.image, since)?;
     Ok(Report::Document(Box::new(DocumentReport { model, out: args.out })))
 }

@@ -9,6 +9,7 @@ mod generator;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use hardline_feeds::Feeds;
 use hardline_ingest::{InputFormat, read_report};
 use hardline_model::ImageName;
 use hardline_publish::export::{EXPORTS, ExportInput};
@@ -116,14 +117,15 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     let regressing_report = write_candidate(&out, &postgres, 102, &end.to_string())?;
     let gate = now.config.gate(None)?;
     let exceptions = now.exceptions()?;
+    let feeds = now.gate_feeds(&gate)?;
     let ledger = now.ledger();
     let mut gates = Vec::new();
     for (pr, image, report) in
         [(101, &php_name, &improving_report), (102, &postgres_name, &regressing_report)]
     {
         let candidate = read_report(report, InputFormat::Auto)?;
-        let decided = ledger.decide(&gate, image, &candidate, &exceptions, now.today())?;
-        let settings = now.pull_request_settings();
+        let decided = ledger.decide(&gate, image, &candidate, None, &now.decide_with(&exceptions, &feeds))?;
+        let settings = now.pull_request_settings(true);
         let published =
             pull_request::publish(&mut tracker, pr, image, &decided.result, &candidate.meta, &settings)?;
         ledger.lock()?.record_decision(image, &now.now(), &decided.result, &candidate.meta, Some(pr))?;
@@ -139,7 +141,8 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     }
     let summary = summary::build(&ledger, &exceptions, now.now, 7)?;
     files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), summary.render())?;
-    for file in dashboard::site(&ledger, &exceptions)? {
+    let no_feeds = Feeds::none();
+    for file in dashboard::site(&ledger, &now.triage(&exceptions, &no_feeds))? {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
     }
     for image in [&postgres_name, &php_name] {
@@ -161,9 +164,9 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
 /// The image's report in every document format and every export, written as
 /// `hardline report --format …` and `hardline export …` write them (the same renderers).
 fn customer_reports(dir: &Path, ctx: &Context, image: &ImageName) -> anyhow::Result<()> {
-    let exceptions = ctx.exceptions()?;
+    let (exceptions, feeds) = (ctx.exceptions()?, Feeds::none());
     let since = ReportArgs::DEFAULT_SINCE.resolve(ctx.now);
-    let model = report::build(&ctx.ledger(), &exceptions, image, ctx.now, since)?;
+    let model = report::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), image, since)?;
     for export in EXPORTS {
         let document =
             (export.render)(&ExportInput { report: &model, exceptions: &exceptions, author: "hardline" })?;

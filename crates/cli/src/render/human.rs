@@ -6,14 +6,16 @@ use std::fmt::Write;
 
 use hardline_model::row::{FindingRow, Subject};
 use hardline_model::{ChangedField, Finding};
-use hardline_publish::gate_comment::AutoMergeNote;
+use hardline_policy::BaseSource;
+use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
 
 use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
-    DashboardReport, DemoReport, DiffReport, GateReport, Kind, RebuildReport, RecordReport, Report,
-    StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport,
+    RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
+use hardline_feeds::update::Outcome;
 
 pub static RENDERER: Renderer = Renderer {
     name: "human",
@@ -36,6 +38,8 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
         Report::Document(document) => super::report_v1::human(&document.model, style),
+        Report::Init(init) => self::init(init),
+        Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
     })
 }
 
@@ -167,19 +171,38 @@ fn diff(report: &DiffReport, style: &Style) -> String {
 fn gate(report: &GateReport, style: &Style) -> String {
     let result = &report.decided.result;
     let decision = style.paint(Role::Decision(result.decision), &result.decision.as_str().to_uppercase());
+    let base = match result.base {
+        BaseSource::Rescan => "; base: the rescanned base branch",
+        BaseSource::Ledger | BaseSource::Nothing => "",
+    };
     let mut out = format!(
-        "{}: {decision} (policy {}; MEDIUM+ after exceptions {} → {})\n",
+        "{}: {decision} (policy {}; MEDIUM+ after exceptions {} → {}{base})\n",
         report.image, result.profile, result.baseline_count, result.candidate_count
     );
     for reason in &result.reasons {
         let effect = style.paint(Role::Decision(reason.effect), reason.effect.as_str());
         let _ = writeln!(out, "  {} [{effect}]: {}", reason.rule.code, clean(&reason.message));
     }
+    for unchecked in &result.unchecked {
+        let _ = writeln!(
+            out,
+            "  {} [{}]: {}",
+            unchecked.rule.code,
+            style.paint(Role::Note, "not checked"),
+            unchecked.missing.missing()
+        );
+    }
     for f in &result.diff.new {
         let _ = writeln!(out, "  {} {}", style.paint(Role::Added, "new  "), finding_line(f, style));
     }
     for f in &result.diff.fixed {
         let _ = writeln!(out, "  {} {}", style.paint(Role::Removed, "fixed"), finding_line(f, style));
+    }
+    if !result.base_drift.is_empty() {
+        let _ = writeln!(out, "  {}:", BASE_DRIFT_HEADING);
+        for f in &result.base_drift {
+            let _ = writeln!(out, "  {} {}", style.paint(Role::Note, "base "), finding_line(f, style));
+        }
     }
     for e in &result.expired_exceptions {
         let _ = writeln!(
@@ -250,8 +273,66 @@ fn summary(report: &SummaryReport) -> String {
     format!("wrote {} ({}){issue}", report.file.display(), report.week)
 }
 
+fn feeds(report: &FeedsReport, style: &Style) -> String {
+    let mut out = String::new();
+    for feed in &report.feeds {
+        let _ = match &feed.result {
+            Ok(updated) => writeln!(
+                out,
+                "{}: {} → {} ({})",
+                feed.kind.name(),
+                match updated.outcome {
+                    Outcome::Downloaded(bytes) => format!("downloaded {bytes} bytes"),
+                    Outcome::NotModified => "not modified".to_owned(),
+                },
+                updated.path.strip_prefix(&report.root).unwrap_or(&updated.path).display(),
+                updated.info.describe()
+            ),
+            Err(error) => writeln!(
+                out,
+                "{}: {} {}",
+                feed.kind.name(),
+                style.paint(Role::Failure, "failed:"),
+                clean(error)
+            ),
+        };
+    }
+    out
+}
+
 fn dashboard(report: &DashboardReport) -> String {
     format!("wrote {} ({} files, {} changed)", report.out.display(), report.files.len(), report.changed.len())
+}
+
+fn init(report: &InitReport) -> String {
+    let mut out = format!("wrote {} files in {}:\n", report.files.len(), report.dir.display());
+    for file in &report.files {
+        let _ = writeln!(out, "  {file}");
+    }
+    let names: Vec<&str> = report.images.iter().map(|i| i.as_str()).collect();
+    let images = if names.is_empty() { "none yet".to_owned() } else { names.join(", ") };
+    let _ = writeln!(
+        out,
+        "\nThe workflows run hardline through the action {} and build every images/*/Dockerfile \
+         (today: {images}).",
+        report.action.describe()
+    );
+    for image in &report.without_dockerfile {
+        let _ = writeln!(
+            out,
+            "note: images/{image}/Dockerfile does not exist yet; the workflows will build it once it does"
+        );
+    }
+    out.push_str(
+        "\nNext:\n\
+         \x20 1. Review and commit these files.\n\
+         \x20 2. Protect the default branch and require the `hardline/gate` status (set by pr-gate-publish).\n\
+         \x20 3. Choose where the ledger is written: a branch of its own (repository variable\n\
+         \x20    HARDLINE_LEDGER_BRANCH), or a GitHub App allowed to bypass the protection (variable\n\
+         \x20    HARDLINE_APP_CLIENT_ID, secret HARDLINE_APP_PRIVATE_KEY in the environment hardline-ledger).\n\
+         \x20 4. Run the first scan: Actions → scan → Run workflow.",
+    );
+    out
 }
 
 /// What publishing did about auto-merge, in words.
@@ -260,6 +341,7 @@ pub fn auto_merge_text(note: &AutoMergeNote) -> String {
         AutoMergeNote::None => "not requested".to_owned(),
         AutoMergeNote::Enabled => "enabled".to_owned(),
         AutoMergeNote::Unavailable(why) => format!("unavailable: {why}"),
+        AutoMergeNote::Refused(why) => format!("refused: {why}"),
     }
 }
 

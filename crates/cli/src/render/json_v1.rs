@@ -4,15 +4,15 @@
 use std::path::Path;
 
 use hardline_model::{Change, ChangedField, Counts, Diff, Finding, ImageName, Timestamp};
-use hardline_policy::{Decision, ProfileName};
+use hardline_policy::{BaseSource, Decision, ProfileName};
 use serde::Serialize;
 
 use super::human::auto_merge_text;
 use super::style::Style;
 use super::{Renderer, describe_exception};
 use crate::report::{
-    DashboardReport, DiffReport, GateReport, Kind, RebuildReport, RecordReport, Report, StatusReport,
-    SummaryReport, SyncReport,
+    DashboardReport, DiffReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport, RecordReport,
+    Report, StatusReport, SummaryReport, SyncReport,
 };
 
 /// Every command but the demo (whose output is a walkthrough for people).
@@ -31,6 +31,8 @@ pub static RENDERER: Renderer = Renderer {
         Kind::Export,
         Kind::Dashboard,
         Kind::Report,
+        Kind::FeedsUpdate,
+        Kind::Init,
     ],
     render: |report, style| super::text(render(report, style)),
 };
@@ -51,6 +53,8 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Demo(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
         Report::Document(document) => pretty(&super::report_v1::json(&document.model)),
+        Report::Init(init) => pretty(&self::init(init)),
+        Report::FeedsUpdate(feeds) => pretty(&self::feeds(feeds)),
     })
 }
 
@@ -274,6 +278,12 @@ struct GateV1 {
     decision: Decision,
     policy: ProfileName,
     reasons: Vec<ReasonV1>,
+    /// What the candidate was compared with: `ledger` (the baseline view) or `report` (the
+    /// rescan of the base branch given as `--base-report`).
+    base: &'static str,
+    /// Findings of the rescanned base that the last recorded scan did not have: on the base
+    /// branch too, not caused by the pull request. `[]` without `--base-report`.
+    base_drift: Vec<FindingV1>,
     baseline_count: u32,
     candidate_count: u32,
     has_baseline: bool,
@@ -281,8 +291,18 @@ struct GateV1 {
     suppressed: Vec<SuppressedV1>,
     expired_exceptions: Vec<String>,
     stale_exceptions: Vec<String>,
+    /// Rules that were on but not run, for want of an input (a feed, the log).
+    unchecked: Vec<UncheckedV1>,
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<PublishedV1>,
+}
+
+#[derive(Serialize)]
+struct UncheckedV1 {
+    rule: &'static str,
+    /// `kev`, `epss` or `first_seen`.
+    missing: &'static str,
+    message: &'static str,
 }
 
 #[derive(Serialize)]
@@ -307,6 +327,9 @@ struct PublishedV1 {
     comment: &'static str,
     auto_merge: String,
     labels_added: Vec<String>,
+    /// Whether the token was refused a write (a fork's read-only token).
+    refused: bool,
+    warnings: Vec<String>,
 }
 
 fn gate(report: &GateReport) -> GateV1 {
@@ -321,6 +344,11 @@ fn gate(report: &GateReport) -> GateV1 {
             .iter()
             .map(|r| ReasonV1 { rule: r.rule.code, effect: r.effect, message: r.message.clone() })
             .collect(),
+        base: match result.base {
+            BaseSource::Rescan => "report",
+            BaseSource::Ledger | BaseSource::Nothing => "ledger",
+        },
+        base_drift: result.base_drift.iter().map(Into::into).collect(),
         baseline_count: result.baseline_count,
         candidate_count: result.candidate_count,
         has_baseline: report.decided.has_baseline,
@@ -337,11 +365,22 @@ fn gate(report: &GateReport) -> GateV1 {
             .collect(),
         expired_exceptions: result.expired_exceptions.iter().map(describe_exception).collect(),
         stale_exceptions: result.stale_exceptions.iter().map(describe_exception).collect(),
+        unchecked: result
+            .unchecked
+            .iter()
+            .map(|u| UncheckedV1 {
+                rule: u.rule.code,
+                missing: u.missing.as_str(),
+                message: u.missing.missing(),
+            })
+            .collect(),
         published: report.published.as_ref().map(|p| PublishedV1 {
             pull_request: p.pull_request,
             comment: p.comment.as_str(),
             auto_merge: auto_merge_text(&p.auto_merge),
             labels_added: p.labels_added.clone(),
+            refused: p.refused(),
+            warnings: p.warnings.clone(),
         }),
     }
 }
@@ -468,6 +507,103 @@ struct DashboardV1<'a> {
 
 fn dashboard(report: &DashboardReport) -> DashboardV1<'_> {
     DashboardV1 { version: 1, out: display(&report.out), files: &report.files, changed: &report.changed }
+}
+
+#[derive(Serialize)]
+struct FeedsV1 {
+    version: u32,
+    feeds: Vec<FeedV1>,
+}
+
+#[derive(Serialize)]
+struct FeedV1 {
+    name: &'static str,
+    url: String,
+    /// `downloaded`, `not modified` or `failed`.
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feed: Option<FeedInfoV1>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// A feed as it was read: its publisher's version and date, and its size.
+#[derive(Serialize)]
+pub struct FeedInfoV1 {
+    pub version: String,
+    pub date: String,
+    pub entries: usize,
+}
+
+impl From<&hardline_feeds::FeedInfo> for FeedInfoV1 {
+    fn from(info: &hardline_feeds::FeedInfo) -> FeedInfoV1 {
+        FeedInfoV1 {
+            version: info.version.clone(),
+            date: info.date.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            entries: info.entries,
+        }
+    }
+}
+
+fn feeds(report: &FeedsReport) -> FeedsV1 {
+    let feeds = report
+        .feeds
+        .iter()
+        .map(|feed| match &feed.result {
+            Ok(updated) => FeedV1 {
+                name: feed.kind.name(),
+                url: feed.url.clone(),
+                outcome: updated.outcome.as_str(),
+                bytes: match updated.outcome {
+                    hardline_feeds::update::Outcome::Downloaded(bytes) => Some(bytes),
+                    hardline_feeds::update::Outcome::NotModified => None,
+                },
+                file: Some(display(updated.path.strip_prefix(&report.root).unwrap_or(&updated.path))),
+                feed: Some((&updated.info).into()),
+                error: None,
+            },
+            Err(error) => FeedV1 {
+                name: feed.kind.name(),
+                url: feed.url.clone(),
+                outcome: "failed",
+                bytes: None,
+                file: None,
+                feed: None,
+                error: Some(error.clone()),
+            },
+        })
+        .collect();
+    FeedsV1 { version: 1, feeds }
+}
+
+#[derive(Serialize)]
+struct InitV1<'a> {
+    version: u32,
+    dir: String,
+    files: &'a [String],
+    images: &'a [ImageName],
+    without_dockerfile: &'a [ImageName],
+    /// How the workflows refer to the hardline action (`owner/name@ref`).
+    action: String,
+    /// Whether the action is pinned by a commit (else by a tag: a developer's build).
+    pinned: bool,
+}
+
+fn init(report: &InitReport) -> InitV1<'_> {
+    let action = &report.action;
+    InitV1 {
+        version: 1,
+        dir: display(&report.dir),
+        files: &report.files,
+        images: &report.images,
+        without_dockerfile: &report.without_dockerfile,
+        action: action.reference(),
+        pinned: action.commit.is_some(),
+    }
 }
 
 fn display(path: &Path) -> String {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use hardline_model::{Counts, Severity};
 use hardline_policy::Exception;
 use hardline_publish::dashboard::rfc3339;
-use hardline_publish::report::{Disposition, ImageReport, SLA_PENDING, day, minute};
+use hardline_publish::report::{Disposition, ImageReport, day, minute};
 use serde::Serialize;
 
 use super::human::{finding_line, terminal_text};
@@ -27,9 +27,38 @@ struct ReportV1<'a> {
     findings: Vec<ReportFindingV1>,
     accepted_risks: Vec<AcceptedRiskV1<'a>>,
     changes: ChangesV1,
-    /// Filled once remediation deadlines are tracked; `null` until then.
-    sla: Option<()>,
+    sla: SlaV1,
     chain: ChainV1<'a>,
+}
+
+#[derive(Serialize)]
+struct SlaV1 {
+    /// Days allowed per severity.
+    days: SlaDaysV1,
+    /// Whether the KEV catalog was at hand (a listed finding is due as a critical).
+    kev: bool,
+    overdue: usize,
+    severities: Vec<SlaSeverityV1>,
+    fixed_with_sla: usize,
+    fixed_within_sla: usize,
+}
+
+#[derive(Serialize)]
+struct SlaDaysV1 {
+    critical: u32,
+    high: u32,
+    medium: u32,
+    low: u32,
+}
+
+#[derive(Serialize)]
+struct SlaSeverityV1 {
+    severity: &'static str,
+    open: usize,
+    overdue: usize,
+    fixed: usize,
+    /// Mean days to remediate; `null` when none was fixed.
+    mttr_days: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +98,10 @@ struct ReportFindingV1 {
     finding: FindingV1,
     cvss: Option<f64>,
     first_seen: Option<String>,
+    /// When the service level wants it fixed (a date).
+    due: Option<String>,
+    overdue: bool,
+    kev: bool,
     /// `open`, `accepted` or `not_affected`.
     status: &'static str,
     /// The exception that covers it, as `id (file:line)`.
@@ -140,6 +173,9 @@ pub fn json(report: &ImageReport) -> impl Serialize + '_ {
                     finding: (&item.finding).into(),
                     cvss: item.finding.cvss.as_ref().map(|c| c.score),
                     first_seen: item.first_seen.map(rfc3339),
+                    due: item.due.map(|d| d.to_string()),
+                    overdue: item.overdue,
+                    kev: item.kev,
                     status: match (item.disposition, exception) {
                         (Disposition::Open, _) => "open",
                         (_, Some(Exception { vex: Some(_), .. })) => "not_affected",
@@ -174,7 +210,30 @@ pub fn json(report: &ImageReport) -> impl Serialize + '_ {
             fixed: report.changes.fixed.iter().map(Into::into).collect(),
             changed: report.changes.changed.iter().map(Into::into).collect(),
         },
-        sla: None,
+        sla: SlaV1 {
+            days: SlaDaysV1 {
+                critical: report.sla.sla.critical,
+                high: report.sla.sla.high,
+                medium: report.sla.sla.medium,
+                low: report.sla.sla.low,
+            },
+            kev: report.sla.kev,
+            overdue: report.sla.overdue(),
+            severities: report
+                .sla
+                .open
+                .iter()
+                .map(|(severity, open, overdue)| SlaSeverityV1 {
+                    severity: severity.as_str(),
+                    open: *open,
+                    overdue: *overdue,
+                    fixed: report.sla.mttr.fixed(*severity),
+                    mttr_days: report.sla.mttr.days(*severity).map(|d| (d * 10.0).round() / 10.0),
+                })
+                .collect(),
+            fixed_with_sla: report.sla.record.fixed,
+            fixed_within_sla: report.sla.record.within,
+        },
         chain: ChainV1 {
             log: &report.chain.log,
             seq: report.chain.seq,
@@ -217,6 +276,10 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
     let _ = writeln!(out, "\nCritical and high ({}):", critical_high.len());
     for item in critical_high {
         let seen = item.first_seen.map(|t| format!(", first seen {}", day(t))).unwrap_or_default();
+        let seen = match item.due {
+            Some(due) => format!("{seen}, due {due}"),
+            None => seen,
+        };
         let _ = writeln!(out, "  {}  [{}{seen}]", finding_line(&item.finding, style), report.status_of(item));
     }
     let packages = report.lesser_by_package();
@@ -258,7 +321,15 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
         c.fixed.len(),
         c.changed.len()
     );
-    let _ = writeln!(out, "\nSLA compliance: {SLA_PENDING}");
+    let _ = writeln!(out, "\nSLA compliance: {}", report.sla.summary());
+    for (severity, open, overdue) in &report.sla.open {
+        let _ = writeln!(
+            out,
+            "  {:<8} {open:>3} open, {overdue:>3} overdue; mean time to remediate {}",
+            severity.label(),
+            report.sla.mttr_text(*severity)
+        );
+    }
     let chain = &report.chain;
     let _ = writeln!(
         out,

@@ -275,6 +275,58 @@ fn gate_in_every_format() {
     insta::assert_snapshot!("gate_strict_json", stdout(root, &strict, 20));
 }
 
+/// `trivy sbom`'s report of the SBOM kept with the demo's last postgres scan, rescanned with
+/// the database of pull request 102's scan: the same findings, the Go binary's without a path
+/// (as Trivy reports packages of a syft SBOM), and the CRITICAL that PR 102's scan shows,
+/// published since the weekly scan.
+fn sbom_rescan(root: &Path, dir: &Path) -> String {
+    let recorded =
+        std::fs::read_to_string(root.join("reports/postgres-secured/2026-11-09.json")).expect("report");
+    let mut report: serde_json::Value = serde_json::from_str(&recorded).expect("json");
+    report["ArtifactName"] = "postgres-secured.cdx.json".into();
+    report["ArtifactType"] = "cyclonedx".into();
+    report["CreatedAt"] = NOW.into();
+    for result in report["Results"].as_array_mut().into_iter().flatten() {
+        if result["Class"] == "os-pkgs" {
+            result["Target"] = "postgres-secured.cdx.json (debian 13)".into();
+            let published_since = serde_json::json!({
+                "VulnerabilityID": "CVE-2099-9300", "PkgName": "openssl", "InstalledVersion": "3.5.1-1",
+                "Status": "affected", "Severity": "CRITICAL", "Title": "openssl: published since the weekly scan"
+            });
+            result["Vulnerabilities"].as_array_mut().expect("vulnerabilities").push(published_since);
+        } else {
+            result["Target"] = "".into();
+        }
+    }
+    let path = dir.join("base.json");
+    std::fs::write(&path, report.to_string()).expect("write");
+    path.display().to_string()
+}
+
+/// The gate against the rescan of the base branch (`--base-report`), and an image with no
+/// baseline (`new-image`), in every format.
+#[test]
+fn gate_against_the_base_rescan_and_for_a_new_image() {
+    let root = &demo().root;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = sbom_rescan(root, dir.path());
+    let regressing = report(root, "pull-requests/pr-102-postgres-secured.json");
+    let args = ["gate", "--image", POSTGRES, "--report", regressing.as_str(), "--base-report", base.as_str()];
+    insta::assert_snapshot!("gate_base_report_human", stdout(root, &args, 20));
+    let json: Vec<&str> = ["--format", "json"].into_iter().chain(args).collect();
+    insta::assert_snapshot!("gate_base_report_json", stdout(root, &json, 20));
+    let markdown: Vec<&str> = ["--format", "markdown"].into_iter().chain(args).collect();
+    insta::assert_snapshot!("gate_base_report_markdown", stdout(root, &markdown, 20));
+
+    let improving = report(root, "pull-requests/pr-101-php-mysql-secured.json");
+    let args = ["gate", "--image", "brand-new", "--report", improving.as_str()];
+    insta::assert_snapshot!("gate_new_image_human", stdout(root, &args, 10));
+    let json: Vec<&str> = ["--format", "json"].into_iter().chain(args).collect();
+    insta::assert_snapshot!("gate_new_image_json", stdout(root, &json, 10));
+    let markdown: Vec<&str> = ["--format", "markdown"].into_iter().chain(args).collect();
+    insta::assert_snapshot!("gate_new_image_markdown", stdout(root, &markdown, 10));
+}
+
 #[test]
 fn diff_in_every_format() {
     let root = &demo().root;
@@ -317,6 +369,24 @@ fn writing_commands_in_every_format() {
     insta::assert_snapshot!("record_human_again", stdout(root, &record, 0));
 }
 
+/// `hardline init`'s files, and what it says, for a repository with two images.
+#[test]
+fn init_scaffold() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    for image in ["postgres-secured", "php-mysql-secured"] {
+        std::fs::create_dir_all(root.join("images").join(image)).expect("mkdir");
+        std::fs::write(root.join("images").join(image).join("Dockerfile"), "FROM scratch\n").expect("write");
+    }
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    insta::assert_snapshot!("init_human", stdout(root, &["init", "--action-commit", commit], 0));
+    for path in crate::init::FILES {
+        insta::assert_snapshot!(format!("init_{}", name_of(path)), file(root, path));
+    }
+    let json = ["--format", "json", "init", "--force", "--action-commit", commit, "--image", "new-one"];
+    insta::assert_snapshot!("init_json", stdout(root, &json, 0));
+}
+
 #[test]
 fn help_of_every_command() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -337,10 +407,13 @@ fn help_of_every_command() {
         "report",
         "demo",
         "dashboard",
+        "feeds",
+        "init",
     ] {
         insta::assert_snapshot!(format!("help_{command}"), stdout(root, &[command, "--help"], 0));
     }
     insta::assert_snapshot!("help_issues_sync", stdout(root, &["issues", "sync", "--help"], 0));
+    insta::assert_snapshot!("help_feeds_update", stdout(root, &["feeds", "update", "--help"], 0));
 }
 
 /// The log format is a compatibility promise: the demo's ledger is, byte for byte, the one

@@ -7,15 +7,15 @@
 //! text is bounded, a cell that would start a formula is prefixed with `'` (which spreadsheets
 //! show as text and do not display), and the cell is quoted when RFC 4180 needs it.
 
-use super::plain;
+use super::single_line;
 
 /// Characters that make a spreadsheet read a cell as a formula when they come first, with their
 /// full-width forms (which some spreadsheets normalise).
 const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'];
 
-/// One cell: `text` made plain, bounded to `max` characters, neutralised and quoted.
+/// One cell: `text` on one line, bounded to `max` characters, neutralised and quoted.
 pub fn cell(text: &str, max: usize) -> String {
-    let mut text = plain(text, max);
+    let mut text = single_line(text, max);
     if text.starts_with(FORMULA_STARTS) {
         text.insert(0, '\'');
     }

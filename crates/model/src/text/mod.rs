@@ -6,8 +6,8 @@
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
 //! mention, reference, link, image, emphasis or tag survives.
 //!
-//! Targets that are not Markup have their own escaping beside it: [`plain`] for text drawn as
-//! glyphs (the PDF report) and [`csv`] for spreadsheet cells.
+//! Targets that are not markup have their own escaping beside it: [`single_line`] for logs and
+//! for text drawn as glyphs (the PDF report), [`csv`] for spreadsheet cells.
 
 pub mod csv;
 pub mod rows;
@@ -58,6 +58,25 @@ pub fn inline(text: &str, max: usize) -> String {
             ':' if rest_starts_with(text, index, "//") => out.push_str(":&#8203;"),
             '.' if out.ends_with("www") => out.push_str("&#8203;."),
             _ => out.push(ch),
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Plain text on one line, for logs and workflow commands rather than Markdown: control and
+/// invisible characters become spaces, runs of spaces one, and the text is cut to `max`
+/// characters, marking a cut with `…`.
+pub fn single_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (kept, ch) in
+        text.chars().map(|c| if c.is_control() || is_invisible(c) { ' ' } else { c }).enumerate()
+    {
+        if kept >= max {
+            out.push('…');
+            break;
+        }
+        if !(ch == ' ' && out.ends_with(' ')) {
+            out.push(ch);
         }
     }
     out.trim().to_owned()
@@ -118,32 +137,8 @@ pub fn finding_label(finding: &crate::Finding) -> String {
     rows::label(&crate::row::FindingRow::of(finding))
 }
 
-/// Report text as plain characters, for a target that draws glyphs rather than parsing markup
-/// (the PDF report): control and invisible characters become spaces, runs of spaces one, the
-/// text is trimmed and cut to `max` characters (a cut is marked `…`). Nothing else is escaped,
-/// because nothing else has a meaning there.
-pub fn plain(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max * 4));
-    let mut kept = 0;
-    for ch in text.chars() {
-        let ch = if ch.is_control() || is_invisible(ch) || ch.is_whitespace() { ' ' } else { ch };
-        if ch == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
-        }
-        if kept == max {
-            out.truncate(out.trim_end().len());
-            out.push('…');
-            return out;
-        }
-        out.push(ch);
-        kept += 1;
-    }
-    out.truncate(out.trim_end().len());
-    out
-}
-
-/// Bidirectional overrides and zero-width characters can make text read differently from
-/// what it is (trojan-source style): every target drops them.
+/// Bidirectional overrides and zero-width characters can make text read differently from what
+/// it is (trojan-source style): every target drops them.
 pub fn is_invisible(ch: char) -> bool {
     matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
@@ -181,10 +176,9 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_keeps_characters_and_drops_controls_and_invisibles() {
-        assert_eq!(plain("  a\u{202E}b\n\tc  <b>&  ", 100), "a b c <b>&");
-        assert_eq!(plain(&"x".repeat(500), 10), format!("{}…", "x".repeat(10)));
-        assert_eq!(plain("exactly", 7), "exactly");
+    fn single_lines_stay_single_and_bounded() {
+        assert_eq!(single_line("a\nb\r\n\u{1b}[31mc  d\u{200b}", 100), "a b [31mc d");
+        assert_eq!(single_line(&"x".repeat(50), 10), format!("{}…", "x".repeat(10)));
     }
 
     #[test]

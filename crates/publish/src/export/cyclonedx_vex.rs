@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use hardline_model::text::plain;
+use hardline_model::text::single_line;
 use hardline_model::{Finding, Severity, Status};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -187,7 +187,7 @@ fn render(input: &ExportInput<'_>) -> Result<String, PublishError> {
                     purl: None,
                 }],
             },
-            authors: vec![Contact { name: plain(input.author, MAX_NAME) }],
+            authors: vec![Contact { name: single_line(input.author, MAX_NAME) }],
             component: image,
         },
         components: components.into_values().collect(),
@@ -211,16 +211,19 @@ fn image_component(report: &ImageReport) -> Component {
 /// scanner gave none).
 fn package_component(finding: &Finding) -> Option<Component> {
     let package = finding.package.as_ref()?;
-    let purl = package.purl.as_deref().map(|p| plain(p, MAX_TEXT)).filter(|p| p.starts_with("pkg:"));
-    let version = Some(plain(&package.version, MAX_VERSION)).filter(|v| !v.is_empty());
-    let name = Some(plain(&package.name, MAX_NAME))
+    let purl = package.purl.as_deref().map(|p| single_line(p, MAX_TEXT)).filter(|p| p.starts_with("pkg:"));
+    let version = Some(single_line(&package.version, MAX_VERSION)).filter(|v| !v.is_empty());
+    let name = Some(single_line(&package.name, MAX_NAME))
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "unnamed".to_owned());
     let bom_ref = match &purl {
         Some(purl) => purl.clone(),
         None => {
-            let path =
-                package.path.as_deref().map(|p| format!(" in {}", plain(p, MAX_NAME))).unwrap_or_default();
+            let path = package
+                .path
+                .as_deref()
+                .map(|p| format!(" in {}", single_line(p, MAX_NAME)))
+                .unwrap_or_default();
             format!("package:{}/{name}@{}{path}", package.ecosystem, version.as_deref().unwrap_or(""))
         }
     };
@@ -230,12 +233,12 @@ fn package_component(finding: &Finding) -> Option<Component> {
 fn vulnerability(report: &ImageReport, item: &ReportFinding, target: String) -> Vulnerability {
     let finding = &item.finding;
     let installed =
-        finding.package.as_ref().map(|p| plain(&p.version, MAX_VERSION)).filter(|v| !v.is_empty());
+        finding.package.as_ref().map(|p| single_line(&p.version, MAX_VERSION)).filter(|v| !v.is_empty());
     let analysis = analysis(finding, report.exception_of(item));
     let status = if analysis.state == "not_affected" { "unaffected" } else { "affected" };
     Vulnerability {
         bom_ref: format!("finding:{}", finding.fingerprint),
-        id: plain(&finding.id, MAX_NAME),
+        id: single_line(&finding.id, MAX_NAME),
         source: source(&finding.id),
         references: finding
             .aliases
@@ -243,7 +246,7 @@ fn vulnerability(report: &ImageReport, item: &ReportFinding, target: String) -> 
             .filter_map(|alias| source(alias).map(|source| Reference { id: alias.clone(), source }))
             .collect(),
         ratings: vec![rating(finding)],
-        description: Some(plain(&finding.title, MAX_TEXT)).filter(|d| !d.is_empty()),
+        description: Some(single_line(&finding.title, MAX_TEXT)).filter(|d| !d.is_empty()),
         analysis,
         affects: vec![Affects {
             target,
@@ -269,7 +272,7 @@ fn rating(finding: &Finding) -> Rating {
     };
     match &finding.cvss {
         Some(cvss) if cvss.score.is_finite() && (0.0..=10.0).contains(&cvss.score) => Rating {
-            source: Some(RatingSource { name: plain(&cvss.source, MAX_NAME) }),
+            source: Some(RatingSource { name: single_line(&cvss.source, MAX_NAME) }),
             score: Some(cvss.score),
             severity,
             method: Some(match cvss.version.trim_start_matches(['v', 'V']) {
@@ -279,7 +282,7 @@ fn rating(finding: &Finding) -> Rating {
                 "4" | "4.0" => "CVSSv4",
                 _ => "other",
             }),
-            vector: cvss.vector.as_deref().map(|v| plain(v, MAX_NAME)),
+            vector: cvss.vector.as_deref().map(|v| single_line(v, MAX_NAME)),
         },
         _ => Rating { source: None, score: None, severity, method: None, vector: None },
     }
@@ -293,7 +296,7 @@ fn analysis(finding: &Finding, exception: Option<&AcceptedRisk>) -> Analysis {
             state: "not_affected",
             justification: exception.vex.as_deref().map(justification),
             response: vec!["will_not_fix"],
-            detail: plain(&exception.reason, MAX_TEXT),
+            detail: single_line(&exception.reason, MAX_TEXT),
         },
         Some(exception) => {
             let until = exception.expires.map(|d| format!(" until {d}")).unwrap_or_default();
@@ -305,12 +308,14 @@ fn analysis(finding: &Finding, exception: Option<&AcceptedRisk>) -> Analysis {
                 state: "in_triage",
                 justification: None,
                 response,
-                detail: format!("Risk accepted{until}: {}", plain(&exception.reason, MAX_TEXT)),
+                detail: format!("Risk accepted{until}: {}", single_line(&exception.reason, MAX_TEXT)),
             }
         }
         None => {
             let (response, detail) = match (fixed, finding.status) {
-                (Some(version), _) => ("update", format!("Open; fixed in {}.", plain(version, MAX_VERSION))),
+                (Some(version), _) => {
+                    ("update", format!("Open; fixed in {}.", single_line(version, MAX_VERSION)))
+                }
                 (None, Some(Status::WillNotFix)) => {
                     ("will_not_fix", "Open; the distribution will not fix it.".to_owned())
                 }

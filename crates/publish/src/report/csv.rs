@@ -8,7 +8,7 @@ use hardline_model::text::csv::{cell, record, trusted};
 use super::{ImageReport, cvss_text, day};
 
 /// The columns, in order.
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 15] = [
     "image",
     "severity",
     "id",
@@ -19,6 +19,8 @@ pub const HEADER: [&str; 13] = [
     "path",
     "cvss",
     "first_seen",
+    "due",
+    "overdue",
     "vendor_status",
     "title",
     "fingerprint",
@@ -42,6 +44,8 @@ pub fn render(report: &ImageReport) -> String {
             cell(path.unwrap_or(""), 300),
             trusted(&cvss_text(f)),
             trusted(&item.first_seen.map(day).unwrap_or_default()),
+            trusted(&item.due.map(|d| d.to_string()).unwrap_or_default()),
+            trusted(if item.overdue { "true" } else { "false" }),
             trusted(f.status.map_or("", |s| s.as_str())),
             cell(&f.title, 500),
             cell(f.fingerprint.as_str(), 64),

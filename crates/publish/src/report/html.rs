@@ -7,10 +7,7 @@ use std::fmt::Write;
 
 use hardline_model::{Change, ChangedField, Finding};
 
-use super::{
-    ImageReport, ReportFinding, SLA_PENDING, advisory_url, cvss_text, day, minute, subject_text,
-    versions_text,
-};
+use super::{ImageReport, ReportFinding, advisory_url, cvss_text, day, minute, subject_text, versions_text};
 use crate::dashboard::chart;
 use crate::dashboard::escape::{MAX_TEXT, esc};
 use crate::dashboard::pages::{badge, severity_badge};
@@ -58,7 +55,7 @@ pub fn render(report: &ImageReport) -> String {
     lesser(&mut out, report);
     accepted(&mut out, report);
     changes(&mut out, report);
-    let _ = writeln!(out, "<h2 id=\"sla\">SLA compliance</h2>\n<p>{}</p>", esc(SLA_PENDING, 1000));
+    sla(&mut out, report);
     verification(&mut out, report);
     crate::html::page(&format!("Security report · {name}"), CSS, &out)
 }
@@ -130,20 +127,21 @@ fn critical_and_high(out: &mut String, report: &ImageReport) {
     }
     out.push_str(
         "<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>Installed → fixed</th><th class=\"n\">CVSS</th>\
-         <th>First seen</th><th>Status</th><th>Title</th></tr></thead>\n<tbody>\n",
+         <th>First seen</th><th>Due</th><th>Status</th><th>Title</th></tr></thead>\n<tbody>\n",
     );
     for item in rows {
         let f = &item.finding;
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td class=\"n\">{}</td>\
-             <td>{}</td><td>{}</td><td class=\"t\">{}</td></tr>",
+             <td>{}</td><td>{}</td><td>{}</td><td class=\"t\">{}</td></tr>",
             severity_badge(f.severity),
             id_cell(&f.id),
             esc(&subject_text(f), 160),
             esc(&versions_text(f), 170),
             cvss_text(f),
             item.first_seen.map(day).unwrap_or_default(),
+            item.due.map(|d| d.to_string()).unwrap_or_default(),
             esc(&report.status_of(item), 80),
             esc(&f.title, MAX_TEXT)
         );
@@ -297,6 +295,25 @@ pub fn change_text(change: &Change) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn sla(out: &mut String, report: &ImageReport) {
+    let sla = &report.sla;
+    let _ = writeln!(out, "<h2 id=\"sla\">SLA compliance</h2>\n<p>{}</p>", esc(&sla.summary(), 1000));
+    out.push_str(
+        "<table>\n<thead><tr><th>Severity</th><th class=\"n\">Days</th><th class=\"n\">Open</th>\
+         <th class=\"n\">Overdue</th><th>Mean time to remediate</th></tr></thead>\n<tbody>\n",
+    );
+    for (severity, open, overdue) in &sla.open {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{open}</td><td class=\"n\">{overdue}</td><td>{}</td></tr>",
+            severity_badge(*severity),
+            sla.sla.days(*severity).unwrap_or_default(),
+            sla.mttr_text(*severity)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 fn verification(out: &mut String, report: &ImageReport) {

@@ -20,20 +20,17 @@ pub mod pdf;
 
 use hardline_ledger::{EventBody, Ledger, State};
 use hardline_model::{Change, Counts, Finding, FindingKind, ImageName, ScanMeta, Severity, diff};
-use hardline_policy::{Exception, ExceptionSet};
+use hardline_policy::{Exception, Sla};
+use hardline_triage::{Mttr, SLA_SEVERITIES, SlaRecord, Triage};
+use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
 use crate::PublishError;
 use crate::dashboard::{Point, SiteFile};
-use crate::summary::{first_seen, state_at};
+use crate::summary::state_at;
 
 /// The period a report looks back over when no `--since` is given.
 pub const DEFAULT_PERIOD_DAYS: i64 = 30;
-
-/// What the SLA section says until remediation deadlines are tracked.
-pub const SLA_PENDING: &str = "Not tracked yet: this hardline release records when each finding was first seen \
-     (listed above) but does not compute remediation deadlines. This section will show, per severity, the \
-     findings past their deadline once it does.";
 
 /// What one report of one image says.
 #[derive(Clone, Debug)]
@@ -56,7 +53,68 @@ pub struct ImageReport {
     /// (whose findings count again).
     pub accepted: Vec<AcceptedRisk>,
     pub changes: Changes,
+    pub sla: SlaCompliance,
     pub chain: ChainHead,
+}
+
+/// How the image keeps its service levels (`[sla]`): the open findings past their due date,
+/// and how fast findings were fixed over the whole log.
+#[derive(Clone, Debug)]
+pub struct SlaCompliance {
+    /// Days allowed per severity.
+    pub sla: Sla,
+    /// Per severity with a service level (most severe first): open findings that count, and how
+    /// many of them are past their due date.
+    pub open: Vec<(Severity, usize, usize)>,
+    /// Mean time to remediate per severity, over every fix in the log.
+    pub mttr: Mttr,
+    /// Fixes with a service level, and how many were made by their due date.
+    pub record: SlaRecord,
+    /// Whether the KEV catalog was at hand (a listed finding is due as a CRITICAL).
+    pub kev: bool,
+}
+
+impl SlaCompliance {
+    /// Open findings past their due date, over every severity.
+    pub fn overdue(&self) -> usize {
+        self.open.iter().map(|(_, _, overdue)| overdue).sum()
+    }
+
+    /// `4 of 5 (80%)`, or `no fix yet`.
+    pub fn record_text(&self) -> String {
+        match self.record.share() {
+            Some(share) => format!("{} of {} ({:.0}%)", self.record.within, self.record.fixed, share * 100.0),
+            None => "no fix with a service level yet".to_owned(),
+        }
+    }
+
+    /// What the section says before its table, in every target.
+    pub fn summary(&self) -> String {
+        let sla = &self.sla;
+        let kev = if self.kev {
+            "a finding in CISA's KEV catalog is due as a critical"
+        } else {
+            "no KEV catalog was at hand, so due dates follow severity alone"
+        };
+        format!(
+            "Findings are due {} days (critical), {} (high), {} (medium) and {} (low) after they were first seen; \
+             {kev}. {} open findings are past their due date. Fixed within the service level over the whole log: {}.",
+            sla.critical,
+            sla.high,
+            sla.medium,
+            sla.low,
+            self.overdue(),
+            self.record_text()
+        )
+    }
+
+    /// `12.5 days (4 fixed)`, or `—` when none of `severity` was fixed.
+    pub fn mttr_text(&self, severity: Severity) -> String {
+        match self.mttr.days(severity) {
+            Some(days) => format!("{days:.1} days ({} fixed)", self.mttr.fixed(severity)),
+            None => "—".to_owned(),
+        }
+    }
 }
 
 /// The image as a product: what customers' tools match statements against.
@@ -101,6 +159,12 @@ pub struct ReportFinding {
     pub finding: Finding,
     /// When the finding (last) appeared in the image.
     pub first_seen: Option<Timestamp>,
+    /// When the service level wants it fixed (`None`: UNKNOWN severity, or first seen unknown).
+    pub due: Option<Date>,
+    /// Past its due date on the report's day (an accepted finding is never overdue).
+    pub overdue: bool,
+    /// Listed in CISA's KEV catalog (when the catalog was at hand).
+    pub kev: bool,
     pub disposition: Disposition,
 }
 
@@ -203,7 +267,16 @@ impl ImageReport {
     /// What a finding's status reads as, in every target.
     pub fn status_of(&self, item: &ReportFinding) -> String {
         match item.disposition {
-            Disposition::Open => "open".to_owned(),
+            Disposition::Open => {
+                let mut status = String::from("open");
+                if item.kev {
+                    status.push_str(", in KEV");
+                }
+                if item.overdue {
+                    status.push_str(", overdue");
+                }
+                status
+            }
             Disposition::Accepted(index) => match self.accepted.get(index).map(|a| &a.exception) {
                 Some(exception) if exception.vex.is_some() => "not affected (VEX)".to_owned(),
                 Some(Exception { expires: Some(date), .. }) => format!("accepted until {date}"),
@@ -234,20 +307,20 @@ pub struct PackageSummary {
     pub fixable: usize,
 }
 
-/// Reads the report of `image` made at `as_of` (exceptions as of its day), with the changes
-/// since `since`. An image the ledger does not know is an error, never an empty report.
+/// Reads the report of `image` as triaged by `triage` (its exceptions, feeds and service
+/// levels, at its moment: `triage.now` is the report's `as_of`), with the changes since
+/// `since`. An image the ledger does not know is an error, never an empty report.
 pub fn build(
     ledger: &Ledger,
-    exceptions: &ExceptionSet,
+    triage: &Triage<'_>,
     image: &ImageName,
-    as_of: Timestamp,
     since: Timestamp,
 ) -> Result<ImageReport, PublishError> {
     let history = ledger.history(image)?;
-    if history.events.is_empty() {
+    let Some(head) = history.head() else {
         return Err(PublishError::UnknownImage { image: image.clone(), known: ledger.images()? });
-    }
-    let today = jiff::tz::Offset::UTC.to_datetime(as_of).date();
+    };
+    let exceptions = triage.exceptions;
     let mut state = State::default();
     let mut trend = Vec::new();
     for event in &history.events {
@@ -259,78 +332,84 @@ pub fn build(
             trend.push(Point { at: event.at.instant(), counts });
         }
     }
-    let head = history
-        .head()
-        .ok_or_else(|| PublishError::UnknownImage { image: image.clone(), known: Vec::new() })?;
-    let findings = state.findings_in_report_order();
-    let applied = exceptions.apply(&findings, image, today);
+    let triaged = triage.image(&history);
 
+    // The exceptions that apply, active ones first; each finding points at its own.
+    let all: Vec<Finding> = triaged.findings.iter().map(|t| t.finding.clone()).collect();
+    let expired = exceptions.apply(&all, image, triage.today()).expired;
     let mut accepted: Vec<AcceptedRisk> = Vec::new();
-    let index_of = |exception: &Exception, expired: bool, accepted: &mut Vec<AcceptedRisk>| -> usize {
-        match accepted.iter().position(|a| a.exception == *exception) {
-            Some(index) => index,
-            None => {
-                let matched = findings.iter().filter(|f| exception.matches(f, image)).count();
-                accepted.push(AcceptedRisk { exception: exception.clone(), findings: matched, expired });
-                accepted.len() - 1
-            }
+    let mut add = |exception: &Exception, expired: bool| {
+        if !accepted.iter().any(|a| a.exception == *exception) {
+            let findings = all.iter().filter(|f| exception.matches(f, image)).count();
+            accepted.push(AcceptedRisk { exception: exception.clone(), findings, expired });
         }
     };
-    let mut covered = std::collections::BTreeMap::new();
-    for (finding, exception) in &applied.suppressed {
-        let index = index_of(exception, false, &mut accepted);
-        covered.insert(finding.fingerprint.clone(), index);
+    for exception in triaged.findings.iter().filter_map(|t| t.exception.as_ref()) {
+        add(exception, false);
     }
-    for exception in &applied.expired {
-        index_of(exception, true, &mut accepted);
+    for exception in expired {
+        add(exception, true);
     }
-    // Active before expired, then by id and where each is written; indices follow the sort.
-    let mut order: Vec<usize> = (0..accepted.len()).collect();
-    order.sort_by(|a, b| {
-        let (a, b) = (&accepted[*a], &accepted[*b]);
+    accepted.sort_by(|a, b| {
         (a.expired, &a.exception.id, &a.exception.source).cmp(&(
             b.expired,
             &b.exception.id,
             &b.exception.source,
         ))
     });
-    let mut new_index = vec![0; accepted.len()];
-    for (position, old) in order.iter().enumerate() {
-        new_index[*old] = position;
-    }
-    let accepted: Vec<AcceptedRisk> = order.iter().map(|i| accepted[*i].clone()).collect();
 
-    let seen = first_seen(&history, Timestamp::MAX);
-    let findings: Vec<ReportFinding> = findings
-        .into_iter()
-        .map(|finding| {
-            let disposition = match covered.get(&finding.fingerprint) {
-                Some(index) => Disposition::Accepted(new_index[*index]),
+    let findings: Vec<ReportFinding> = triaged
+        .findings
+        .iter()
+        .map(|t| ReportFinding {
+            finding: t.finding.clone(),
+            first_seen: t.first_seen.as_ref().map(|seen| seen.instant()),
+            due: t.due,
+            overdue: !t.is_suppressed() && t.is_overdue(),
+            kev: t.kev.is_some(),
+            disposition: match &t.exception {
+                Some(exception) => Disposition::Accepted(
+                    accepted.iter().position(|a| a.exception == *exception).unwrap_or_default(),
+                ),
                 None => Disposition::Open,
-            };
-            ReportFinding { first_seen: seen.get(&finding.fingerprint).copied(), finding, disposition }
+            },
         })
         .collect();
 
     let open: Vec<&Finding> =
         findings.iter().filter(|f| f.disposition == Disposition::Open).map(|f| &f.finding).collect();
-    let open_counts = Counts::from_severities(open.iter().map(|f| f.severity));
     let posture = Posture {
-        open: open_counts,
+        open: triaged.counts,
         accepted: findings.len() - open.len(),
         unique: hardline_model::unique_vulnerability_ids(open.iter().copied()),
         fixable: open.iter().filter(|f| f.fixable()).count(),
-        risk: hardline_ledger::views::markdown::risk(&open_counts),
+        risk: triaged.risk(),
+    };
+    let sla = SlaCompliance {
+        sla: triage.settings.sla,
+        open: SLA_SEVERITIES
+            .iter()
+            .map(|severity| {
+                let of = |f: &&ReportFinding| {
+                    f.disposition == Disposition::Open && f.finding.severity == *severity
+                };
+                let open = findings.iter().filter(of).count();
+                let overdue = findings.iter().filter(of).filter(|f| f.overdue).count();
+                (*severity, open, overdue)
+            })
+            .collect(),
+        mttr: triaged.mttr,
+        record: triaged.sla_record,
+        kev: triage.feeds.kev.is_some(),
     };
 
     let before = state_at(&history, since).findings_in_report_order();
-    let after: Vec<Finding> = findings.iter().map(|f| f.finding.clone()).collect();
-    let change = diff(&before, &after);
+    let change = diff(&before, &all);
 
     let meta = state.last_scan.as_ref().map(|s| &s.meta);
     Ok(ImageReport {
         image: image.clone(),
-        as_of,
+        as_of: triage.now,
         since,
         product: product(image, meta),
         scan: state.last_scan.as_ref().map(|s| ScanInfo {
@@ -343,6 +422,7 @@ pub fn build(
         findings,
         accepted,
         changes: Changes { new: change.new, fixed: change.fixed, changed: change.changed },
+        sla,
         chain: ChainHead { seq: head.seq, hash: head.hash.clone(), log: format!("audit-logs/{image}.jsonl") },
     })
 }
@@ -453,16 +533,17 @@ pub fn site_path(image: &ImageName, extension: &str) -> String {
 }
 
 /// The latest report of every image, as the dashboard publishes it ([`SITE_FORMATS`] at
-/// [`site_path`]): each as of the image's last event, over the [`DEFAULT_PERIOD_DAYS`] before
-/// it, so the site stays a function of the ledger (and the exception files).
-pub fn site_files(ledger: &Ledger, exceptions: &ExceptionSet) -> Result<Vec<SiteFile>, PublishError> {
+/// [`site_path`]): each made at the image's last event (whatever `triage.now` says), over the
+/// [`DEFAULT_PERIOD_DAYS`] before it, so the site stays a function of the ledger, the exception
+/// files and the feeds.
+pub fn site_files(ledger: &Ledger, triage: &Triage<'_>) -> Result<Vec<SiteFile>, PublishError> {
     let mut files = Vec::new();
     for image in ledger.images()? {
         let history = ledger.history(&image)?;
         let Some(last) = history.head() else { continue };
         let as_of = last.at.instant();
         let since = as_of.checked_sub((24 * DEFAULT_PERIOD_DAYS).hours()).unwrap_or(as_of);
-        let report = build(ledger, exceptions, &image, as_of, since)?;
+        let report = build(ledger, &Triage { now: as_of, ..*triage }, &image, since)?;
         for (_, extension) in SITE_FORMATS {
             let contents = match *extension {
                 "html" => html::render(&report).into_bytes(),

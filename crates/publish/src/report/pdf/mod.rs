@@ -5,13 +5,13 @@
 //! the document's date is the report's `as_of`).
 //!
 //! Report text is drawn as glyphs, so markup means nothing here; it goes through
-//! [`plain`] (no control or invisible character, bounded) all the same, and the document has no
+//! [`single_line`] (no control or invisible character, bounded) all the same, and the document has no
 //! link of any kind.
 
 mod chart;
 mod layout;
 
-use hardline_model::text::plain;
+use hardline_model::text::single_line;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::{DateTime, Metadata};
@@ -25,7 +25,7 @@ use layout::{
 };
 
 use super::html::{MAX_REASON, change_text};
-use super::{ImageReport, SLA_PENDING, cvss_text, day, minute, subject_text, versions_text};
+use super::{ImageReport, cvss_text, day, minute, subject_text, versions_text};
 use crate::PublishError;
 
 /// Noto Sans, regular and bold, with the text shaper's view of each.
@@ -90,7 +90,7 @@ pub fn render(report: &ImageReport) -> Result<Vec<u8>, PublishError> {
 
 /// Report text for the page.
 fn text(value: &str, max: usize) -> String {
-    plain(value, max)
+    single_line(value, max)
 }
 
 fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
@@ -171,6 +171,7 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
                 Cell::text(text(&versions_text(f), MAX_CELL_TEXT)),
                 Cell::text(cvss_text(f)),
                 Cell::text(item.first_seen.map(day).unwrap_or_default()),
+                Cell::text(item.due.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::text(report.status_of(item)),
             ]
         })
@@ -183,11 +184,12 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
             &[
                 Column::left("Severity", 1.15),
                 Column::left("ID", 1.7),
-                Column::left("Package", 2.0),
-                Column::left("Installed → fixed", 2.5),
+                Column::left("Package", 1.8),
+                Column::left("Installed → fixed", 2.2),
                 Column::right("CVSS", 0.6),
                 Column::left("First seen", 1.2),
-                Column::left("Status", 1.55),
+                Column::left("Due", 1.2),
+                Column::left("Status", 1.4),
             ],
             &rows,
         );
@@ -330,8 +332,33 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
         );
     }
 
-    flow.heading("SLA compliance", Style::HEADING, 30.0);
-    flow.paragraph(SLA_PENDING, Style::BODY);
+    let sla = &report.sla;
+    flow.heading("SLA compliance", Style::HEADING, 60.0);
+    flow.paragraph(&sla.summary(), Style::BODY);
+    flow.space(3.0);
+    let rows: Vec<Vec<Cell>> = sla
+        .open
+        .iter()
+        .map(|(severity, open, overdue)| {
+            vec![
+                Cell::severity(*severity),
+                Cell::text(sla.sla.days(*severity).unwrap_or_default().to_string()),
+                Cell::text(open.to_string()),
+                Cell::text(overdue.to_string()),
+                Cell::text(sla.mttr_text(*severity)),
+            ]
+        })
+        .collect();
+    flow.table(
+        &[
+            Column::left("Severity", 1.2),
+            Column::right("Days", 0.8),
+            Column::right("Open", 0.8),
+            Column::right("Overdue", 0.9),
+            Column::left("Mean time to remediate", 3.0),
+        ],
+        &rows,
+    );
 
     let chain = &report.chain;
     flow.heading("Verify this report", Style::HEADING, 80.0);
@@ -357,7 +384,8 @@ fn paint(fonts: &Fonts, report: &ImageReport, pages: &[Vec<Op>]) -> Result<Vec<u
     let mut document = Document::new();
     let count = pages.len();
     let header = format!("Security report · {} · as of {}", report.image, minute(report.as_of));
-    let footer = format!("hardline {} · {}", env!("CARGO_PKG_VERSION"), plain(&report.product.purl, 120));
+    let footer =
+        format!("hardline {} · {}", env!("CARGO_PKG_VERSION"), single_line(&report.product.purl, 120));
     for (index, ops) in pages.iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
             .ok_or_else(|| PublishError::Other("A4 is not a page size krilla accepts".to_owned()))?;
