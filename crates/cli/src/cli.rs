@@ -91,7 +91,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Alias of `hardline export openvex`: the image's justified accepted risks as OpenVEX.
     Vex(VexArgs),
-    /// A standard document about one image for customers' tools (CycloneDX VEX, OpenVEX).
+    /// A standard document about one image for other tools: CycloneDX VEX and OpenVEX for
+    /// customers, SARIF for code scanning.
     Export(ExportArgs),
     /// The customer report of one image (PDF, HTML, CSV or JSON with --format).
     ///
@@ -99,6 +100,9 @@ pub enum Command {
     /// what was decided about it, the rest per package, accepted risks, what changed since
     /// --since, and how to verify it all against the audit log.
     Report(ReportArgs),
+    /// List the accepted risks: reason, expiry, VEX justification and the open findings each
+    /// suppresses; expired and stale ones marked.
+    Exceptions,
     /// Build a realistic example history for two images and run the whole flow offline.
     Demo(DemoArgs),
     /// Write the static dashboard (index.html, a page per image, data.json) for GitHub Pages.
@@ -256,7 +260,7 @@ pub struct VexArgs {
     /// The document's author.
     #[arg(long, default_value = "hardline")]
     pub author: String,
-    /// Write the document to FILE instead of stdout.
+    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -270,10 +274,10 @@ pub struct ExportArgs {
     /// The image (its digest, from the last scan, names the product when the scan knows it).
     #[arg(long)]
     pub image: ImageName,
-    /// The document's author.
+    /// The document's author, where the format names one.
     #[arg(long, default_value = "hardline")]
     pub author: String,
-    /// Write the document to FILE instead of stdout.
+    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -287,7 +291,8 @@ pub struct ReportArgs {
     /// (`2026-10-01`, midnight UTC) or an RFC 3339 time.
     #[arg(long, default_value = ReportArgs::DEFAULT_SINCE_TEXT, value_name = "DATE")]
     pub since: Since,
-    /// Write the report to FILE instead of stdout (a PDF is never written to a terminal).
+    /// Write the report to FILE (a relative path is taken from --root) instead of stdout (a PDF
+    /// is never written to a terminal).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

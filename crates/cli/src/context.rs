@@ -80,14 +80,14 @@ impl Context {
         Ok(feeds)
     }
 
+    /// Triage as of now, with these exceptions and feeds and `[sla]`.
+    pub fn triage<'a>(&self, exceptions: &'a ExceptionSet, feeds: &'a Feeds) -> hardline_triage::Triage<'a> {
+        hardline_triage::Triage { exceptions, feeds, settings: self.triage_settings(), now: self.now }
+    }
+
     /// `[sla]`: days per severity and when scans are stale.
     pub fn triage_settings(&self) -> hardline_triage::Settings {
         self.config.sla.settings()
-    }
-
-    /// Triage now, with these exceptions and feeds and the configured service levels.
-    pub fn triage<'a>(&self, exceptions: &'a ExceptionSet, feeds: &'a Feeds) -> hardline_triage::Triage<'a> {
-        hardline_triage::Triage { exceptions, feeds, settings: self.triage_settings(), now: self.now }
     }
 
     /// The gate's feeds: only those its rules read (`sla-overdue` reads KEV for due dates).
@@ -134,8 +134,20 @@ impl Context {
     }
 
     /// How `issues sync` treats each image: the configured labels, these exceptions, now.
-    pub fn sync_settings<'a>(&'a self, exceptions: &'a ExceptionSet, now: &'a Timestamp) -> SyncSettings<'a> {
-        SyncSettings { labels: &self.config.issues.labels, exceptions, today: self.today(), now }
+    pub fn sync_settings<'a>(
+        &'a self,
+        exceptions: &'a ExceptionSet,
+        feeds: &'a Feeds,
+        now: &'a Timestamp,
+    ) -> SyncSettings<'a> {
+        SyncSettings {
+            labels: &self.config.issues.labels,
+            exceptions,
+            today: self.today(),
+            now,
+            feeds,
+            triage: self.triage_settings(),
+        }
     }
 
     /// `[pull_requests]` of hardline.toml; `auto_merge`: whether this run may enable it.

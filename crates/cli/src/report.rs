@@ -30,6 +30,7 @@ pub enum Report {
     Dashboard(DashboardReport),
     Document(Box<DocumentReport>),
     FeedsUpdate(FeedsReport),
+    Exceptions(ExceptionsReport),
     Init(InitReport),
 }
 
@@ -51,11 +52,12 @@ pub enum Kind {
     Dashboard,
     Report,
     FeedsUpdate,
+    Exceptions,
     Init,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -70,6 +72,7 @@ impl Kind {
         Kind::Dashboard,
         Kind::Report,
         Kind::FeedsUpdate,
+        Kind::Exceptions,
         Kind::Init,
     ];
 
@@ -90,6 +93,7 @@ impl Kind {
             Kind::Dashboard => "dashboard",
             Kind::Report => "report",
             Kind::FeedsUpdate => "feeds update",
+            Kind::Exceptions => "exceptions",
             Kind::Init => "init",
         }
     }
@@ -111,14 +115,15 @@ impl Report {
             Report::Dashboard(_) => Kind::Dashboard,
             Report::Document(_) => Kind::Report,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Exceptions(_) => Kind::Exceptions,
             Report::Init(_) => Kind::Init,
         }
     }
 
-    /// The file the rendered report goes to (`--out`) instead of stdout.
+    /// The file the rendered report goes to (`report --out`) instead of stdout. (An export
+    /// writes its own file: its output in `--format` says where.)
     pub fn destination(&self) -> Option<&std::path::Path> {
         match self {
-            Report::Export(export) => export.out.as_deref(),
             Report::Document(document) => document.out.as_deref(),
             _ => None,
         }
@@ -154,22 +159,35 @@ pub struct StatusReport {
     pub stale_exceptions: Vec<Exception>,
     /// Exceptions past their date that still match: their findings count again.
     pub expired_exceptions: Vec<Exception>,
+    /// The feeds that were read.
+    pub feeds: Vec<hardline_feeds::FeedInfo>,
+    /// The SLAs and the staleness limit in force.
+    pub settings: hardline_triage::Settings,
 }
 
 pub struct ImageStatus {
     pub name: ImageName,
-    /// Over all severities, before exceptions.
+    /// Open findings that count, after exceptions (what the gate counts), all severities.
     pub counts: Counts,
+    /// Open findings an active exception suppresses.
+    pub suppressed: Counts,
     pub unique_vulnerabilities: usize,
     /// MEDIUM+ findings that count after exceptions (`hardline_policy::open_findings`).
     pub open_medium_plus: usize,
-    pub suppressed_by_exceptions: usize,
     pub fixable: usize,
+    /// The most severe band among the findings that count.
     pub risk: &'static str,
     pub last_scan: Option<Timestamp>,
     pub artifact: Option<String>,
     pub head_seq: u64,
     pub head_hash: String,
+    /// Findings that count and are in CISA's KEV catalog; `None` without a catalog.
+    pub kev: Option<usize>,
+    /// Findings that count and are past their SLA due date.
+    pub overdue: usize,
+    pub mttr: hardline_triage::Mttr,
+    pub sla_record: hardline_triage::SlaRecord,
+    pub scan: hardline_triage::ScanAge,
 }
 
 /// `diff`: two reports compared, without the ledger.
@@ -218,11 +236,14 @@ pub struct SummaryReport {
 }
 
 /// `export` (and its alias `vex`): a standard document about one image, rendered by the
-/// library (it is its own format whatever `--format` says).
+/// library (it is its own format whatever `--format` says), or where it was written.
 pub struct ExportReport {
     /// `export` or `vex`: the command that asked.
     pub command: Kind,
+    /// The format's name.
+    pub format: &'static str,
     pub document: String,
+    /// The file it was written to (then it is not printed).
     pub out: Option<PathBuf>,
 }
 
@@ -250,6 +271,19 @@ pub struct DashboardReport {
     pub out: PathBuf,
     pub files: Vec<String>,
     pub changed: Vec<String>,
+}
+
+/// `exceptions`: every accepted risk, where it stands, and what it suppresses.
+pub struct ExceptionsReport {
+    pub today: jiff::civil::Date,
+    pub entries: Vec<ExceptionEntry>,
+}
+
+pub struct ExceptionEntry {
+    pub exception: Exception,
+    pub state: hardline_policy::ExceptionState,
+    /// The open findings it suppresses (expired: matches, and they count again), per image.
+    pub findings: Vec<(ImageName, hardline_model::Finding)>,
 }
 
 /// `feeds update`: each feed, updated or why not.

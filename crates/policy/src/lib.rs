@@ -15,7 +15,7 @@ pub mod vex;
 
 pub use config::{ConfigError, RawGateConfig};
 pub use decision::Decision;
-pub use exceptions::{Applied, Exception, ExceptionError, ExceptionSet};
+pub use exceptions::{Applied, Exception, ExceptionError, ExceptionSet, ExceptionState, Review};
 pub use gate::{Base, BaseSource, Context, Gate, GateInput, GateResult, Reason, Unchecked};
 pub use open::open_findings;
 pub use profile::{PROFILES, ProfileInfo, ProfileName};

@@ -1,6 +1,9 @@
-//! `hardline export <format>`: a standard document about one image, from its report model as
-//! of now (`HARDLINE_NOW` when set). An image the ledger does not know is an error.
+//! `hardline export <format> --image NAME`: a standard document about one image, built from
+//! its report model as of now (`HARDLINE_NOW` when set), written to `--out` (a relative path is
+//! taken from `--root`) or printed. An image the ledger does not know is an error, never an
+//! empty document.
 
+use anyhow::Context as _;
 use hardline_feeds::FeedKind;
 use hardline_publish::export::ExportInput;
 use hardline_publish::report;
@@ -19,5 +22,10 @@ pub fn write(ctx: &Context, command: Kind, args: ExportArgs) -> anyhow::Result<R
     let model = report::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), &args.image, ctx.now)?;
     let input = ExportInput { report: &model, exceptions: &exceptions, author: &args.author };
     let document = (args.export.render)(&input)?;
-    Ok(Report::Export(ExportReport { command, document, out: args.out }))
+    let out = args.out.map(|out| ctx.root.join(out));
+    if let Some(path) = &out {
+        crate::files::write_if_changed(path, &document)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(Report::Export(ExportReport { command, format: args.export.name, document, out }))
 }

@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod exceptions;
 pub mod export;
 pub mod feeds;
 pub mod gate;
@@ -38,6 +39,7 @@ impl Command {
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
+            Command::Exceptions => Kind::Exceptions,
             Command::Init(_) => Kind::Init,
         }
     }
@@ -59,6 +61,7 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
+        Command::Exceptions => exceptions::run(ctx),
         Command::Init(args) => init::run(ctx, args),
     }
 }

@@ -13,5 +13,6 @@ pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<Report> {
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[FeedKind::Kev])?);
     let since = args.since.resolve(ctx.now);
     let model = report::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), &args.image, since)?;
-    Ok(Report::Document(Box::new(DocumentReport { model, out: args.out })))
+    let out = args.out.map(|out| ctx.root.join(out));
+    Ok(Report::Document(Box::new(DocumentReport { model, out })))
 }

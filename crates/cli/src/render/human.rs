@@ -12,8 +12,8 @@ use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
 use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
-    DashboardReport, DemoReport, DiffReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport,
-    RecordReport, Report, StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DemoReport, DiffReport, ExceptionsReport, FeedsReport, GateReport, InitReport, Kind,
+    RebuildReport, RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 use hardline_feeds::update::Outcome;
 
@@ -33,13 +33,17 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Rebuild(rebuild) => self::rebuild(rebuild),
         Report::IssuesSync(sync) => self::sync(sync),
         Report::Summary(summary) => self::summary(summary),
-        // An export is its own format whatever `--format` says: it is meant for customers' tools.
-        Report::Export(export) => export.document.clone(),
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
         Report::Document(document) => super::report_v1::human(&document.model, style),
         Report::Init(init) => self::init(init),
+        // A standard document is the same whatever the format: other tools read it.
+        Report::Export(export) => match &export.out {
+            Some(out) => format!("wrote {} ({})", out.display(), export.format),
+            None => export.document.clone(),
+        },
         Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
+        Report::Exceptions(exceptions) => self::exceptions(exceptions, style),
     })
 }
 
@@ -109,18 +113,44 @@ fn status(status: &StatusReport, style: &Style) -> String {
     }
     let row = |c: &[String], last: &str| {
         format!(
-            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {last}\n",
-            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]
+            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>6} {:>7} {:>7} {:>5} {:>7} {:>8}  {last}\n",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]
         )
     };
-    let header =
-        ["IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "UNIQUE", "FIXABLE", "RISK"].map(str::to_owned);
+    let header = [
+        "IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "SUPPR", "UNIQUE", "FIXABLE", "KEV", "OVERDUE",
+        "RISK",
+    ]
+    .map(str::to_owned);
     let mut out = row(&header, "LAST SCAN");
     for image in &status.images {
         out.push_str(&row(&super::status_cells(image), image.last_scan.as_ref().map_or("-", |t| t.as_str())));
     }
-    exception_notes(&mut out, status, style);
+    let remediation =
+        |c: &[String]| format!("{:<24} {:>6} {:>6} {:>6} {:>6}  {}\n", c[0], c[1], c[2], c[3], c[4], c[5]);
+    out.push('\n');
+    out.push_str(&remediation(
+        &["MTTR (DAYS)", "CRIT", "HIGH", "MEDIUM", "LOW", "FIXED WITHIN SLA"].map(str::to_owned),
+    ));
+    for image in &status.images {
+        out.push_str(&remediation(&super::remediation_cells(image)));
+    }
+    status_notes(&mut out, status, style);
     out
+}
+
+/// What a person should notice below the tables: stale scans, exception housekeeping, the
+/// feeds that were read.
+pub fn status_notes(out: &mut String, status: &StatusReport, style: &Style) {
+    for image in &status.images {
+        if let Some(note) = super::stale_note(&image.scan) {
+            let _ = writeln!(out, "{} {}: {note}", style.paint(Role::Warning, "warning:"), image.name);
+        }
+    }
+    exception_notes(out, status, style);
+    for feed in &status.feeds {
+        let _ = writeln!(out, "{} {}", style.paint(Role::Note, "feed:"), feed.describe());
+    }
 }
 
 /// Exception housekeeping, for people. Exception ids and reasons are written by people in
@@ -298,6 +328,45 @@ fn feeds(report: &FeedsReport, style: &Style) -> String {
         };
     }
     out
+}
+
+fn exceptions(report: &ExceptionsReport, style: &Style) -> String {
+    if report.entries.is_empty() {
+        return "no accepted risks: security/exceptions.toml, .trivyignore.yaml and security/*.openvex.json \
+                hold none"
+            .to_owned();
+    }
+    let mut out = String::new();
+    for entry in &report.entries {
+        let exception = &entry.exception;
+        let _ = writeln!(
+            out,
+            "{} · {} · {}",
+            clean(&exception.id),
+            super::exception_state_text(entry.state, exception, report.today, style),
+            clean(&exception.source)
+        );
+        let _ = writeln!(out, "  reason: {}", clean(&exception.reason));
+        if let Some(vex) = &exception.vex {
+            let _ = writeln!(out, "  vex: {}", clean(vex));
+        }
+        let scope = super::exception_scope(exception);
+        if !scope.is_empty() {
+            let _ = writeln!(out, "  scope: {}", clean(&scope));
+        }
+        let verb = match entry.state {
+            hardline_policy::ExceptionState::Expired => "matches (counting again)",
+            _ => "suppresses",
+        };
+        if !entry.findings.is_empty() {
+            let _ = writeln!(out, "  {verb} {} open finding(s):", entry.findings.len());
+        }
+        for (image, finding) in &entry.findings {
+            let _ = writeln!(out, "    {:<24} {}", image.as_str(), finding_line(finding, style));
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
 }
 
 fn dashboard(report: &DashboardReport) -> String {

@@ -1,9 +1,10 @@
 //! The JSON users script against, version 1: its own types, not the internal structs dumped.
 //! The model may change; this may only grow (ARCHITECTURE.md, "JSON v1 compatibility").
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use hardline_model::{Change, ChangedField, Counts, Diff, Finding, ImageName, Timestamp};
+use hardline_model::{Change, ChangedField, Counts, Diff, Finding, ImageName, Severity, Timestamp};
 use hardline_policy::{BaseSource, Decision, ProfileName};
 use serde::Serialize;
 
@@ -11,8 +12,8 @@ use super::human::auto_merge_text;
 use super::style::Style;
 use super::{Renderer, describe_exception};
 use crate::report::{
-    DashboardReport, DiffReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport, RecordReport,
-    Report, StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DiffReport, ExceptionsReport, FeedsReport, GateReport, InitReport, Kind, RebuildReport,
+    RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 
 /// Every command but the demo (whose output is a walkthrough for people).
@@ -32,6 +33,7 @@ pub static RENDERER: Renderer = Renderer {
         Kind::Dashboard,
         Kind::Report,
         Kind::FeedsUpdate,
+        Kind::Exceptions,
         Kind::Init,
     ],
     render: |report, style| super::text(render(report, style)),
@@ -47,14 +49,17 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Rebuild(rebuild) => pretty(&self::rebuild(rebuild)),
         Report::IssuesSync(sync) => pretty(&self::sync(sync)),
         Report::Summary(summary) => pretty(&self::summary(summary)),
-        // A standard document (OpenVEX, CycloneDX), not a v1 wrapper: customers' tools read it
-        // as it is.
-        Report::Export(export) => export.document.clone(),
         Report::Demo(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
         Report::Document(document) => pretty(&super::report_v1::json(&document.model)),
         Report::Init(init) => pretty(&self::init(init)),
+        // The document as it is (it is JSON), or where it was written.
+        Report::Export(export) => match &export.out {
+            Some(out) => pretty(&ExportV1 { version: 1, format: export.format, out: display(out) }),
+            None => export.document.trim_end().to_owned(),
+        },
         Report::FeedsUpdate(feeds) => pretty(&self::feeds(feeds)),
+        Report::Exceptions(exceptions) => pretty(&self::exceptions(exceptions)),
     })
 }
 
@@ -210,26 +215,87 @@ struct StatusV1 {
     stale_exceptions: Vec<String>,
     /// Exceptions past their date: their findings count again.
     expired_exceptions: Vec<String>,
+    /// The feeds that were read, by name (`kev`); absent when none was.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    feeds: BTreeMap<&'static str, FeedInfoV1>,
+    /// The service levels in force, in days.
+    sla: SlaV1,
+}
+
+#[derive(Serialize)]
+struct SlaV1 {
+    critical: u32,
+    high: u32,
+    medium: u32,
+    low: u32,
+    stale_after_days: u32,
 }
 
 #[derive(Serialize)]
 struct ImageStatusV1 {
     name: ImageName,
-    /// Over all severities, before exceptions.
+    /// Open findings that count, after exceptions (what the gate counts). Before 0.2 this
+    /// counted suppressed findings too; `counts` + `suppressed` is that figure.
     counts: CountsV1,
+    /// Open findings an active exception suppresses (accepted risks).
+    suppressed: CountsV1,
     unique_vulnerabilities: usize,
     /// MEDIUM+ findings that count after exceptions: what the gate and the issue see.
     open_medium_plus: usize,
-    suppressed_by_exceptions: usize,
+    suppressed_by_exceptions: u32,
     fixable: usize,
+    /// The most severe band among the findings that count.
     risk: &'static str,
     last_scan: Option<Timestamp>,
+    /// Whole days since the last scan.
+    last_scan_age_days: Option<i64>,
+    /// No scan for longer than `sla.stale_after_days`.
+    stale: bool,
     artifact: Option<String>,
     head_seq: u64,
     head_hash: String,
+    /// Findings that count and are in CISA's KEV catalog; absent without a catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kev: Option<usize>,
+    /// Findings that count and are past their SLA due date.
+    overdue: usize,
+    /// Mean days from the first scan with a finding to the first scan without it, per
+    /// severity as last seen open, over every fix in the log; null where nothing was fixed.
+    mttr_days: MttrV1,
+    fixed_within_sla: SlaRecordV1,
+}
+
+#[derive(Serialize)]
+struct MttrV1 {
+    critical: Option<f64>,
+    high: Option<f64>,
+    medium: Option<f64>,
+    low: Option<f64>,
+}
+
+impl From<&hardline_triage::Mttr> for MttrV1 {
+    fn from(mttr: &hardline_triage::Mttr) -> MttrV1 {
+        // Hundredths of a day (about a quarter of an hour) are as precise as a mean needs.
+        let days = |severity| mttr.days(severity).map(|d| (d * 100.0).round() / 100.0);
+        MttrV1 {
+            critical: days(Severity::Critical),
+            high: days(Severity::High),
+            medium: days(Severity::Medium),
+            low: days(Severity::Low),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SlaRecordV1 {
+    /// Fixes of findings with a service level.
+    fixed: usize,
+    /// Of those, fixed by their due date.
+    within_sla: usize,
 }
 
 fn status(report: &StatusReport) -> StatusV1 {
+    let settings = &report.settings;
     StatusV1 {
         version: 1,
         images: report
@@ -238,19 +304,37 @@ fn status(report: &StatusReport) -> StatusV1 {
             .map(|image| ImageStatusV1 {
                 name: image.name.clone(),
                 counts: image.counts.into(),
+                suppressed: image.suppressed.into(),
                 unique_vulnerabilities: image.unique_vulnerabilities,
                 open_medium_plus: image.open_medium_plus,
-                suppressed_by_exceptions: image.suppressed_by_exceptions,
+                suppressed_by_exceptions: image.suppressed.total(),
                 fixable: image.fixable,
                 risk: image.risk,
                 last_scan: image.last_scan.clone(),
+                last_scan_age_days: image.scan.age_days,
+                stale: image.scan.stale,
                 artifact: image.artifact.clone(),
                 head_seq: image.head_seq,
                 head_hash: image.head_hash.clone(),
+                kev: image.kev,
+                overdue: image.overdue,
+                mttr_days: (&image.mttr).into(),
+                fixed_within_sla: SlaRecordV1 {
+                    fixed: image.sla_record.fixed,
+                    within_sla: image.sla_record.within,
+                },
             })
             .collect(),
         stale_exceptions: report.stale_exceptions.iter().map(describe_exception).collect(),
         expired_exceptions: report.expired_exceptions.iter().map(describe_exception).collect(),
+        feeds: report.feeds.iter().map(|f| (f.kind.name(), f.into())).collect(),
+        sla: SlaV1 {
+            critical: settings.sla.critical,
+            high: settings.sla.high,
+            medium: settings.sla.medium,
+            low: settings.sla.low,
+            stale_after_days: settings.stale_after_days,
+        },
     }
 }
 
@@ -510,6 +594,75 @@ fn dashboard(report: &DashboardReport) -> DashboardV1<'_> {
 }
 
 #[derive(Serialize)]
+struct ExceptionsV1 {
+    version: u32,
+    /// The day the states are as of.
+    today: String,
+    exceptions: Vec<ExceptionV1>,
+}
+
+#[derive(Serialize)]
+struct ExceptionV1 {
+    id: String,
+    /// `file:line`.
+    source: String,
+    /// `active`, `expiring` (within 14 days), `expired` (its findings count again) or `stale`
+    /// (matches no finding in any image).
+    state: &'static str,
+    expires: Option<String>,
+    /// Days until it expires (negative once expired).
+    days_left: Option<i64>,
+    reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vex: Option<String>,
+    images: Vec<String>,
+    packages: Vec<String>,
+    purls: Vec<String>,
+    paths: Vec<String>,
+    /// The open findings it suppresses; for an expired one, those it matches (counting again).
+    findings: Vec<ExceptedV1>,
+}
+
+#[derive(Serialize)]
+struct ExceptedV1 {
+    image: ImageName,
+    #[serde(flatten)]
+    finding: FindingV1,
+}
+
+fn exceptions(report: &ExceptionsReport) -> ExceptionsV1 {
+    ExceptionsV1 {
+        version: 1,
+        today: report.today.to_string(),
+        exceptions: report
+            .entries
+            .iter()
+            .map(|entry| {
+                let e = &entry.exception;
+                ExceptionV1 {
+                    id: e.id.clone(),
+                    source: e.source.clone(),
+                    state: entry.state.as_str(),
+                    expires: e.expires.map(|d| d.to_string()),
+                    days_left: e.expires.map(|d| hardline_policy::sla::days_between(report.today, d)),
+                    reason: e.reason.clone(),
+                    vex: e.vex.clone(),
+                    images: e.images.clone(),
+                    packages: e.packages.clone(),
+                    purls: e.purls.clone(),
+                    paths: e.paths.clone(),
+                    findings: entry
+                        .findings
+                        .iter()
+                        .map(|(image, f)| ExceptedV1 { image: image.clone(), finding: f.into() })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
 struct FeedsV1 {
     version: u32,
     feeds: Vec<FeedV1>,
@@ -578,6 +731,14 @@ fn feeds(report: &FeedsReport) -> FeedsV1 {
         })
         .collect();
     FeedsV1 { version: 1, feeds }
+}
+
+/// `export --out FILE`: where the document went.
+#[derive(Serialize)]
+struct ExportV1 {
+    version: u32,
+    format: &'static str,
+    out: String,
 }
 
 #[derive(Serialize)]

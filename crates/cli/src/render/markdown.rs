@@ -6,7 +6,7 @@ use std::fmt::Write;
 use hardline_publish::gate_comment::GateComment;
 
 use super::style::Style;
-use super::{Renderer, status_cells};
+use super::{Renderer, remediation_cells, status_cells};
 use crate::report::{GateReport, Kind, Report, StatusReport};
 
 pub static RENDERER: Renderer = Renderer {
@@ -38,13 +38,30 @@ pub fn gate_comment(report: &GateReport) -> String {
 
 fn status(report: &StatusReport) -> String {
     let mut out = String::from(
-        "| Image | Critical | High | Medium | Low | Unknown | Unique | Fixable | Risk |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+        "Open findings after exceptions (what the gate counts); suppressed ones are accepted risks.\n\n\
+         | Image | Critical | High | Medium | Low | Unknown | Suppressed | Unique | Fixable | KEV | Overdue | Risk |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     for image in &report.images {
         let [name, rest @ ..] = status_cells(image);
         let _ = writeln!(out, "| `{name}` | {} |", rest.join(" | "));
     }
-    // The exception notes are the human ones (control characters dropped).
-    super::human::exception_notes(&mut out, report, &Style::plain());
+    out.push_str(
+        "\n| Image | MTTR critical (days) | MTTR high | MTTR medium | MTTR low | Fixed within SLA |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    for image in &report.images {
+        let [name, rest @ ..] = remediation_cells(image);
+        let _ = writeln!(out, "| `{name}` | {} |", rest.join(" | "));
+    }
+    // The notes are the human ones (control characters dropped).
+    let mut notes = String::new();
+    super::human::status_notes(&mut notes, report, &Style::plain());
+    if !notes.is_empty() {
+        out.push('\n');
+        for line in notes.lines() {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
     out
 }

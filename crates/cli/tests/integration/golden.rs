@@ -49,10 +49,15 @@ pub(crate) fn demo_root() -> &'static Path {
 /// Runs `hardline --root ROOT ARGS… EXTRA…` with nothing from the caller's environment but
 /// `PATH`, at [`NOW`].
 fn hardline(root: &Path, args: &[&str], extra: &[&std::ffi::OsStr]) -> Output {
+    hardline_at(NOW, root, args, extra)
+}
+
+/// [`hardline`] at another moment.
+fn hardline_at(now: &str, root: &Path, args: &[&str], extra: &[&std::ffi::OsStr]) -> Output {
     Command::new(bin())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HARDLINE_NOW", NOW)
+        .env("HARDLINE_NOW", now)
         .arg("--root")
         .arg(root)
         .args(args)
@@ -63,7 +68,12 @@ fn hardline(root: &Path, args: &[&str], extra: &[&std::ffi::OsStr]) -> Output {
 
 /// Runs and returns stdout (scrubbed), asserting the exit status.
 fn stdout(root: &Path, args: &[&str], status: i32) -> String {
-    let out = hardline(root, args, &[]);
+    stdout_at(NOW, root, args, status)
+}
+
+/// [`stdout`] at another moment.
+fn stdout_at(now: &str, root: &Path, args: &[&str], status: i32) -> String {
+    let out = hardline_at(now, root, args, &[]);
     assert_eq!(
         out.status.code(),
         Some(status),
@@ -145,6 +155,7 @@ fn dashboard_pages() {
         "site/reports/php-mysql-secured.csv",
         "site/reports/postgres-secured.html",
         "site/reports/postgres-secured.csv",
+        "site/triage.js",
     ] {
         insta::assert_snapshot!(name_of(relative), file(root, relative));
     }
@@ -225,7 +236,9 @@ fn report_in_every_format() {
 #[test]
 fn exports() {
     let root = &demo().root;
-    for (export, name) in [("cyclonedx-vex", "vex.cdx.json"), ("openvex", "vex.openvex.json")] {
+    for (export, name) in
+        [("cyclonedx-vex", "vex.cdx.json"), ("openvex", "vex.openvex.json"), ("sarif", "hardline.sarif")]
+    {
         for image in [PHP, POSTGRES] {
             let printed = stdout(root, &["export", export, "--image", image], 0);
             assert_eq!(printed, file(root, &format!("customer-reports/{image}/{name}")), "{export} {image}");
@@ -247,6 +260,50 @@ fn status_in_every_format() {
     insta::assert_snapshot!("status_human", stdout(root, &["status"], 0));
     insta::assert_snapshot!("status_json", stdout(root, &["--format", "json", "status"], 0));
     insta::assert_snapshot!("status_markdown", stdout(root, &["--format", "markdown", "status"], 0));
+}
+
+/// Three weeks after the demo's last scan: the scans are stale, an exception has expired and
+/// its finding counts again, and findings have gone past their SLA.
+const LATER: &str = "2026-11-30T04:00:00Z";
+
+#[test]
+fn status_when_the_scans_stopped() {
+    let root = &demo().root;
+    insta::assert_snapshot!("status_stale_human", stdout_at(LATER, root, &["status"], 0));
+    insta::assert_snapshot!("status_stale_json", stdout_at(LATER, root, &["--format", "json", "status"], 0));
+    insta::assert_snapshot!(
+        "status_stale_markdown",
+        stdout_at(LATER, root, &["--format", "markdown", "status"], 0)
+    );
+}
+
+/// The summary and the dashboard, on a copy of the demo, when the scans have stopped.
+#[test]
+fn summary_and_dashboard_when_the_scans_stopped() {
+    let copy = tempfile::tempdir().expect("temp dir");
+    let root = copy.path();
+    copy_tree(&demo().root, root);
+    stdout_at(LATER, root, &["summary"], 0);
+    insta::assert_snapshot!("security_summary_stale", file(root, "SECURITY_SUMMARY.md"));
+    stdout_at(LATER, root, &["dashboard"], 0);
+    insta::assert_snapshot!("site_index_html_stale", file(root, "site/index.html"));
+    insta::assert_snapshot!(
+        "site_images_php-mysql-secured_html_stale",
+        file(root, "site/images/php-mysql-secured.html")
+    );
+}
+
+#[test]
+fn exceptions_in_every_format() {
+    let root = &demo().root;
+    insta::assert_snapshot!("exceptions_human", stdout(root, &["exceptions"], 0));
+    insta::assert_snapshot!("exceptions_json", stdout(root, &["--format", "json", "exceptions"], 0));
+    // Expiring soon, then expired (its finding counts again).
+    insta::assert_snapshot!(
+        "exceptions_expiring_human",
+        stdout_at("2026-11-15T04:00:00Z", root, &["exceptions"], 0)
+    );
+    insta::assert_snapshot!("exceptions_expired_human", stdout_at(LATER, root, &["exceptions"], 0));
 }
 
 #[test]
@@ -387,6 +444,26 @@ fn init_scaffold() {
     insta::assert_snapshot!("init_json", stdout(root, &json, 0));
 }
 
+/// `hardline export sarif` for code scanning: the demo's postgres image (an accepted risk among
+/// its findings), written to a file, and an image the ledger does not know.
+#[test]
+fn export_sarif() {
+    let root = &demo().root;
+    insta::assert_snapshot!(
+        "export_sarif_postgres",
+        stdout(root, &["export", "sarif", "--image", POSTGRES], 0)
+    );
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(root, copy.path());
+    let json = ["--format", "json", "export", "sarif", "--image", PHP, "--out", "sarif/php.sarif"];
+    insta::assert_snapshot!("export_sarif_out_json", stdout(copy.path(), &json, 0));
+    let written = std::fs::read_to_string(copy.path().join("sarif/php.sarif")).expect("written");
+    assert!(written.starts_with("{\n  \"$schema\""), "{written}");
+    let unknown = hardline(root, &["export", "sarif", "--image", "nope"], &[]);
+    assert_eq!(unknown.status.code(), Some(1));
+    insta::assert_snapshot!("export_sarif_unknown_image", String::from_utf8_lossy(&unknown.stderr));
+}
+
 #[test]
 fn help_of_every_command() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -408,7 +485,9 @@ fn help_of_every_command() {
         "demo",
         "dashboard",
         "feeds",
+        "exceptions",
         "init",
+        "export",
     ] {
         insta::assert_snapshot!(format!("help_{command}"), stdout(root, &[command, "--help"], 0));
     }

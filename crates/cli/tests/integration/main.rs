@@ -13,3 +13,4 @@ mod ledger;
 mod pipeline;
 mod publish;
 mod reports;
+mod triage;

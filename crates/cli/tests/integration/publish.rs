@@ -1007,3 +1007,67 @@ fn the_token_never_reaches_output_the_ledger_or_the_working_files() {
     // Nor did the token travel in a request body.
     assert!(github.requests().iter().all(|r| !r.body.contains(TOKEN)));
 }
+
+/// Issue noise: a comment (which notifies every watcher) only when the MEDIUM+ open set
+/// changes — a finding new, fixed, or of another severity. A version bump that keeps a finding,
+/// an accepted risk, a KEV listing or scans that stopped update the body silently.
+#[test]
+fn only_a_changed_open_set_earns_a_comment_the_rest_updates_the_body_silently() {
+    let github = FakeGitHub::start(TOKEN);
+    let mut repo = github_repo(&github);
+    let medium: Vuln<'_> = ("CVE-2026-0100", "zlib1g", "MEDIUM", "1.3-1", "");
+    record(&mut repo, "2026-03-02T04:00:00Z", &[medium, HIGH_OPENSSL]);
+    assert_eq!(sync(&repo), "opened");
+    let number = github.issues()[0].number;
+
+    // The same findings in new versions (and a fix now known): the body follows, silently.
+    let bumped: Vuln<'_> = ("CVE-2026-0100", "zlib1g", "MEDIUM", "1.3-2", "1.3-3");
+    record(&mut repo, "2026-03-09T04:00:00Z", &[bumped, HIGH_OPENSSL]);
+    assert_eq!(sync(&repo), "updated");
+    let issue = github.issue(number).expect("the issue");
+    assert!(issue.body.contains("1 fixable"), "the body shows the new fix: {}", issue.body);
+    assert_eq!(github.comments(number).len(), 0, "no comment for versions alone");
+
+    // An exception accepts the MEDIUM: the body marks it as accepted risk, silently too.
+    repo.write(
+        "security/exceptions.toml",
+        "[[exception]]\nid = \"CVE-2026-0100\"\nreason = \"not reachable\"\nexpires = \"2026-12-31\"\n",
+    );
+    assert_eq!(sync(&repo), "updated");
+    let issue = github.issue(number).expect("the issue");
+    assert!(issue.body.contains("### Accepted risks (1, not counted)"), "{}", issue.body);
+    assert!(issue.body.contains("accepted until 2026-12-31") && issue.body.contains("not reachable"));
+    assert_eq!(
+        github.comments(number).len(),
+        0,
+        "accepting a risk is a decision already made in a pull request"
+    );
+
+    // Three weeks without a scan: the body says the scans stopped; still no comment.
+    set_env(&mut repo, "HARDLINE_NOW", "2026-03-31T04:00:00Z");
+    assert_eq!(sync(&repo), "updated");
+    let issue = github.issue(number).expect("the issue");
+    assert!(
+        issue.body.contains("**Scans have stopped**: no scan has been recorded since 2026-03-09"),
+        "{}",
+        issue.body
+    );
+    assert_eq!(github.comments(number).len(), 0);
+    github.clear_requests();
+    assert_eq!(sync(&repo), "unchanged");
+    assert_eq!(mutations(&github), []);
+
+    // A severity change is news: one comment naming it.
+    let critical: Vuln<'_> = (HIGH_OPENSSL.0, HIGH_OPENSSL.1, "CRITICAL", HIGH_OPENSSL.3, HIGH_OPENSSL.4);
+    record(&mut repo, "2026-04-01T04:00:00Z", &[bumped, critical]);
+    assert_eq!(sync(&repo), "updated");
+    let comments = github.comments(number);
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    assert!(
+        comments[0].body.contains("0 new, 0 fixed, 1 changed") && comments[0].body.contains("severity"),
+        "{}",
+        comments[0].body
+    );
+    assert!(!github.issue(number).expect("the issue").body.contains("Scans have stopped"));
+    repo.ok(&["verify"]);
+}

@@ -233,15 +233,16 @@ fn csv_parses_into_exactly_the_open_findings() {
                 "first_seen",
                 "due",
                 "overdue",
+                "kev",
                 "vendor_status",
                 "title",
                 "fingerprint"
             ]
         );
         let parsed: Vec<(String, String, String)> =
-            rows[1..].iter().map(|r| (r[2].clone(), r[1].clone(), r[14].clone())).collect();
+            rows[1..].iter().map(|r| (r[2].clone(), r[1].clone(), r[15].clone())).collect();
         assert_eq!(parsed, open, "{image}: the CSV's rows are the open findings, in report order");
-        assert!(rows[1..].iter().all(|r| r[0] == image && r.len() == 15), "{image}");
+        assert!(rows[1..].iter().all(|r| r[0] == image && r.len() == 16), "{image}");
         let bytes = std::fs::read(&csv).unwrap_or_default();
         assert!(
             bytes.ends_with(b"\r\n") && !bytes.replace_crlf().contains(&b'\n'),

@@ -1,27 +1,40 @@
-//! Standard documents about one image, for customers' tools: one module per format, each with
-//! its own serde types and an [`Export`] descriptor, listed once in [`EXPORTS`].
+//! Standard documents about one image, for other tools: one module per format, each with its
+//! own serde types and an [`Export`] descriptor, listed once in [`EXPORTS`].
 //! `hardline export <name> --image NAME` takes their names; each is built from the image's
 //! report model ([`crate::report::ImageReport`]), so every export says what the report says.
 //!
-//! Adding a format (SARIF, say) is a module here with a `pub(crate) static EXPORT: Export` and
-//! one line in [`EXPORTS`]; see ARCHITECTURE.md, "Extending hardline".
+//! Adding a format is a module here with a `pub(crate) static EXPORT: Export` and one line in
+//! [`EXPORTS`]; see ARCHITECTURE.md, "Extending hardline".
 
 mod cyclonedx_vex;
 mod openvex;
+mod sarif;
 
-use hardline_policy::ExceptionSet;
+use hardline_model::Finding;
+use hardline_policy::{Exception, ExceptionSet};
 
 use crate::PublishError;
 use crate::report::ImageReport;
 
+pub use sarif::{FINGERPRINT_KEY, SCHEMA as SARIF_SCHEMA};
+
 /// What an export is made from.
 pub struct ExportInput<'a> {
-    /// The image's report, as of the moment the document describes.
+    /// The image's report, as of the moment the document describes: every finding of its last
+    /// scan with what was decided about it, the image as a product with its digest.
     pub report: &'a ImageReport,
     /// Every exception of the repository (an export may publish one that matches nothing today).
     pub exceptions: &'a ExceptionSet,
     /// Who issues the document.
     pub author: &'a str,
+}
+
+impl ExportInput<'_> {
+    /// Every finding with the active exception that covers it, if any.
+    pub fn entries(&self) -> Vec<(&Finding, Option<&Exception>)> {
+        let report = self.report;
+        report.findings.iter().map(|f| (&f.finding, report.exception_of(f).map(|a| &a.exception))).collect()
+    }
 }
 
 /// One export format.
@@ -43,7 +56,7 @@ impl std::fmt::Debug for Export {
 }
 
 /// Every export format, in the order `--help` lists them.
-pub static EXPORTS: &[&Export] = &[&cyclonedx_vex::EXPORT, &openvex::EXPORT];
+pub static EXPORTS: &[&Export] = &[&cyclonedx_vex::EXPORT, &openvex::EXPORT, &sarif::EXPORT];
 
 impl Export {
     pub fn find(name: &str) -> Option<&'static Export> {

@@ -8,7 +8,7 @@ use hardline_model::text::csv::{cell, record, trusted};
 use super::{ImageReport, cvss_text, day};
 
 /// The columns, in order.
-pub const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 16] = [
     "image",
     "severity",
     "id",
@@ -21,6 +21,7 @@ pub const HEADER: [&str; 15] = [
     "first_seen",
     "due",
     "overdue",
+    "kev",
     "vendor_status",
     "title",
     "fingerprint",
@@ -46,6 +47,7 @@ pub fn render(report: &ImageReport) -> String {
             trusted(&item.first_seen.map(day).unwrap_or_default()),
             trusted(&item.due.map(|d| d.to_string()).unwrap_or_default()),
             trusted(if item.overdue { "true" } else { "false" }),
+            trusted(if item.kev { "true" } else { "false" }),
             trusted(f.status.map_or("", |s| s.as_str())),
             cell(&f.title, 500),
             cell(f.fingerprint.as_str(), 64),

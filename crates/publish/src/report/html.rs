@@ -10,7 +10,8 @@ use hardline_model::{Change, ChangedField, Finding};
 use super::{ImageReport, ReportFinding, advisory_url, cvss_text, day, minute, subject_text, versions_text};
 use crate::dashboard::chart;
 use crate::dashboard::escape::{MAX_TEXT, esc};
-use crate::dashboard::pages::{badge, severity_badge};
+use crate::dashboard::pages::badge;
+use crate::dashboard::table::severity_badge;
 
 /// The longest exception reason shown (reasons are written by people, but bounded all the same).
 pub const MAX_REASON: usize = 1000;
@@ -57,7 +58,7 @@ pub fn render(report: &ImageReport) -> String {
     changes(&mut out, report);
     sla(&mut out, report);
     verification(&mut out, report);
-    crate::html::page(&format!("Security report · {name}"), CSS, &out)
+    crate::html::page(&format!("Security report · {name}"), CSS, &out, crate::html::Scripts::Forbidden)
 }
 
 fn image(out: &mut String, report: &ImageReport) {

@@ -10,8 +10,8 @@
 //! renderer escapes it for its target.
 //!
 //! Deterministic: the report describes the whole log at one moment ([`ImageReport::as_of`]: the
-//! clock, or `HARDLINE_NOW`, for `hardline report`; the image's last event on the dashboard),
-//! so the same ledger and moment give the same bytes in every format.
+//! clock, or `HARDLINE_NOW`, for `hardline report` and for the dashboard's copy), so the same
+//! ledger, exception files, feeds and moment give the same bytes in every format.
 
 pub mod csv;
 pub mod html;
@@ -533,17 +533,13 @@ pub fn site_path(image: &ImageName, extension: &str) -> String {
 }
 
 /// The latest report of every image, as the dashboard publishes it ([`SITE_FORMATS`] at
-/// [`site_path`]): each made at the image's last event (whatever `triage.now` says), over the
-/// [`DEFAULT_PERIOD_DAYS`] before it, so the site stays a function of the ledger, the exception
-/// files and the feeds.
+/// [`site_path`]): made when the site is (`triage.now`), over the [`DEFAULT_PERIOD_DAYS`]
+/// before it.
 pub fn site_files(ledger: &Ledger, triage: &Triage<'_>) -> Result<Vec<SiteFile>, PublishError> {
+    let since = triage.now.checked_sub((24 * DEFAULT_PERIOD_DAYS).hours()).unwrap_or(triage.now);
     let mut files = Vec::new();
     for image in ledger.images()? {
-        let history = ledger.history(&image)?;
-        let Some(last) = history.head() else { continue };
-        let as_of = last.at.instant();
-        let since = as_of.checked_sub((24 * DEFAULT_PERIOD_DAYS).hours()).unwrap_or(as_of);
-        let report = build(ledger, &Triage { now: as_of, ..*triage }, &image, since)?;
+        let report = build(ledger, triage, &image, since)?;
         for (_, extension) in SITE_FORMATS {
             let contents = match *extension {
                 "html" => html::render(&report).into_bytes(),
