@@ -90,7 +90,7 @@ pub enum Command {
     /// Write the weekly summary (SECURITY_SUMMARY.md) and optionally publish it.
     Summary(SummaryArgs),
     /// Alias of `hardline export openvex`: the image's justified accepted risks as OpenVEX.
-    Vex(VexArgs),
+    Vex(ExportOf),
     /// A standard document about one image for other tools: CycloneDX VEX and OpenVEX for
     /// customers, SARIF for code scanning.
     Export(ExportArgs),
@@ -253,11 +253,13 @@ pub struct DashboardArgs {
     pub out: PathBuf,
 }
 
+/// What an export is about and where it goes (`export FORMAT …` and its alias `vex`).
 #[derive(Debug, Args)]
-pub struct VexArgs {
+pub struct ExportOf {
+    /// The image (its digest, from the last scan, names the product when the scan knows it).
     #[arg(long)]
     pub image: ImageName,
-    /// The document's author.
+    /// The document's author, where the format names one.
     #[arg(long, default_value = "hardline")]
     pub author: String,
     /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
@@ -271,15 +273,8 @@ pub struct ExportArgs {
     // Not called `format`: that id is the global `--format`'s.
     #[arg(value_name = "FORMAT", value_parser = export_format())]
     pub export: &'static Export,
-    /// The image (its digest, from the last scan, names the product when the scan knows it).
-    #[arg(long)]
-    pub image: ImageName,
-    /// The document's author, where the format names one.
-    #[arg(long, default_value = "hardline")]
-    pub author: String,
-    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub of: ExportOf,
 }
 
 #[derive(Debug, Args)]

@@ -19,10 +19,10 @@ pub fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<Report> {
 /// The export `args` ask for, on behalf of `command` (`export`, or its alias `vex`).
 pub fn write(ctx: &Context, command: Kind, args: ExportArgs) -> anyhow::Result<Report> {
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[FeedKind::Kev])?);
-    let model = report::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), &args.image, ctx.now)?;
-    let input = ExportInput { report: &model, exceptions: &exceptions, author: &args.author };
+    let model = report::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), &args.of.image, ctx.now)?;
+    let input = ExportInput { report: &model, exceptions: &exceptions, author: &args.of.author };
     let document = (args.export.render)(&input)?;
-    let out = args.out.map(|out| ctx.root.join(out));
+    let out = args.of.out.map(|out| ctx.root.join(out));
     if let Some(path) = &out {
         crate::files::write_if_changed(path, &document)
             .with_context(|| format!("writing {}", path.display()))?;

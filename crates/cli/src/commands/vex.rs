@@ -2,13 +2,12 @@
 
 use hardline_publish::export::Export;
 
-use crate::cli::{ExportArgs, VexArgs};
+use crate::cli::{ExportArgs, ExportOf};
 use crate::context::Context;
 use crate::report::{Kind, Report};
 
-pub fn run(ctx: &Context, args: VexArgs) -> anyhow::Result<Report> {
+pub fn run(ctx: &Context, of: ExportOf) -> anyhow::Result<Report> {
     let export =
         Export::find("openvex").ok_or_else(|| anyhow::anyhow!("the openvex export is not built in"))?;
-    let VexArgs { image, author, out } = args;
-    super::export::write(ctx, Kind::Vex, ExportArgs { export, image, author, out })
+    super::export::write(ctx, Kind::Vex, ExportArgs { export, of })
 }

@@ -5,8 +5,6 @@
 
 use std::fmt::Write;
 
-use hardline_model::{Change, ChangedField, Finding};
-
 use super::{ImageReport, ReportFinding, advisory_url, cvss_text, day, minute, subject_text, versions_text};
 use crate::dashboard::chart;
 use crate::dashboard::escape::{MAX_TEXT, esc};
@@ -228,74 +226,26 @@ fn changes(out: &mut String, report: &ImageReport) {
         c.fixed.len(),
         c.changed.len()
     );
-    finding_list(out, "New", &c.new);
-    finding_list(out, "Fixed", &c.fixed);
-    if !c.changed.is_empty() {
-        let _ = writeln!(out, "<h3>Changed ({})</h3>", c.changed.len());
-        out.push_str(
-            "<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>What changed</th></tr></thead>\n<tbody>\n",
+    for list in c.lists().iter().filter(|l| !l.rows.is_empty()) {
+        let _ = writeln!(
+            out,
+            "<h3>{} ({})</h3>\n<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>{}</th></tr></thead>\n<tbody>",
+            list.heading,
+            list.rows.len(),
+            list.column
         );
-        for change in &c.changed {
-            let f = &change.after;
+        for (f, text) in &list.rows {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"t\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"t\"><code>{}</code></td></tr>",
                 severity_badge(f.severity),
                 id_cell(&f.id),
                 esc(&subject_text(f), 160),
-                esc(&change_text(change), 400)
+                esc(text, 400)
             );
         }
         out.push_str("</tbody>\n</table>\n");
     }
-}
-
-fn finding_list(out: &mut String, heading: &str, findings: &[Finding]) {
-    if findings.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "<h3>{heading} ({})</h3>", findings.len());
-    out.push_str(
-        "<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>Installed → fixed</th></tr></thead>\n<tbody>\n",
-    );
-    for f in findings {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
-            severity_badge(f.severity),
-            id_cell(&f.id),
-            esc(&subject_text(f), 160),
-            esc(&versions_text(f), 170)
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
-}
-
-/// `installed_version 1 → 2; severity LOW → HIGH`: what moved, in the log's field order.
-pub fn change_text(change: &Change) -> String {
-    let (before, after) = (&change.before, &change.after);
-    let version = |f: &Finding, fixed: bool| {
-        f.package
-            .as_ref()
-            .and_then(|p| if fixed { p.fixed_version.clone() } else { Some(p.version.clone()) })
-            .unwrap_or_else(|| "none".to_owned())
-    };
-    change
-        .fields
-        .iter()
-        .map(|field| match field {
-            ChangedField::Severity => {
-                format!("severity {} → {}", before.severity.label(), after.severity.label())
-            }
-            ChangedField::FixedVersion => {
-                format!("fixed in {} → {}", version(before, true), version(after, true))
-            }
-            ChangedField::InstalledVersion => {
-                format!("installed {} → {}", version(before, false), version(after, false))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn sla(out: &mut String, report: &ImageReport) {

@@ -19,7 +19,9 @@ pub mod html;
 pub mod pdf;
 
 use hardline_ledger::{EventBody, Ledger, State};
-use hardline_model::{Change, Counts, Finding, FindingKind, ImageName, ScanMeta, Severity, diff};
+use hardline_model::{
+    Change, ChangedField, Counts, Finding, FindingKind, ImageName, ScanMeta, Severity, diff,
+};
 use hardline_policy::{Exception, Sla};
 use hardline_triage::{Mttr, SLA_SEVERITIES, SlaRecord, Triage};
 use jiff::civil::Date;
@@ -193,6 +195,59 @@ pub struct Changes {
     pub new: Vec<Finding>,
     pub fixed: Vec<Finding>,
     pub changed: Vec<Change>,
+}
+
+/// One list of [`Changes`] as every target shows it: a heading, what its last column says,
+/// and a row per finding with that column's text.
+pub struct ChangeList<'a> {
+    pub heading: &'static str,
+    pub column: &'static str,
+    pub rows: Vec<(&'a Finding, String)>,
+}
+
+impl Changes {
+    /// New, fixed and changed, in that order (empty lists included).
+    pub fn lists(&self) -> [ChangeList<'_>; 3] {
+        fn versions(findings: &[Finding]) -> Vec<(&Finding, String)> {
+            findings.iter().map(|f| (f, versions_text(f))).collect()
+        }
+        [
+            ChangeList { heading: "New", column: "Installed → fixed", rows: versions(&self.new) },
+            ChangeList { heading: "Fixed", column: "Installed → fixed", rows: versions(&self.fixed) },
+            ChangeList {
+                heading: "Changed",
+                column: "What changed",
+                rows: self.changed.iter().map(|c| (&c.after, change_text(c))).collect(),
+            },
+        ]
+    }
+}
+
+/// `installed 1 → 2; severity LOW → HIGH`: what moved, in the log's field order.
+pub fn change_text(change: &Change) -> String {
+    let (before, after) = (&change.before, &change.after);
+    let version = |f: &Finding, fixed: bool| {
+        f.package
+            .as_ref()
+            .and_then(|p| if fixed { p.fixed_version.clone() } else { Some(p.version.clone()) })
+            .unwrap_or_else(|| "none".to_owned())
+    };
+    change
+        .fields
+        .iter()
+        .map(|field| match field {
+            ChangedField::Severity => {
+                format!("severity {} → {}", before.severity.label(), after.severity.label())
+            }
+            ChangedField::FixedVersion => {
+                format!("fixed in {} → {}", version(before, true), version(after, true))
+            }
+            ChangedField::InstalledVersion => {
+                format!("installed {} → {}", version(before, false), version(after, false))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The last event of the image's log covered by the report: a reader holding the repository

@@ -24,7 +24,7 @@ use layout::{
     CONTENT_WIDTH, Cell, Column, Flow, MARGIN_X, Measure, Op, PAGE_HEIGHT, PAGE_WIDTH, Rgb, Style, Weight,
 };
 
-use super::html::{MAX_REASON, change_text};
+use super::html::MAX_REASON;
 use super::{ImageReport, cvss_text, day, minute, subject_text, versions_text};
 use crate::PublishError;
 
@@ -280,19 +280,17 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
         ),
         Style::BODY,
     );
-    for (heading, findings) in [("New", &changes.new), ("Fixed", &changes.fixed)] {
-        if findings.is_empty() {
-            continue;
-        }
-        flow.heading(&format!("{heading} ({})", findings.len()), Style::SUBHEADING, 30.0);
-        let rows: Vec<Vec<Cell>> = findings
+    for list in changes.lists().iter().filter(|l| !l.rows.is_empty()) {
+        flow.heading(&format!("{} ({})", list.heading, list.rows.len()), Style::SUBHEADING, 30.0);
+        let rows: Vec<Vec<Cell>> = list
+            .rows
             .iter()
-            .map(|f| {
+            .map(|(f, change)| {
                 vec![
                     Cell::severity(f.severity),
                     Cell::text(text(&f.id, 80)),
                     Cell::text(text(&subject_text(f), MAX_CELL_TEXT)),
-                    Cell::text(text(&versions_text(f), MAX_CELL_TEXT)),
+                    Cell::text(text(change, 400)),
                 ]
             })
             .collect();
@@ -301,32 +299,7 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
                 Column::left("Severity", 1.15),
                 Column::left("ID", 1.9),
                 Column::left("Package", 3.0),
-                Column::left("Installed → fixed", 4.0),
-            ],
-            &rows,
-        );
-    }
-    if !changes.changed.is_empty() {
-        flow.heading(&format!("Changed ({})", changes.changed.len()), Style::SUBHEADING, 30.0);
-        let rows: Vec<Vec<Cell>> = changes
-            .changed
-            .iter()
-            .map(|change| {
-                let f = &change.after;
-                vec![
-                    Cell::severity(f.severity),
-                    Cell::text(text(&f.id, 80)),
-                    Cell::text(text(&subject_text(f), MAX_CELL_TEXT)),
-                    Cell::text(text(&change_text(change), 400)),
-                ]
-            })
-            .collect();
-        flow.table(
-            &[
-                Column::left("Severity", 1.15),
-                Column::left("ID", 1.9),
-                Column::left("Package", 3.0),
-                Column::left("What changed", 4.0),
+                Column::left(list.column, 4.0),
             ],
             &rows,
         );
