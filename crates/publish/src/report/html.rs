@@ -27,7 +27,7 @@ pre{background:#f1f3f4;padding:.6rem .8rem;overflow-x:auto;font-size:.8rem}
 .sev{display:inline-block;min-width:4.8rem;padding:.05rem .4rem;border-radius:.25rem;color:#fff;font-size:.75rem;font-weight:600;text-align:center}
 .critical{background:#b3261e}.high{background:#e8710a}.medium{background:#f2b600;color:#202124}.low{background:#4a86e8}.unknown,.none{background:#80868b}
 svg.chart{max-width:100%;height:auto;display:block}
-a{color:#1a5fb4}
+a{color:#1a5fb4}a code{white-space:nowrap}
 @media print{
 @page{size:A4;margin:14mm 12mm}
 body{max-width:none;padding:0;font-size:10pt}
