@@ -5,13 +5,16 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use hardline_feeds::store::Store;
 use hardline_feeds::{Epss, FeedKind, Feeds, Kev};
-use hardline_model::Timestamp;
+use hardline_ingest::ReadOptions;
+use hardline_model::{ImageName, PackageClass, Timestamp};
 use hardline_policy::{ExceptionSet, Input};
 use hardline_publish::issues::SyncSettings;
 use hardline_publish::pull_request::PullRequestSettings;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
+use crate::hint::Advise as _;
+use crate::progress::{ProgressChoice, Shown};
 
 pub struct Context {
     pub root: PathBuf,
@@ -21,6 +24,8 @@ pub struct Context {
     pub now: jiff::Timestamp,
     /// `--kev FILE` and `--epss FILE`.
     pub feed_files: FeedFiles,
+    /// `--progress`.
+    pub progress: ProgressChoice,
 }
 
 /// Feed files named on the command line.
@@ -32,10 +37,23 @@ pub struct FeedFiles {
 
 impl Context {
     pub fn new(global: &GlobalArgs) -> anyhow::Result<Context> {
+        // A mistyped --root would otherwise read as an empty ledger that verifies, or start a
+        // new one in the wrong place.
+        if !global.root.is_dir() {
+            return Err(anyhow::anyhow!("--root {}: no such folder", global.root.display())).help(|| {
+                "give the repository that holds audit-logs/ and cve-baseline/ (default: the current folder); \
+                 create the folder first to start a new ledger there"
+                    .to_owned()
+            });
+        }
         let now = match std::env::var("HARDLINE_NOW") {
-            Ok(text) => {
-                text.parse().with_context(|| format!("HARDLINE_NOW={text:?} is not an RFC 3339 time"))?
-            }
+            Ok(text) => text
+                .parse()
+                .with_context(|| format!("HARDLINE_NOW={text:?} is not an RFC 3339 time"))
+                .help(|| {
+                    "set HARDLINE_NOW to a time such as 2026-03-03T12:00:00Z, or unset it to use the clock"
+                        .to_owned()
+                })?,
             Err(_) => jiff::Timestamp::now(),
         };
         let feed_files = FeedFiles { kev: global.kev.clone(), epss: global.epss.clone() };
@@ -43,12 +61,24 @@ impl Context {
         for warning in &config.warnings {
             crate::output::warning(warning);
         }
-        Ok(Context { root: global.root.clone(), config, now, feed_files })
+        Ok(Context { root: global.root.clone(), config, now, feed_files, progress: global.progress })
     }
 
     /// A context for a repository at a given time (the demo steps its clock week by week).
     pub fn at(root: PathBuf, now: jiff::Timestamp) -> anyhow::Result<Context> {
-        Ok(Context { config: Config::load(&root)?, root, now, feed_files: FeedFiles::default() })
+        Ok(Context {
+            config: Config::load(&root)?,
+            root,
+            now,
+            feed_files: FeedFiles::default(),
+            progress: ProgressChoice::Never,
+        })
+    }
+
+    /// Progress for one long operation, shown as `--progress` asks (on stderr); cleared when
+    /// dropped.
+    pub fn progress(&self) -> Shown {
+        Shown::new(self.progress.for_this_process())
     }
 
     /// The file a feed is read from: `--kev`/`--epss`, else `[feeds]` (relative to the
@@ -113,6 +143,24 @@ impl Context {
 
     pub fn today(&self) -> jiff::civil::Date {
         jiff::tz::Offset::UTC.to_datetime(self.now).date()
+    }
+
+    /// What ingest may consult for reports of `image`: the repository (`--root`) their file
+    /// paths point into, and the image's distribution as its ledger knows it (the ecosystem of
+    /// its OS packages), for reports that do not name it (Trivy's SARIF).
+    pub fn read_options(&self, image: Option<&ImageName>) -> anyhow::Result<ReadOptions> {
+        let distribution = match image {
+            Some(image) => self.ledger().baseline(image)?.and_then(|baseline| {
+                baseline
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| f.package)
+                    .find(|p| p.class == PackageClass::Os && p.ecosystem.as_str() != "unknown-os")
+                    .map(|p| p.ecosystem)
+            }),
+            None => None,
+        };
+        Ok(ReadOptions::at(&self.root).with_distribution(distribution))
     }
 
     pub fn exceptions(&self) -> anyhow::Result<ExceptionSet> {

@@ -4,8 +4,33 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
 
 use crate::render::Rendered;
+use crate::render::style::{Role, Style};
+
+/// How stderr is styled in this run (`--color`, and whether stderr is a terminal).
+static STDERR_STYLE: OnceLock<Style> = OnceLock::new();
+
+/// Sets the styling of `error:`, `warning:` and `note:` on stderr, once, before anything is
+/// written there.
+pub fn set_stderr_style(style: Style) {
+    let _ = STDERR_STYLE.set(style);
+}
+
+fn stderr_style() -> Style {
+    STDERR_STYLE.get().copied().unwrap_or_else(Style::plain)
+}
+
+/// `text` with its leading `warning:` or `note:` painted.
+fn with_label(text: &str) -> String {
+    for (label, role) in [("warning:", Role::Warning), ("note:", Role::Note), ("error:", Role::Failure)] {
+        if let Some(rest) = text.strip_prefix(label) {
+            return format!("{}{rest}", stderr_style().paint(role, label));
+        }
+    }
+    text.to_owned()
+}
 
 /// Writes a rendered report to stdout: text with a final newline added if it lacks one, bytes
 /// (a PDF) as they are, and never to a terminal.
@@ -32,7 +57,7 @@ pub fn print(rendered: &Rendered) -> anyhow::Result<()> {
 
 /// A note for people on stderr (never part of machine output).
 pub fn note(text: &str) {
-    eprintln!("{text}");
+    eprintln!("{}", with_label(text));
 }
 
 /// A warning on stderr, one line: inside GitHub Actions (`GITHUB_ACTIONS=true`) as a
@@ -42,7 +67,7 @@ pub fn warning(text: &str) {
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
         eprintln!("::warning::{}", workflow_command_data(&line));
     } else {
-        eprintln!("warning: {line}");
+        eprintln!("{} {line}", stderr_style().paint(Role::Warning, "warning:"));
     }
 }
 
@@ -52,9 +77,12 @@ fn workflow_command_data(text: &str) -> String {
 }
 
 pub fn error(error: &anyhow::Error) {
-    eprintln!("error: {error}");
+    eprintln!("{} {error}", stderr_style().paint(Role::Failure, "error:"));
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
+    }
+    for step in crate::hint::next_steps(error) {
+        eprintln!("{} {step}", stderr_style().paint(Role::Note, "help:"));
     }
 }
 

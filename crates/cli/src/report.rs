@@ -32,6 +32,9 @@ pub enum Report {
     FeedsUpdate(FeedsReport),
     Exceptions(ExceptionsReport),
     Init(InitReport),
+    /// A shell's completion script, printed as generated.
+    Completions(String),
+    Man(ManReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -54,10 +57,12 @@ pub enum Kind {
     FeedsUpdate,
     Exceptions,
     Init,
+    Completions,
+    Man,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -74,6 +79,8 @@ impl Kind {
         Kind::FeedsUpdate,
         Kind::Exceptions,
         Kind::Init,
+        Kind::Completions,
+        Kind::Man,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -95,6 +102,8 @@ impl Kind {
             Kind::FeedsUpdate => "feeds update",
             Kind::Exceptions => "exceptions",
             Kind::Init => "init",
+            Kind::Completions => "completions",
+            Kind::Man => "man",
         }
     }
 }
@@ -117,6 +126,8 @@ impl Report {
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
             Report::Exceptions(_) => Kind::Exceptions,
             Report::Init(_) => Kind::Init,
+            Report::Completions(_) => Kind::Completions,
+            Report::Man(_) => Kind::Man,
         }
     }
 
@@ -298,6 +309,12 @@ pub struct FeedUpdate {
     pub url: String,
     /// What the update did, or why it failed (the previous file, if any, is kept).
     pub result: Result<hardline_feeds::update::Updated, String>,
+}
+
+/// `man`: one page (roff), or the pages written with `--out`.
+pub enum ManReport {
+    Page(String),
+    Written { dir: PathBuf, files: Vec<PathBuf> },
 }
 
 /// `demo`: what the walkthrough did, and where to look.

@@ -22,7 +22,7 @@ pub mod views;
 
 use std::path::{Path, PathBuf};
 
-use hardline_model::{ImageName, Timestamp};
+use hardline_model::{ImageName, Progress, Timestamp};
 use hardline_policy::Base;
 
 pub use event::{
@@ -108,8 +108,9 @@ impl Ledger {
         Ok(Writer { ledger: self, _lock: lock, recovered })
     }
 
-    pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
-        verify::verify(&self.layout)
+    /// Recomputes every chain and view; `progress` hears of each image.
+    pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
+        verify::verify(&self.layout, progress)
     }
 
     /// When each of the image's open findings was first seen, from its log.
@@ -131,7 +132,12 @@ impl Ledger {
         with: &DecideWith<'_>,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
-        let recorded = baseline.as_ref().map(|b| b.findings.as_slice());
+        // A baseline finding the candidate carries on under a new identity (a change of
+        // identity rule, two scanners' readings merged) is compared as that finding.
+        let carried = baseline
+            .as_ref()
+            .map(|b| candidate.former_identities().carry_over(&b.findings, candidate.findings()));
+        let recorded = carried.as_deref();
         let rescan = base_report.map(|report| {
             hardline_policy::base::rescanned(report.findings(), recorded.unwrap_or(&[]), candidate.findings())
         });
@@ -237,12 +243,16 @@ impl Writer<'_> {
         record::append(&self.ledger.layout, image, at, body)
     }
 
-    /// Rewrites every view from its log. Returns the files that changed.
-    pub fn rebuild(&mut self) -> Result<Vec<PathBuf>, LedgerError> {
+    /// Rewrites every view from its log. Returns the files that changed. `progress` hears of
+    /// each image as its views are staged.
+    pub fn rebuild(&mut self, progress: &dyn Progress) -> Result<Vec<PathBuf>, LedgerError> {
         let mut commit = commit::Commit::default();
-        for image in self.ledger.images()? {
+        let images = self.ledger.images()?;
+        progress.start("rebuilding", images.len() as u64);
+        for image in images {
             let history = self.ledger.history(&image)?;
             record::stage_views(&self.ledger.layout, &history, &mut commit)?;
+            progress.advance(image.as_str());
         }
         commit.apply(&self.ledger.layout)
     }

@@ -18,7 +18,7 @@ pub(crate) mod table;
 use hardline_feeds::FeedInfo;
 use hardline_ledger::views::prose;
 use hardline_ledger::{Event, EventBody, History, Ledger};
-use hardline_model::{Counts, Finding, ImageName, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, ImageName, Progress, unique_vulnerability_ids};
 use hardline_policy::{Exception, ExceptionState};
 use hardline_triage::{Mttr, ScanAge, SlaRecord, Triage, Triaged};
 use jiff::Timestamp;
@@ -104,17 +104,29 @@ pub struct SiteFile {
 
 /// Every file of the site: the dashboard's pages and data, and the latest report of each image
 /// that the pages link to (`crate::report::site_files`), all triaged at `triage.now`.
-pub fn site(ledger: &Ledger, triage: &Triage<'_>) -> Result<Vec<SiteFile>, PublishError> {
-    let mut files = build(ledger, triage)?.files();
+pub fn site(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    progress: &dyn Progress,
+) -> Result<Vec<SiteFile>, PublishError> {
+    let mut files = build(ledger, triage, progress)?.files();
     files.extend(crate::report::site_files(ledger, triage)?);
     Ok(files)
 }
 
-/// Reads every image's log and triages it at `triage.now`, the moment the site is generated.
-pub fn build(ledger: &Ledger, triage: &Triage<'_>) -> Result<Dashboard, PublishError> {
+/// Reads every image's log and triages it at `triage.now`, the moment the site is generated;
+/// `progress` hears of each image.
+pub fn build(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    progress: &dyn Progress,
+) -> Result<Dashboard, PublishError> {
+    let names = ledger.images()?;
+    progress.start("reading logs", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
+    for name in names {
         images.push(image_view(&ledger.history(&name)?, triage));
+        progress.advance(name.as_str());
     }
     let open: Vec<(ImageName, Vec<Finding>)> = images
         .iter()

@@ -23,7 +23,7 @@ use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{
-    ChangedField, Counts, Finding, Fingerprint, ImageName, Severity, Timestamp, diff, hex,
+    ChangedField, Counts, Finding, Fingerprint, ImageName, Progress, Severity, Timestamp, diff, hex,
     unique_vulnerability_ids,
 };
 use hardline_policy::{Exception, ExceptionSet};
@@ -104,15 +104,24 @@ pub struct SyncOutcome {
 }
 
 /// Brings the issue of each of `images` in line with the ledger, holding its lock (each action
-/// is appended to the image's audit log).
+/// is appended to the image's audit log); `progress` hears of each image.
 pub fn sync_images(
     tracker: &mut dyn Tracker,
     ledger: &Ledger,
     images: &[ImageName],
     settings: &SyncSettings<'_>,
+    progress: &dyn Progress,
 ) -> Result<Vec<SyncOutcome>, PublishError> {
     let mut writer = ledger.lock()?;
-    images.iter().map(|image| sync_image(tracker, ledger, &mut writer, image, settings)).collect()
+    progress.start("syncing issues", images.len() as u64);
+    images
+        .iter()
+        .map(|image| {
+            let outcome = sync_image(tracker, ledger, &mut writer, image, settings);
+            progress.advance(image.as_str());
+            outcome
+        })
+        .collect()
 }
 
 /// Brings the issue of `image` in line with the ledger.
@@ -179,7 +188,8 @@ pub fn sync_image(
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
-                    let previous = previous_open(&history, image, settings);
+                    // A finding re-identified since then is the same finding, not fixed and new.
+                    let previous = state.former.carry_over(&previous_open(&history, image, settings), &open);
                     // A comment notifies everyone watching: only for what they must act on.
                     if reopen || set_changed(&previous, &open) {
                         tracker.create_comment(

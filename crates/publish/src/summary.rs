@@ -8,7 +8,7 @@ use hardline_ledger::{Event, EventBody, History, Ledger, Lifecycle, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, Fingerprint, Progress, diff, unique_vulnerability_ids};
 use hardline_policy::Exception;
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use hardline_triage::{ImageTriage, SLA_SEVERITIES, Triage};
@@ -58,14 +58,22 @@ pub struct ImageSummary {
 
 /// Builds the summary of the period `(now - days, now]` from the ledger, `now` being the
 /// moment `triage` is made at.
-pub fn build(ledger: &Ledger, triage: &Triage<'_>, days: i64) -> Result<Summary, PublishError> {
+pub fn build(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    days: i64,
+    progress: &dyn Progress,
+) -> Result<Summary, PublishError> {
     let now = triage.now;
     let since =
         now.checked_sub(Span::new().hours(24 * days)).map_err(|e| PublishError::Other(e.to_string()))?;
+    let names = ledger.images()?;
+    progress.start("summarising", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
+    for name in names {
         let history = ledger.history(&name)?;
         images.push(image_summary(&history, triage, since));
+        progress.advance(name.as_str());
     }
     let today = jiff::tz::Offset::UTC.to_datetime(now).date();
     let expiring =
@@ -79,7 +87,8 @@ fn image_summary(history: &History, triage: &Triage<'_>, since: Timestamp) -> Im
     let at_now = state_at(history, now);
     let at_since = state_at(history, since);
     let current = at_now.findings_in_report_order();
-    let before = at_since.findings_in_report_order();
+    // A finding re-identified during the period is the same finding, not fixed plus new.
+    let before = at_now.former.carry_over(&at_since.findings_in_report_order(), &current);
     let change = diff(&before, &current);
     let scans: Vec<Timestamp> = history
         .events
@@ -140,21 +149,11 @@ pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
     state
 }
 
-/// When each finding open at `now` last appeared.
+/// When each finding open at `now` last appeared (the ledger's lifecycle of the events up to
+/// then: a re-identified finding keeps the time its former identity appeared).
 fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
-    let mut seen = BTreeMap::new();
-    for event in &history.events {
-        let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };
-        if let EventBody::ScanRecorded(scan) = &event.body {
-            for finding in &scan.diff.new {
-                seen.insert(finding.fingerprint.clone(), at);
-            }
-            for finding in &scan.diff.fixed {
-                seen.remove(&finding.fingerprint);
-            }
-        }
-    }
-    seen
+    let events = history.events.iter().filter(|event| event_time(event).is_some_and(|at| at <= now));
+    Lifecycle::of(events).open.into_iter().map(|(fingerprint, at)| (fingerprint, at.instant())).collect()
 }
 
 /// `12 (+1)`: a count and its change over the period; `12 (no scan)` when nothing was scanned

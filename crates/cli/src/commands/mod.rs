@@ -7,6 +7,7 @@ pub mod exceptions;
 pub mod export;
 pub mod feeds;
 pub mod gate;
+pub mod generate;
 pub mod init;
 pub mod issues;
 pub mod rebuild;
@@ -41,6 +42,8 @@ impl Command {
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
             Command::Exceptions => Kind::Exceptions,
             Command::Init(_) => Kind::Init,
+            Command::Completions(_) => Kind::Completions,
+            Command::Man(_) => Kind::Man,
         }
     }
 }
@@ -49,7 +52,7 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
     match command {
         Command::Record(args) => record::run(ctx, args),
         Command::Status => status::run(ctx),
-        Command::Diff(args) => diff::run(args),
+        Command::Diff(args) => diff::run(ctx, args),
         Command::Gate(args) => gate::run(ctx, args),
         Command::Verify => verify::run(ctx),
         Command::Rebuild => rebuild::run(ctx),
@@ -63,5 +66,17 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
         Command::Exceptions => exceptions::run(ctx),
         Command::Init(args) => init::run(ctx, args),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
+    }
+}
+
+/// Runs a command that needs no repository (completions, man pages): these must work
+/// anywhere, even beside a hardline.toml that does not parse. `None` for every other command.
+pub fn run_standalone(command: &Command) -> Option<anyhow::Result<Report>> {
+    match command {
+        Command::Completions(args) => Some(generate::completions(args)),
+        Command::Man(args) => Some(generate::man(args)),
+        _ => None,
     }
 }

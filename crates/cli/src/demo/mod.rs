@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use hardline_ingest::{InputFormat, read_report};
 use hardline_ledger::Ledger;
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Silent};
 use hardline_publish::export::{EXPORTS, ExportInput};
 use hardline_publish::issues::sync_images;
 use hardline_publish::{dashboard, pull_request, report, summary};
@@ -154,16 +154,16 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     }
     let feeds = now.feeds(&hardline_feeds::FeedKind::ALL)?;
     let triage = now.triage(&exceptions, &feeds);
-    let summary = summary::build(&ledger, &triage, 7)?;
+    let summary = summary::build(&ledger, &triage, 7, &Silent)?;
     files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), summary.render())?;
-    for file in dashboard::site(&ledger, &triage)? {
+    for file in dashboard::site(&ledger, &triage, &Silent)? {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
     }
     for image in [&postgres_name, &php_name] {
         customer_reports(&out.join("customer-reports").join(image.as_str()), &ledger, &triage, image)?;
     }
     summary::publish(&mut tracker, &summary, &now.config.issues.labels)?;
-    let verified = ledger.verify()?;
+    let verified = ledger.verify(&Silent)?;
     anyhow::ensure!(verified.ok(), "the demo ledger does not verify: {:?}", verified.problems);
 
     Ok(Report::Demo(DemoReport {
@@ -205,7 +205,7 @@ fn sync_issues(ctx: &Context, images: &[ImageName]) -> anyhow::Result<()> {
     let exceptions = ctx.exceptions()?;
     let feeds = ctx.feeds(&[hardline_feeds::FeedKind::Kev])?;
     let now = ctx.now();
-    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &feeds, &now))?;
+    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &feeds, &now), &Silent)?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
     DashboardReport, DemoReport, DiffReport, ExceptionsReport, FeedsReport, GateReport, InitReport, Kind,
-    RebuildReport, RecordReport, Report, StatusReport, SummaryReport, SyncReport,
+    ManReport, RebuildReport, RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 use hardline_feeds::update::Outcome;
 
@@ -44,6 +44,12 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         },
         Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
         Report::Exceptions(exceptions) => self::exceptions(exceptions, style),
+        // Generated text for shells and `man`, printed as it is.
+        Report::Completions(script) => script.clone(),
+        Report::Man(ManReport::Page(roff)) => roff.clone(),
+        Report::Man(ManReport::Written { dir, files }) => {
+            format!("wrote {} manual pages to {}", files.len(), dir.display())
+        }
     })
 }
 
@@ -85,9 +91,13 @@ fn record(report: &RecordReport) -> String {
             _ => "already in the log, nothing appended".to_owned(),
         };
         let label = report.labels.get(scan.input_index).map_or("", String::as_str);
+        let reidentified = match scan.reidentified {
+            0 => String::new(),
+            n => format!(", {n} re-identified"),
+        };
         let _ = writeln!(
             out,
-            "{label}: {what} (+{} new, -{} fixed, {} changed)",
+            "{label}: {what} (+{} new, -{} fixed, {} changed{reidentified})",
             scan.new, scan.fixed, scan.changed
         );
     }
@@ -263,11 +273,31 @@ fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
     for problem in &report.problems {
         let _ = writeln!(out, "{}", style.paint(Role::Failure, &problem.to_string()));
     }
-    out.push_str(&if report.ok() {
-        "ledger verifies".to_owned()
-    } else {
-        style.paint(Role::Failure, "ledger does NOT verify")
-    });
+    if report.ok() {
+        out.push_str(if report.images.is_empty() {
+            "ledger verifies (no audit logs yet)"
+        } else {
+            "ledger verifies"
+        });
+        return out;
+    }
+    out.push_str(&style.paint(Role::Failure, "ledger does NOT verify"));
+    // What to do next depends on what is wrong: a view is a function of its log; a log is not.
+    let is_log = |p: &hardline_ledger::Problem| p.path.extension().is_some_and(|e| e == "jsonl");
+    if report.problems.iter().any(|p| !is_log(p)) {
+        let _ = write!(
+            out,
+            "\n{} `hardline rebuild` rewrites the views from their logs",
+            style.paint(Role::Note, "help:")
+        );
+    }
+    if report.problems.iter().any(is_log) {
+        let _ = write!(
+            out,
+            "\n{} a log line cannot be rewritten: restore the log from version control (`git log -p -- audit-logs/`)",
+            style.paint(Role::Note, "help:")
+        );
+    }
     out
 }
 

@@ -16,7 +16,8 @@ use crate::report::{
     RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
 
-/// Every command but the demo (whose output is a walkthrough for people).
+/// Every command but the demo (whose output is a walkthrough for people) and the generated
+/// completions and man pages (text for shells and `man`).
 pub static RENDERER: Renderer = Renderer {
     name: "json",
     offers: &[
@@ -49,7 +50,7 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Rebuild(rebuild) => pretty(&self::rebuild(rebuild)),
         Report::IssuesSync(sync) => pretty(&self::sync(sync)),
         Report::Summary(summary) => pretty(&self::summary(summary)),
-        Report::Demo(_) => return None,
+        Report::Demo(_) | Report::Completions(_) | Report::Man(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
         Report::Document(document) => pretty(&super::report_v1::json(&document.model)),
         Report::Init(init) => pretty(&self::init(init)),
@@ -129,6 +130,10 @@ pub struct DiffV1 {
     pub new: Vec<FindingV1>,
     pub fixed: Vec<FindingV1>,
     pub changed: Vec<ChangeV1>,
+    /// Findings carried on under a new identity: neither fixed nor new. Omitted when empty
+    /// (always, as it was absent before identities could change).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reidentified: Vec<ChangeV1>,
     pub unchanged: usize,
 }
 
@@ -138,6 +143,7 @@ impl From<&Diff> for DiffV1 {
             new: d.new.iter().map(Into::into).collect(),
             fixed: d.fixed.iter().map(Into::into).collect(),
             changed: d.changed.iter().map(Into::into).collect(),
+            reidentified: d.reidentified.iter().map(Into::into).collect(),
             unchanged: d.unchanged + d.refreshed.len(),
         }
     }
@@ -178,8 +184,15 @@ struct RecordScanV1 {
     new: usize,
     fixed: usize,
     changed: usize,
+    /// Omitted when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    reidentified: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     event: Option<u64>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn record(report: &RecordReport) -> RecordV1 {
@@ -201,6 +214,7 @@ fn record(report: &RecordReport) -> RecordV1 {
                 new: o.new,
                 fixed: o.fixed,
                 changed: o.changed,
+                reidentified: o.reidentified,
                 event: o.seq,
             })
             .collect(),

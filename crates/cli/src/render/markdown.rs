@@ -15,10 +15,10 @@ pub static RENDERER: Renderer = Renderer {
     render: |report, style| super::text(render(report, style)),
 };
 
-fn render(report: &Report, _style: &Style) -> Option<String> {
+fn render(report: &Report, style: &Style) -> Option<String> {
     match report {
         Report::Gate(gate) => Some(gate_comment(gate)),
-        Report::Status(status) => Some(self::status(status)),
+        Report::Status(status) => Some(self::status(status, style)),
         Report::Summary(summary) => Some(summary.text.clone()),
         _ => None,
     }
@@ -36,7 +36,9 @@ pub fn gate_comment(report: &GateReport) -> String {
     .render()
 }
 
-fn status(report: &StatusReport) -> String {
+/// `style` is always plain here (`main.rs` colours only the human format); the notes are
+/// written through it like every other renderer's words.
+fn status(report: &StatusReport, style: &Style) -> String {
     let mut out = String::from(
         "Open findings after exceptions (what the gate counts); suppressed ones are accepted risks.\n\n\
          | Image | Critical | High | Medium | Low | Unknown | Suppressed | Unique | Fixable | KEV | Overdue | Risk |\n\
@@ -56,7 +58,7 @@ fn status(report: &StatusReport) -> String {
     }
     // The notes are the human ones (control characters dropped).
     let mut notes = String::new();
-    super::human::status_notes(&mut notes, report, &Style::plain());
+    super::human::status_notes(&mut notes, report, style);
     if !notes.is_empty() {
         out.push('\n');
         for line in notes.lines() {

@@ -205,11 +205,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_command_is_written_in_human_and_all_but_the_demo_in_json() {
+    fn every_command_is_written_in_human_and_all_but_the_demo_and_generated_text_in_json() {
         for kind in Kind::ALL {
             let formats = formats_of(kind);
             assert!(formats.contains(&"human"), "{kind:?}: {formats:?}");
-            assert_eq!(formats.contains(&"json"), kind != Kind::Demo, "{kind:?}: {formats:?}");
+            let text_only = matches!(kind, Kind::Demo | Kind::Completions | Kind::Man);
+            assert_eq!(formats.contains(&"json"), !text_only, "{kind:?}: {formats:?}");
             let document = formats.contains(&"html") || formats.contains(&"csv");
             assert_eq!(document, kind == Kind::Report, "{kind:?}: only `report` writes documents");
         }

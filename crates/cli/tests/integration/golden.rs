@@ -464,35 +464,61 @@ fn export_sarif() {
     insta::assert_snapshot!("export_sarif_unknown_image", String::from_utf8_lossy(&unknown.stderr));
 }
 
+/// The subcommands a `--help` lists under "Commands:" (not `help`).
+fn commands_in(help: &str) -> Vec<String> {
+    help.split("\nCommands:\n")
+        .nth(1)
+        .map(|section| {
+            section
+                .lines()
+                .take_while(|l| l.starts_with("  "))
+                .filter_map(|l| l.split_whitespace().next())
+                .filter(|name| *name != "help")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every command's `--help`, found by walking the command tree the binary itself lists, so a new
+/// command cannot go without a reviewed help snapshot; `hardline help WORDS…` says the same.
 #[test]
 fn help_of_every_command() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    insta::assert_snapshot!("help", stdout(root, &["--help"], 0));
     insta::assert_snapshot!("version", stdout(root, &["--version"], 0));
-    for command in [
-        "record",
-        "status",
-        "diff",
-        "gate",
-        "verify",
-        "rebuild",
-        "issues",
-        "summary",
-        "vex",
-        "export",
-        "report",
-        "demo",
-        "dashboard",
-        "feeds",
-        "exceptions",
-        "init",
-        "export",
-    ] {
-        insta::assert_snapshot!(format!("help_{command}"), stdout(root, &[command, "--help"], 0));
+    let mut pending = vec![Vec::<String>::new()];
+    let mut seen = 0;
+    while let Some(words) = pending.pop() {
+        let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = stdout(root, &args, 0);
+        let name =
+            std::iter::once("help").chain(words.iter().map(String::as_str)).collect::<Vec<_>>().join("_");
+        insta::assert_snapshot!(name, help);
+        if !words.is_empty() {
+            let mut asked: Vec<&str> = vec!["help"];
+            asked.extend(words.iter().map(String::as_str));
+            assert_eq!(stdout(root, &asked, 0), help, "`hardline help {}` is its --help", words.join(" "));
+        }
+        for sub in commands_in(&help) {
+            let mut next = words.clone();
+            next.push(sub);
+            pending.push(next);
+        }
+        seen += 1;
     }
-    insta::assert_snapshot!("help_issues_sync", stdout(root, &["issues", "sync", "--help"], 0));
-    insta::assert_snapshot!("help_feeds_update", stdout(root, &["feeds", "update", "--help"], 0));
+    assert!(seen >= 17, "the walk found {seen} commands");
+}
+
+/// The generated manual pages are output people read too (the completion scripts, mechanical
+/// translations of the same definitions, are proven by loading them: `generated.rs`).
+#[test]
+fn man_pages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    insta::assert_snapshot!("man_hardline", stdout(root, &["man"], 0));
+    insta::assert_snapshot!("man_hardline_gate", stdout(root, &["man", "gate"], 0));
 }
 
 /// The log format is a compatibility promise: the demo's ledger is, byte for byte, the one
