@@ -185,6 +185,7 @@ pub enum Command {
         "This week's scan of one image" => "hardline record --image postgres-secured --report trivy.json",
         "A history, recorded oldest first (a bar shows progress on a terminal)" => "hardline record --image postgres-secured --report weeks/2026-01-05.json weeks/2026-01-12.json",
         "One moment of several scanners, merged into one scan" => "hardline record --image postgres-secured --report trivy.json hadolint.sarif",
+        "A Grype report, refused if it scanned another image" => "hardline record --image postgres-secured --report grype.json --strict-artifact",
     ))]
     Record(RecordArgs),
     /// The security posture of every image in the ledger.
@@ -202,6 +203,7 @@ pub enum Command {
     #[command(after_help = examples!(
         "Decide (exit 0 allow, 10 review, 20 block)" => "hardline gate --image postgres-secured --report pr.json",
         "The stricter profile, with CISA's KEV catalog" => "hardline gate --image postgres-secured --report pr.json --policy strict --kev kev.json",
+        "Blame the pull request only for what it changed: the base image rescanned with the same database" => "hardline gate --image postgres-secured --report pr.json --base-report base.json",
         "In a pull request's workflow: comment, label, auto-merge" => "hardline gate --image postgres-secured --report pr.json --publish --pr 42",
     ))]
     Gate(GateArgs),
