@@ -139,7 +139,7 @@ fn event_time(event: &Event) -> Option<Timestamp> {
 }
 
 /// The state as of `t`: every event at or before it.
-fn state_at(history: &History, t: Timestamp) -> State {
+pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
     let mut state = State::default();
     for event in &history.events {
         if event_time(event).is_some_and(|at| at <= t) {

@@ -5,10 +5,10 @@ use std::fmt::Write;
 
 use hardline_model::Severity;
 use hardline_policy::ExceptionState;
-use sha2::{Digest, Sha256};
 
 use super::escape::{MAX_TEXT, esc, https};
 use super::{Dashboard, ImageView, chart, table};
+use crate::report::{SITE_FORMATS, site_path};
 
 /// The script that sorts and filters the triage tables, served as `triage.js`: first-party, so
 /// the CSP allows it by `script-src 'self'`; the pages are whole without it.
@@ -38,16 +38,7 @@ a{color:#1a5fb4}
 ";
 
 fn page(title: &str, body: &str, script: Option<&str>) -> String {
-    let hash = base64(&Sha256::digest(CSS.as_bytes()));
-    let script = script.map(|src| format!("<script src=\"{src}\" defer></script>\n")).unwrap_or_default();
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{hash}'; \
-         script-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n<style>{CSS}</style>\n{script}</head>\n\
-         <body>\n{body}</body>\n</html>\n"
-    )
+    crate::html::page(title, CSS, body, crate::html::Scripts::Site { src: script })
 }
 
 pub fn index(dashboard: &Dashboard) -> String {
@@ -126,6 +117,7 @@ pub fn index(dashboard: &Dashboard) -> String {
         let name = esc(image.name.as_str(), MAX_TEXT);
         let _ = writeln!(out, "<h2 id=\"{name}\"><a href=\"images/{name}.html\">{name}</a></h2>");
         head_line(&mut out, image);
+        report_links(&mut out, image, "");
         out.push_str(&chart::trend(image.name.as_str(), &image.points));
         out.push('\n');
         recent_events(&mut out, image);
@@ -138,6 +130,7 @@ pub fn image(dashboard: &Dashboard, image: &ImageView) -> String {
     let mut out =
         format!("<p class=\"meta\"><a href=\"../index.html\">← all images</a></p>\n<h1>{name}</h1>\n");
     head_line(&mut out, image);
+    report_links(&mut out, image, "../");
     let _ = writeln!(out, "<p class=\"meta\">Generated {}.</p>", human_time(dashboard.generated));
     feeds_line(&mut out, dashboard);
     stale_warning(&mut out, image);
@@ -286,6 +279,18 @@ fn head_line(out: &mut String, image: &ImageView) {
     );
 }
 
+/// Links to the image's latest customer report, which the site publishes beside the pages
+/// (`crate::report::site_files`); `up` leads from the page to the site's root.
+fn report_links(out: &mut String, image: &ImageView, up: &str) {
+    let links: Vec<String> = SITE_FORMATS
+        .iter()
+        .map(|(label, extension)| {
+            format!("<a href=\"{up}{}\">{label}</a>", esc(&site_path(&image.name, extension), MAX_TEXT))
+        })
+        .collect();
+    let _ = writeln!(out, "<p class=\"meta\">Latest report: {}.</p>", links.join(" · "));
+}
+
 fn recent_events(out: &mut String, image: &ImageView) {
     if image.recent.is_empty() {
         return;
@@ -310,43 +315,11 @@ fn recent_events(out: &mut String, image: &ImageView) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-fn badge(risk: &'static str) -> String {
+pub(crate) fn badge(risk: &'static str) -> String {
     format!("<span class=\"sev {}\">{risk}</span>", risk.to_ascii_lowercase())
 }
 
 /// `2026-01-05 04:00 UTC`.
 pub(super) fn human_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// Standard base64 with padding, for the CSP hash source.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
 }
