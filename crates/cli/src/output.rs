@@ -3,9 +3,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
+use crate::render::Rendered;
 use crate::render::style::{Role, Style};
 
 /// How stderr is styled in this run (`--color`, and whether stderr is a terminal).
@@ -31,12 +32,24 @@ fn with_label(text: &str) -> String {
     text.to_owned()
 }
 
-/// Writes `text` to stdout, adding a final newline if it lacks one.
-pub fn print(text: &str) -> anyhow::Result<()> {
+/// Writes a rendered report to stdout: text with a final newline added if it lacks one, bytes
+/// (a PDF) as they are, and never to a terminal.
+pub fn print(rendered: &Rendered) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
+    match rendered {
+        Rendered::Text(text) => {
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        Rendered::Bytes(bytes) => {
+            anyhow::ensure!(
+                !out.is_terminal(),
+                "not writing a binary document to a terminal: give --out FILE or redirect stdout"
+            );
+            out.write_all(bytes)?;
+        }
     }
     out.flush()?;
     Ok(())

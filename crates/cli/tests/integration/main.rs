@@ -15,5 +15,6 @@ mod ledger;
 mod pipeline;
 mod pty;
 mod publish;
+mod reports;
 mod terminal;
 mod triage;

@@ -5,7 +5,11 @@
 //! [`inline`] (or [`code`]): control characters are dropped, the string is cut to a bound,
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
 //! mention, reference, link, image, emphasis or tag survives.
+//!
+//! Targets that are not markup have their own escaping beside it: [`single_line`] for logs and
+//! for text drawn as glyphs (the PDF report), [`csv`] for spreadsheet cells.
 
+pub mod csv;
 pub mod rows;
 
 /// The longest piece of report text placed in one table cell or list item.
@@ -133,9 +137,9 @@ pub fn finding_label(finding: &crate::Finding) -> String {
     rows::label(&crate::row::FindingRow::of(finding))
 }
 
-fn is_invisible(ch: char) -> bool {
-    // Bidirectional overrides and zero-width characters can make text read differently from
-    // what it is (trojan-source style); drop them.
+/// Bidirectional overrides and zero-width characters can make text read differently from what
+/// it is (trojan-source style): every target drops them.
+pub fn is_invisible(ch: char) -> bool {
     matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
