@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use hardline_model::{Finding, Fingerprint, ImageName, ScanMeta, Timestamp, hex};
+use hardline_model::{Diff, Finding, Fingerprint, ImageName, ScanMeta, Timestamp, hex};
 use sha2::{Digest, Sha256};
 
-use crate::event::{Event, EventBody, GENESIS};
+use crate::event::{Event, EventBody, GENESIS, ScanRecorded};
 use crate::{LedgerError, io_error};
 
 /// An image's events, in log order, with their chain links checked.
@@ -17,11 +17,25 @@ pub struct History {
     pub events: Vec<Event>,
 }
 
-/// What the events fold to: the open findings and the last scan.
+/// What the events fold to: the open findings, the last scan, and when each open finding
+/// appeared and last changed.
 #[derive(Clone, Debug, Default)]
 pub struct State {
     pub findings: BTreeMap<Fingerprint, Finding>,
     pub last_scan: Option<LastScan>,
+    /// One entry per open finding. Not part of [`State::digest`] (whose definition every
+    /// existing log depends on): the baseline view carries them and `verify` checks them.
+    pub seen: BTreeMap<Fingerprint, Seen>,
+}
+
+/// When an open finding appeared and when it last moved, as event times (the scans' own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seen {
+    /// The scan it (last) appeared in: a finding that is fixed and returns starts again.
+    pub first_seen: Timestamp,
+    /// The last scan that changed its severity, fixed version or installed version; its first
+    /// scan if none did.
+    pub last_changed: Timestamp,
 }
 
 #[derive(Clone, Debug)]
@@ -40,9 +54,46 @@ impl State {
     /// Folds an event's body, recorded at `at`, into the state.
     pub fn apply_body(&mut self, body: &EventBody, at: &Timestamp) {
         if let EventBody::ScanRecorded(scan) = body {
+            self.track_seen(&scan.diff, at);
             scan.diff.apply(&mut self.findings);
             self.last_scan =
                 Some(LastScan { meta: scan.scan.clone(), scan_id: scan.scan_id.clone(), at: at.clone() });
+        }
+    }
+
+    /// [`State::apply_body`], moving the findings into the state instead of copying them.
+    pub fn apply_owned(&mut self, body: EventBody, at: &Timestamp) {
+        if let EventBody::ScanRecorded(scan) = body {
+            self.track_seen(&scan.diff, at);
+            let ScanRecorded { scan: meta, scan_id, diff, .. } = scan;
+            for finding in &diff.fixed {
+                self.findings.remove(&finding.fingerprint);
+            }
+            let after = diff.changed.into_iter().map(|c| c.after);
+            for finding in diff.new.into_iter().chain(diff.refreshed).chain(after) {
+                self.findings.insert(finding.fingerprint.clone(), finding);
+            }
+            self.last_scan = Some(LastScan { meta, scan_id, at: at.clone() });
+        }
+    }
+
+    /// Moves the seen-times along a scan's diff, made at `at`.
+    fn track_seen(&mut self, diff: &Diff, at: &Timestamp) {
+        let appeared = || Seen { first_seen: at.clone(), last_changed: at.clone() };
+        for finding in &diff.fixed {
+            self.seen.remove(&finding.fingerprint);
+        }
+        for finding in &diff.new {
+            self.seen.insert(finding.fingerprint.clone(), appeared());
+        }
+        for change in &diff.changed {
+            self.seen.entry(change.after.fingerprint.clone()).or_insert_with(appeared).last_changed =
+                at.clone();
+        }
+        // A refreshed finding was open already: it keeps its times (a fold that starts from a
+        // state without them gives it this scan's).
+        for finding in &diff.refreshed {
+            self.seen.entry(finding.fingerprint.clone()).or_insert_with(appeared);
         }
     }
 
@@ -60,20 +111,12 @@ impl State {
                 Ok(())
             }
         }
-        let mut hasher = Sha256::new();
-        if let Some(scan) = &self.last_scan {
-            hasher.update(scan.scan_id.as_bytes());
-            hasher.update(b"\n");
-            hasher.update(scan.at.as_str().as_bytes());
-        }
+        let mut hasher = digest_start(self.last_scan.as_ref());
         for finding in self.findings.values() {
             hasher.update(b"\n");
-            serde_json::to_writer(Hashing(&mut hasher), finding).map_err(|e| LedgerError::Encode {
-                what: "a finding of the state digest",
-                message: e.to_string(),
-            })?;
+            serde_json::to_writer(Hashing(&mut hasher), finding).map_err(digest_error)?;
         }
-        Ok(hex(&hasher.finalize()[..16]))
+        Ok(digest_end(hasher))
     }
 
     /// The open findings in report order.
@@ -82,6 +125,26 @@ impl State {
         findings.sort_by(Finding::report_order);
         findings
     }
+}
+
+/// The digest's hash, fed what comes before the findings: the last scan's identity and time.
+pub(crate) fn digest_start(last_scan: Option<&LastScan>) -> Sha256 {
+    let mut hasher = Sha256::new();
+    if let Some(scan) = last_scan {
+        hasher.update(scan.scan_id.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(scan.at.as_str().as_bytes());
+    }
+    hasher
+}
+
+/// The digest once every finding (`\n` and its JSON, in fingerprint order) is fed.
+pub(crate) fn digest_end(hasher: Sha256) -> String {
+    hex(&hasher.finalize()[..16])
+}
+
+pub(crate) fn digest_error(e: serde_json::Error) -> LedgerError {
+    LedgerError::Encode { what: "a finding of the state digest", message: e.to_string() }
 }
 
 impl History {

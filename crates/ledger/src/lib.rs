@@ -7,15 +7,23 @@
 //! - recording a scan that is already in the log appends nothing and changes no file;
 //! - writes are serialised by [`LedgerLock`] and committed through a journal ([`commit`]), so a
 //!   crash at any point leaves the state before or after the write;
-//! - `verify` recomputes every hash and every view and names the first wrong line.
+//! - `verify` recomputes every hash and every view and names the first wrong line;
+//! - the weekly work (record, the state now, the last weeks) costs what this week costs:
+//!   [`Current`] reads the baseline view the log vouches for, [`Rewind`] walks back from the
+//!   head, and a record appends to the log and to the month's view; only `verify`, `rebuild`
+//!   and [`Ledger::replay`] read a log whole, as a stream.
 
 mod canonical;
 pub mod commit;
+mod current;
 pub mod event;
 pub mod history;
 mod layout;
 mod lock;
+pub mod log;
+mod parallel;
 mod record;
+mod timeline;
 mod verify;
 pub mod views;
 
@@ -23,15 +31,19 @@ use std::path::{Path, PathBuf};
 
 use hardline_model::{ImageName, Timestamp};
 
+pub use current::{Current, Source};
 pub use event::{
     Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
 };
-pub use history::{History, State};
+pub use history::{History, Seen, State};
 pub use layout::Layout;
 pub use lock::LedgerLock;
+pub use log::HeadLine;
 pub use record::{RecordOutcome, Recorded, Session};
+pub use timeline::Rewind;
 pub use verify::{Problem, VerifyReport};
 pub use views::baseline::Baseline;
+pub use views::scans::ScanPoint;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -89,6 +101,8 @@ impl Ledger {
         Ok(images)
     }
 
+    /// Every event of the image in memory: `O(history)`. The weekly paths use [`Ledger::current`],
+    /// [`Ledger::rewind`] and [`Ledger::recent`]; a whole-history analysis, [`Ledger::replay`].
     pub fn history(&self, image: &ImageName) -> Result<History, LedgerError> {
         History::load(&self.layout.log(image), image)
     }
@@ -96,6 +110,53 @@ impl Ledger {
     /// The image's baseline view, as written. Fast: one small file, no log replay.
     pub fn baseline(&self, image: &ImageName) -> Result<Option<Baseline>, LedgerError> {
         Baseline::read(&self.layout.baseline(image))
+    }
+
+    /// The state at the head of the image's log, with the seen-times of its findings: the
+    /// baseline view when the log vouches for it, else a replay of the log.
+    pub fn current(&self, image: &ImageName) -> Result<Current, LedgerError> {
+        Current::load(&self.layout, image)
+    }
+
+    /// A walk back from `current` (the image's [`Ledger::current`]) to earlier states.
+    pub fn rewind(&self, image: &ImageName, current: &Current) -> Result<Rewind, LedgerError> {
+        Rewind::new(&self.layout, image, current)
+    }
+
+    /// The image's last `n` events, newest first.
+    pub fn recent(&self, image: &ImageName, n: usize) -> Result<Vec<Event>, LedgerError> {
+        let mut tail = log::Tail::open(&self.layout.log(image), image)?;
+        let mut events = Vec::with_capacity(n);
+        while events.len() < n
+            && let Some(event) = tail.next_event()?
+        {
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    /// Folds the image's whole log, a line at a time, calling `each` with every event and the
+    /// state right after it; returns the state at the end. `O(history)` in time, bounded by
+    /// the state in memory.
+    pub fn replay(
+        &self,
+        image: &ImageName,
+        each: impl FnMut(&Event, &State) -> Result<(), LedgerError>,
+    ) -> Result<State, LedgerError> {
+        log::replay(&self.layout.log(image), image, each).map(|(state, _)| state)
+    }
+
+    /// Every scan of the image, oldest first, with its counts: from the scans index when it
+    /// ends with `current`'s last scan, else read from the log without the scans' findings.
+    pub fn scans(&self, image: &ImageName, current: &Current) -> Result<Vec<ScanPoint>, LedgerError> {
+        let points = views::scans::read(&self.layout.log_scans(image)).unwrap_or_default();
+        let last = current.state.last_scan.as_ref();
+        let in_step = match (points.last(), last) {
+            (Some(point), Some(scan)) => point.scan_id == scan.scan_id && point.at == scan.at,
+            (None, None) => true,
+            _ => false,
+        };
+        if in_step { Ok(points) } else { log::scan_points(&self.layout.log(image)) }
     }
 
     /// Takes the write lock and completes any interrupted write.
@@ -197,13 +258,17 @@ impl Writer<'_> {
         record::append(&self.ledger.layout, image, at, body)
     }
 
-    /// Rewrites every view from its log. Returns the files that changed.
+    /// Rewrites every view from its log, the logs streamed one per core. Returns the files
+    /// that changed.
     pub fn rebuild(&mut self) -> Result<Vec<PathBuf>, LedgerError> {
+        let layout = &self.ledger.layout;
         let mut commit = commit::Commit::default();
-        for image in self.ledger.images()? {
-            let history = self.ledger.history(&image)?;
-            record::stage_views(&self.ledger.layout, &history, &mut commit)?;
+        for staged in parallel::map(&self.ledger.images()?, |image| {
+            let mut commit = commit::Commit::default();
+            views::stage_views(layout, image, Vec::new(), &mut commit).map(|()| commit)
+        }) {
+            commit.absorb(staged?);
         }
-        commit.apply(&self.ledger.layout)
+        commit.apply(layout)
     }
 }

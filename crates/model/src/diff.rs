@@ -75,6 +75,18 @@ impl Diff {
             state.insert(finding.fingerprint.clone(), finding.clone());
         }
     }
+
+    /// Undoes this diff on the state it produced: the state before it, by identity and by
+    /// every material field (severity, versions). A refreshed finding keeps its newer reading
+    /// (title, CVSS, status, URL), because a diff does not record the older one.
+    pub fn unapply(&self, state: &mut BTreeMap<Fingerprint, Finding>) {
+        for finding in &self.new {
+            state.remove(&finding.fingerprint);
+        }
+        for finding in self.fixed.iter().chain(self.changed.iter().map(|c| &c.before)) {
+            state.insert(finding.fingerprint.clone(), finding.clone());
+        }
+    }
 }
 
 impl Diff {
@@ -195,5 +207,32 @@ mod tests {
         assert_eq!(folded, expected, "folding the diff reproduces the candidate");
         let keyed: BTreeMap<_, _> = old.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect();
         assert_eq!(Diff::against(&keyed, &new), d, "the keyed variant agrees");
+    }
+
+    #[test]
+    fn unapplying_a_diff_restores_the_state_before_it_but_a_refreshed_reading() {
+        let mut retitled = vuln("CVE-3", "1", Severity::Low);
+        retitled.title = "better title".into();
+        let old = [
+            vuln("CVE-1", "1", Severity::High),
+            vuln("CVE-2", "1", Severity::Low),
+            vuln("CVE-3", "1", Severity::Low),
+            vuln("CVE-5", "1", Severity::Medium),
+        ];
+        let new = [
+            vuln("CVE-2", "1", Severity::Low),
+            retitled.clone(),
+            vuln("CVE-4", "1", Severity::Medium),
+            vuln("CVE-5", "2", Severity::High),
+        ];
+        let d = diff(&old, &new);
+        assert_eq!((d.new.len(), d.fixed.len(), d.changed.len(), d.refreshed.len()), (1, 1, 1, 1));
+        let before: BTreeMap<_, _> = old.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect();
+        let mut state = before.clone();
+        d.apply(&mut state);
+        d.unapply(&mut state);
+        let mut expected = before;
+        expected.insert(retitled.fingerprint.clone(), retitled);
+        assert_eq!(state, expected);
     }
 }

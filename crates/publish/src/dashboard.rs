@@ -13,7 +13,7 @@ mod pages;
 
 use hardline_ledger::views::markdown::risk;
 use hardline_ledger::views::prose;
-use hardline_ledger::{Event, EventBody, History, Ledger};
+use hardline_ledger::{Event, EventBody, Ledger};
 use hardline_model::{Counts, Finding, ImageName, unique_vulnerability_ids};
 use jiff::Timestamp;
 
@@ -71,42 +71,41 @@ pub struct SiteFile {
     pub contents: String,
 }
 
-/// Reads every image's log.
+/// Reads every image's state at its head, its scans index and its last events: never a
+/// whole log.
 pub fn build(ledger: &Ledger) -> Result<Dashboard, PublishError> {
     let mut images = Vec::new();
     for name in ledger.images()? {
-        images.push(image_view(&ledger.history(&name)?));
+        images.push(image_view(ledger, &name)?);
     }
     Ok(Dashboard { images })
 }
 
-fn image_view(history: &History) -> ImageView {
-    let state = history.state();
+fn image_view(ledger: &Ledger, name: &ImageName) -> Result<ImageView, PublishError> {
+    let current = ledger.current(name)?;
+    let state = &current.state;
     let findings = state.findings_in_report_order();
     let counts = Counts::from_severities(findings.iter().map(|f| f.severity));
-    let points = history
-        .events
-        .iter()
-        .filter_map(|event| match &event.body {
-            EventBody::ScanRecorded(scan) => Some(Point { at: event.at.instant(), counts: scan.counts }),
-            _ => None,
-        })
+    let points = ledger
+        .scans(name, &current)?
+        .into_iter()
+        .map(|p| Point { at: p.at.instant(), counts: p.counts })
         .collect();
-    let head = history.head();
-    ImageView {
-        name: history.image.clone(),
+    let recent = ledger.recent(name, RECENT_EVENTS)?;
+    Ok(ImageView {
+        name: name.clone(),
         counts,
         unique: unique_vulnerability_ids(&findings),
         fixable: findings.iter().filter(|f| f.fixable()).count(),
         risk: risk(&counts),
         last_scan: state.last_scan.as_ref().map(|s| s.at.instant()),
         artifact: state.last_scan.as_ref().and_then(|s| s.meta.artifact_name.clone()),
-        head_seq: head.map_or(0, |e| e.seq),
-        head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
+        head_seq: current.head.as_ref().map_or(0, |h| h.seq),
+        head_hash: current.head.as_ref().map(|h| h.hash.clone()).unwrap_or_default(),
         points,
         findings,
-        recent: history.events.iter().rev().take(RECENT_EVENTS).map(recent_event).collect(),
-    }
+        recent: recent.iter().map(recent_event).collect(),
+    })
 }
 
 /// The event as the index lists it: the same sentence the audit-log view writes.

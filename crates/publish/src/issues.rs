@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{EventBody, History, IssueAction, IssueSynced, Ledger, State, Writer};
+use hardline_ledger::{Current, EventBody, EventKind, IssueAction, IssueSynced, Ledger, State, Writer};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
@@ -102,9 +102,9 @@ pub fn sync_image(
     image: &ImageName,
     settings: &SyncSettings<'_>,
 ) -> Result<SyncOutcome, PublishError> {
-    let history = ledger.history(image)?;
-    let state = history.state();
-    let open = open_findings(&state, image, settings);
+    let current = ledger.current(image)?;
+    let state = &current.state;
+    let open = open_findings(state.findings.values(), image, settings);
     let digest = digest(&open);
     let marker = Marker::image_issue(image);
     let image_label = format!("image:{image}");
@@ -125,7 +125,7 @@ pub fn sync_image(
             labels.push(&image_label);
             let issue = tracker.create_issue(
                 &title(image, &open),
-                &body(image, &open, &state, &digest, budget),
+                &body(image, &open, state, &digest, budget),
                 &labels,
             )?;
             (SyncAction::Opened, issue)
@@ -140,27 +140,27 @@ pub fn sync_image(
                 (IssueState::Open, true) => {
                     let update = IssueUpdate {
                         title: Some(format!("Security: no open MEDIUM+ findings in {image}")),
-                        body: Some(body(image, &open, &state, &digest, budget)),
+                        body: Some(body(image, &open, state, &digest, budget)),
                         state: Some(IssueState::Closed),
                     };
                     // Closed before the comment, as in the other paths: if the close fails, the
                     // next run closes and comments once; if the comment fails, it is missed.
                     let issue = tracker.update_issue(issue.number, &update)?;
-                    tracker.create_comment(issue.number, &closing_comment(image, &state))?;
+                    tracker.create_comment(issue.number, &closing_comment(image, state))?;
                     (SyncAction::Closed, issue)
                 }
                 (state_now, false) => {
                     let reopen = state_now == IssueState::Closed;
                     let update = IssueUpdate {
                         title: Some(title(image, &open)),
-                        body: Some(body(image, &open, &state, &digest, budget)),
+                        body: Some(body(image, &open, state, &digest, budget)),
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
-                    let previous = previous_open(&history, image, settings);
+                    let previous = previous_open(ledger, image, &current, settings)?;
                     tracker.create_comment(
                         issue.number,
-                        &change_comment(image, &previous, &open, &state, reopen, budget),
+                        &change_comment(image, &previous, &open, state, reopen, budget),
                     )?;
                     (if reopen { SyncAction::Reopened } else { SyncAction::Updated }, updated)
                 }
@@ -183,25 +183,32 @@ pub fn sync_image(
     Ok(outcome(action, Some(&issue)))
 }
 
-/// The findings that count ([`hardline_policy::open_findings`]), in report order.
-fn open_findings(state: &State, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
-    let all = state.findings_in_report_order();
+/// The findings that count ([`hardline_policy::open_findings`]) among `findings`, in report
+/// order.
+fn open_findings<'a>(
+    findings: impl Iterator<Item = &'a Finding>,
+    image: &ImageName,
+    settings: &SyncSettings<'_>,
+) -> Vec<Finding> {
+    let mut all: Vec<Finding> = findings.cloned().collect();
+    all.sort_by(Finding::report_order);
     hardline_policy::open_findings(&all, image, settings.exceptions, settings.today)
         .into_iter()
         .cloned()
         .collect()
 }
 
-/// The open set as of the last issue event in the log: what the issue showed before.
-fn previous_open(history: &History, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
-    let last_sync = history.events.iter().rposition(|e| matches!(e.body, EventBody::IssueSynced(_)));
-    let mut state = State::default();
-    if let Some(end) = last_sync {
-        for event in &history.events[..=end] {
-            state.apply(event);
-        }
-    }
-    open_findings(&state, image, settings)
+/// The open set as of the last issue event in the log, what the issue showed before: reached
+/// by walking back from the head, undoing the scans since that event.
+fn previous_open(
+    ledger: &Ledger,
+    image: &ImageName,
+    current: &Current,
+    settings: &SyncSettings<'_>,
+) -> Result<Vec<Finding>, PublishError> {
+    let mut rewind = ledger.rewind(image, current)?;
+    let findings = rewind.to_last(EventKind::IssueSynced)?;
+    Ok(open_findings(findings.values(), image, settings))
 }
 
 /// Identity of the open set as the issue shows it: fingerprint, severity, versions.

@@ -1,14 +1,13 @@
 //! The weekly summary: `SECURITY_SUMMARY.md` and one persistent summary issue with a comment
 //! per ISO week.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{Event, EventBody, History, Ledger, State};
+use hardline_ledger::{EventBody, Ledger, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, diff, unique_vulnerability_ids};
 use hardline_policy::{Exception, ExceptionSet};
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use jiff::{Span, Timestamp, ToSpan};
@@ -60,8 +59,7 @@ pub fn build(
         now.checked_sub(Span::new().hours(24 * days)).map_err(|e| PublishError::Other(e.to_string()))?;
     let mut images = Vec::new();
     for name in ledger.images()? {
-        let history = ledger.history(&name)?;
-        images.push(image_summary(&history, now, since));
+        images.push(image_summary(ledger, &name, now, since)?);
     }
     let today = jiff::tz::Offset::UTC.to_datetime(now).date();
     let expiring = exceptions.expiring_within(today, EXPIRY_WARNING_DAYS).into_iter().cloned().collect();
@@ -69,70 +67,128 @@ pub fn build(
     Ok(Summary { now, since, week: format!("{}-W{:02}", week.year(), week.week()), images, expiring })
 }
 
-fn image_summary(history: &History, now: Timestamp, since: Timestamp) -> ImageSummary {
-    let at_now = state_at(history, now);
-    let at_since = state_at(history, since);
-    let current = at_now.findings_in_report_order();
-    let before = at_since.findings_in_report_order();
-    let change = diff(&before, &current);
-    let mut trend = Vec::new();
-    for week in (0..TREND_WEEKS).rev() {
-        let end = now.checked_sub((24 * 7 * week).hours()).unwrap_or(now);
-        let state = state_at(history, end);
-        let counts = Counts::from_severities(state.findings.values().map(|f| f.severity));
-        trend.push((end.strftime("%Y-%m-%d").to_string(), counts));
-    }
-    let first_seen = first_seen(history, now);
-    let mut oldest: Vec<(Finding, Timestamp)> =
-        current.iter().filter_map(|f| first_seen.get(&f.fingerprint).map(|t| (f.clone(), *t))).collect();
+/// What the summary needs of an image's past: the state at `now` with its seen-times, the
+/// findings at the start of the period, and the counts at the end of each trend week.
+struct Past {
+    now: State,
+    since: Vec<Finding>,
+    /// Oldest first.
+    trend: Vec<(String, Counts)>,
+}
+
+fn image_summary(
+    ledger: &Ledger,
+    name: &hardline_model::ImageName,
+    now: Timestamp,
+    since: Timestamp,
+) -> Result<ImageSummary, PublishError> {
+    let current = ledger.current(name)?;
+    let last_scan = current.state.last_scan.as_ref().map(|s| s.at.instant());
+    let past = if last_scan.is_none_or(|at| at <= now) {
+        rewound(ledger, name, current.state.clone(), &current, now, since)?
+    } else {
+        replayed(ledger, name, now, since)?
+    };
+    let current_findings = past.now.findings_in_report_order();
+    let change = diff(&past.since, &current_findings);
+    let mut oldest: Vec<(Finding, Timestamp)> = current_findings
+        .iter()
+        .filter_map(|f| past.now.seen.get(&f.fingerprint).map(|s| (f.clone(), s.first_seen.instant())))
+        .collect();
     oldest.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| Finding::report_order(&a.0, &b.0)));
     oldest.truncate(OLDEST);
-    let head = history.head();
-    ImageSummary {
-        name: history.image.clone(),
-        counts: Counts::from_severities(current.iter().map(|f| f.severity)),
-        previous: Counts::from_severities(before.iter().map(|f| f.severity)),
-        unique: unique_vulnerability_ids(&current),
-        fixable: current.iter().filter(|f| f.fixable()).count(),
-        trend,
+    Ok(ImageSummary {
+        name: name.clone(),
+        counts: Counts::from_severities(current_findings.iter().map(|f| f.severity)),
+        previous: Counts::from_severities(past.since.iter().map(|f| f.severity)),
+        unique: unique_vulnerability_ids(&current_findings),
+        fixable: current_findings.iter().filter(|f| f.fixable()).count(),
+        trend: past.trend,
         introduced: change.new,
         fixed: change.fixed,
         oldest,
-        head_seq: head.map(|e| e.seq).unwrap_or(0),
-        head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
-    }
+        head_seq: current.head.as_ref().map_or(0, |h| h.seq),
+        head_hash: current.head.map(|h| h.hash).unwrap_or_default(),
+    })
 }
 
-fn event_time(event: &Event) -> Option<Timestamp> {
-    Some(event.at.instant())
+/// The end of each trend week, oldest first.
+fn trend_ends(now: Timestamp) -> Vec<Timestamp> {
+    (0..TREND_WEEKS).rev().map(|week| now.checked_sub((24 * 7 * week).hours()).unwrap_or(now)).collect()
 }
 
-/// The state as of `t`: every event at or before it.
-fn state_at(history: &History, t: Timestamp) -> State {
-    let mut state = State::default();
-    for event in &history.events {
-        if event_time(event).is_some_and(|at| at <= t) {
-            state.apply(event);
+fn counts_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Counts {
+    Counts::from_severities(findings.map(|f| f.severity))
+}
+
+/// The past of a period that ends after the last scan (every weekly summary): walked back
+/// from the head, undoing the scans of the period and of the trend's weeks only.
+fn rewound(
+    ledger: &Ledger,
+    name: &hardline_model::ImageName,
+    now_state: State,
+    current: &hardline_ledger::Current,
+    now: Timestamp,
+    since: Timestamp,
+) -> Result<Past, PublishError> {
+    let mut rewind = ledger.rewind(name, current)?;
+    let mut times: Vec<(Timestamp, Option<usize>)> =
+        trend_ends(now).into_iter().enumerate().map(|(i, t)| (t, Some(i))).collect();
+    times.push((since, None));
+    // Newest first: the walk only goes back.
+    times.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+    let mut trend = vec![(String::new(), Counts::default()); TREND_WEEKS as usize];
+    let mut before = Vec::new();
+    for (t, slot) in times {
+        let findings = rewind.to(t)?;
+        match slot {
+            Some(index) => trend[index] = (t.strftime("%Y-%m-%d").to_string(), counts_of(findings.values())),
+            None => {
+                before = findings.values().cloned().collect();
+                before.sort_by(Finding::report_order);
+            }
         }
     }
-    state
+    Ok(Past { now: now_state, since: before, trend })
 }
 
-/// When each finding open at `now` last appeared.
-fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
-    let mut seen = BTreeMap::new();
-    for event in &history.events {
-        let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };
-        if let EventBody::ScanRecorded(scan) = &event.body {
-            for finding in &scan.diff.new {
-                seen.insert(finding.fingerprint.clone(), at);
-            }
-            for finding in &scan.diff.fixed {
-                seen.remove(&finding.fingerprint);
+/// The past of a period that ends before the last scan (a summary of an earlier week): the log
+/// is folded from its start up to `now`, in memory bounded by the state.
+fn replayed(
+    ledger: &Ledger,
+    name: &hardline_model::ImageName,
+    now: Timestamp,
+    since: Timestamp,
+) -> Result<Past, PublishError> {
+    let ends = trend_ends(now);
+    let mut at_now = State::default();
+    let mut at_since = State::default();
+    let mut at_ends: Vec<Counts> = vec![Counts::default(); ends.len()];
+    ledger.replay(name, |event, state| {
+        // Only scans change the state; they are in time order.
+        if !matches!(event.body, EventBody::ScanRecorded(_)) {
+            return Ok(());
+        }
+        let at = event.at.instant();
+        if at <= now {
+            at_now.clone_from(state);
+        }
+        if at <= since {
+            at_since.clone_from(state);
+        }
+        for (end, counts) in ends.iter().zip(at_ends.iter_mut()) {
+            if at <= *end {
+                *counts = counts_of(state.findings.values());
             }
         }
-    }
-    seen
+        Ok(())
+    })?;
+    let trend = ends
+        .iter()
+        .zip(at_ends)
+        .map(|(end, counts)| (end.strftime("%Y-%m-%d").to_string(), counts))
+        .collect();
+    Ok(Past { now: at_now, since: at_since.findings_in_report_order(), trend })
 }
 
 fn delta(now: u32, before: u32) -> String {
@@ -330,4 +386,71 @@ pub fn publish(
     let comment_body = fit(summary.week_comment(), max_chars);
     let comment = crate::keep_comment(tracker, issue.number, &week_marker, &comment_body)?;
     Ok(SummaryPublished { issue: issue.number, created_issue, body_updated, comment })
+}
+
+#[cfg(test)]
+mod tests {
+    use hardline_ledger::Ledger;
+    use hardline_model::{ImageName, Scan, ScanMeta, Severity};
+
+    use super::*;
+
+    /// Weekly scans in which findings arrive, leave, return, change severity and version.
+    fn ledger(root: &std::path::Path) -> (Ledger, ImageName, Timestamp) {
+        let image = ImageName::new("app").expect("a name");
+        let ledger = Ledger::open(root);
+        let mut writer = ledger.lock().expect("lock");
+        let first: Timestamp = "2026-01-05T04:00:00Z".parse().expect("a time");
+        let mut last = first;
+        for week in 0..20i64 {
+            let at = first.checked_add((24 * 7 * week).hours()).expect("a time");
+            last = at;
+            let findings = (0..12)
+                .filter(|id| (week + id) % 5 != 0)
+                .map(|id| {
+                    let severity = if (week / 4 + id) % 3 == 0 { Severity::High } else { Severity::Medium };
+                    let version = if week > 10 && id % 2 == 0 { "2" } else { "1" };
+                    Finding::debian_vulnerability(&format!("CVE-{id}"), "libc6", version, severity)
+                })
+                .collect();
+            let created = hardline_model::Timestamp::from_instant(at);
+            let meta = ScanMeta {
+                scanner: "trivy".into(),
+                created_at: Some(created.clone()),
+                ..ScanMeta::default()
+            };
+            writer.record(&image, vec![Scan::new(meta, findings)], &created).expect("record");
+        }
+        drop(writer);
+        (ledger, image, last)
+    }
+
+    fn material(findings: &[Finding]) -> Vec<(String, Severity, Option<String>)> {
+        let mut out: Vec<_> = findings
+            .iter()
+            .map(|f| (f.fingerprint.to_string(), f.severity, f.package.as_ref().map(|p| p.version.clone())))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The weekly summary walks back from the head; a summary of the past folds the log from its
+    /// start. On a period both can compute, they agree.
+    #[test]
+    fn walking_back_and_folding_forward_agree() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (ledger, image, last) = ledger(dir.path());
+        for (hours, days) in [(1, 7), (30, 7), (1, 21), (24 * 7 * 3, 35)] {
+            let now = last.checked_add(hours.hours()).expect("a time");
+            let since = now.checked_sub((24 * days).hours()).expect("a time");
+            let current = ledger.current(&image).expect("current");
+            let walked =
+                rewound(&ledger, &image, current.state.clone(), &current, now, since).expect("rewind");
+            let folded = replayed(&ledger, &image, now, since).expect("replay");
+            assert_eq!(walked.trend, folded.trend, "trend, now +{hours}h, {days} days");
+            assert_eq!(material(&walked.since), material(&folded.since), "since, now +{hours}h, {days} days");
+            assert_eq!(walked.now.findings, folded.now.findings);
+            assert_eq!(walked.now.seen, folded.now.seen);
+        }
+    }
 }
