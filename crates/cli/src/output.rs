@@ -3,14 +3,53 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
 
-/// Writes `text` to stdout, adding a final newline if it lacks one.
-pub fn print(text: &str) -> anyhow::Result<()> {
+use crate::render::Rendered;
+use crate::render::style::{Role, Style};
+
+/// How stderr is styled in this run (`--color`, and whether stderr is a terminal).
+static STDERR_STYLE: OnceLock<Style> = OnceLock::new();
+
+/// Sets the styling of `error:`, `warning:` and `note:` on stderr, once, before anything is
+/// written there.
+pub fn set_stderr_style(style: Style) {
+    let _ = STDERR_STYLE.set(style);
+}
+
+fn stderr_style() -> Style {
+    STDERR_STYLE.get().copied().unwrap_or_else(Style::plain)
+}
+
+/// `text` with its leading `warning:` or `note:` painted.
+fn with_label(text: &str) -> String {
+    for (label, role) in [("warning:", Role::Warning), ("note:", Role::Note), ("error:", Role::Failure)] {
+        if let Some(rest) = text.strip_prefix(label) {
+            return format!("{}{rest}", stderr_style().paint(role, label));
+        }
+    }
+    text.to_owned()
+}
+
+/// Writes a rendered report to stdout: text with a final newline added if it lacks one, bytes
+/// (a PDF) as they are, and never to a terminal.
+pub fn print(rendered: &Rendered) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
+    match rendered {
+        Rendered::Text(text) => {
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        Rendered::Bytes(bytes) => {
+            anyhow::ensure!(
+                !out.is_terminal(),
+                "not writing a binary document to a terminal: give --out FILE or redirect stdout"
+            );
+            out.write_all(bytes)?;
+        }
     }
     out.flush()?;
     Ok(())
@@ -18,13 +57,32 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 
 /// A note for people on stderr (never part of machine output).
 pub fn note(text: &str) {
-    eprintln!("{text}");
+    eprintln!("{}", with_label(text));
+}
+
+/// A warning on stderr, one line: inside GitHub Actions (`GITHUB_ACTIONS=true`) as a
+/// `::warning::` workflow command, which annotates the run; elsewhere as `warning: …`.
+pub fn warning(text: &str) {
+    let line = hardline_model::text::single_line(text, 2_000);
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        eprintln!("::warning::{}", workflow_command_data(&line));
+    } else {
+        eprintln!("{} {line}", stderr_style().paint(Role::Warning, "warning:"));
+    }
+}
+
+/// A workflow command's data, escaped as the runner unescapes it (`%`, CR, LF).
+fn workflow_command_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 pub fn error(error: &anyhow::Error) {
-    eprintln!("error: {error}");
+    eprintln!("{} {error}", stderr_style().paint(Role::Failure, "error:"));
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
+    }
+    for step in crate::hint::next_steps(error) {
+        eprintln!("{} {step}", stderr_style().paint(Role::Note, "help:"));
     }
 }
 
@@ -32,4 +90,12 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|e| {
         e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn workflow_command_data_cannot_start_another_command() {
+        assert_eq!(super::workflow_command_data("100% done\n::error::x"), "100%25 done%0A::error::x");
+    }
 }

@@ -21,7 +21,7 @@
 //! ```
 
 pub mod control;
-mod http;
+pub mod http;
 mod routes;
 mod state;
 

@@ -35,7 +35,8 @@ pub(crate) fn handle(state: &mut State, request: &Request) -> Response {
                 let _ = route(state, request);
             }
             let body = fault.body.clone().unwrap_or_else(|| fault_body(fault.status));
-            let mut response = Response { status: fault.status, headers: Vec::new(), body };
+            let mut response =
+                Response { status: fault.status, headers: Vec::new(), body: body.into_bytes() };
             for (name, value) in &fault.headers {
                 response = response.with_header(name, value);
             }
@@ -648,7 +649,7 @@ fn dispatch(state: &mut State, request: &Request, workflow: &str) -> Response {
         git_ref: git_ref.to_owned(),
         inputs: inputs.to_string(),
     });
-    Response { status: 204, headers: Vec::new(), body: String::new() }
+    Response { status: 204, headers: Vec::new(), body: Vec::new() }
 }
 
 fn pull_files(state: &State, request: &Request, number: &str) -> Response {

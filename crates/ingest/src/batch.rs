@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use hardline_model::{Scan, Timestamp};
 
 use crate::detect::{SNIFF_WINDOW, detect};
-use crate::{IngestError, InputFormat, read_report};
+use crate::{IngestError, InputFormat, ReadOptions, correlate, read_report_with};
 
 /// The reports of one call, planned.
 pub struct Reports {
@@ -30,7 +30,7 @@ pub struct Reports {
 
 enum Source {
     /// A history, every report's time known: parsed one at a time in this order.
-    History { paths: Vec<PathBuf>, input: InputFormat, order: Vec<usize> },
+    History { paths: Vec<PathBuf>, input: InputFormat, options: ReadOptions, order: Vec<usize> },
     /// Parsed up front; merged if of several kinds; in time order, each with its label's index.
     Parsed(Vec<(usize, Scan)>),
 }
@@ -38,12 +38,17 @@ enum Source {
 impl Reports {
     /// Plans the reading of `paths`: reads the first bytes of each to learn its format, time and
     /// artifact kind, and parses them all now unless they are a history with known times.
-    pub fn open(paths: &[PathBuf], input: InputFormat) -> Result<Reports, IngestError> {
+    pub fn open(
+        paths: &[PathBuf],
+        input: InputFormat,
+        options: &ReadOptions,
+    ) -> Result<Reports, IngestError> {
         let mut labels: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         if let Some(order) = history_order(paths, input)? {
-            return Ok(Reports { labels, source: Source::History { paths: paths.to_vec(), input, order } });
+            let source = Source::History { paths: paths.to_vec(), input, options: options.clone(), order };
+            return Ok(Reports { labels, source });
         }
-        let parsed = read_all(paths, input)?;
+        let parsed = read_all(paths, input, options)?;
         let count = parsed.len();
         let scans = merge_kinds(parsed);
         if scans.len() < count {
@@ -80,15 +85,15 @@ impl Reports {
         let inner = match self.source {
             Source::Parsed(scans) => Inner::Parsed(scans.into_iter()),
             // One report: no second thread (its allocator arena would only add memory).
-            Source::History { paths, input, order } if order.len() == 1 => {
-                Inner::One(order.first().map(|&index| (index, paths[index].clone(), input)))
+            Source::History { paths, input, options, order } if order.len() == 1 => {
+                Inner::One(order.first().map(|&index| (index, paths[index].clone(), input, options)))
             }
-            Source::History { paths, input, order } => {
+            Source::History { paths, input, options, order } => {
                 // A rendezvous channel: the parser hands over one scan and starts the next.
                 let (sender, receiver) = sync_channel(0);
                 let parser = std::thread::spawn(move || {
                     for index in order {
-                        let scan = read_report(&paths[index], input);
+                        let scan = read_report_with(&paths[index], input, &options);
                         let failed = scan.is_err();
                         if sender.send((index, scan)).is_err() || failed {
                             break;
@@ -109,7 +114,7 @@ pub struct Scans {
 
 enum Inner {
     Parsed(std::vec::IntoIter<(usize, Scan)>),
-    One(Option<(usize, PathBuf, InputFormat)>),
+    One(Option<(usize, PathBuf, InputFormat, ReadOptions)>),
     Streamed {
         receiver: Option<Receiver<(usize, Result<Scan, IngestError>)>>,
         parser: Option<JoinHandle<()>>,
@@ -122,9 +127,9 @@ impl Iterator for Scans {
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.inner {
             Inner::Parsed(scans) => scans.next().map(Ok),
-            Inner::One(next) => {
-                next.take().map(|(index, path, input)| read_report(&path, input).map(|s| (index, s)))
-            }
+            Inner::One(next) => next.take().map(|(index, path, input, options)| {
+                read_report_with(&path, input, &options).map(|s| (index, s))
+            }),
             Inner::Streamed { receiver, .. } => {
                 let (index, scan) = receiver.as_ref()?.recv().ok()?;
                 Some(scan.map(|scan| (index, scan)))
@@ -181,14 +186,20 @@ fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
 
 /// Parses every report (on every core; each report is independent), keeping their order. The
 /// first error in report order is the one returned.
-pub fn read_all(paths: &[PathBuf], input: InputFormat) -> Result<Vec<Scan>, IngestError> {
+pub fn read_all(
+    paths: &[PathBuf],
+    input: InputFormat,
+    options: &ReadOptions,
+) -> Result<Vec<Scan>, IngestError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, paths.len().max(1));
     let chunk = paths.len().div_ceil(workers).max(1);
     let results: Vec<Result<Scan, IngestError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|path| read_report(path, input)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    part.iter().map(|path| read_report_with(path, input, options)).collect::<Vec<_>>()
+                })
             })
             .collect();
         handles
@@ -213,8 +224,12 @@ pub fn read_all(paths: &[PathBuf], input: InputFormat) -> Result<Vec<Scan>, Inge
 
 /// Parses every report and merges them into one scan of one moment (the candidate of a gate).
 /// `None` when there is no report.
-pub fn read_moment(paths: &[PathBuf], input: InputFormat) -> Result<Option<Scan>, IngestError> {
-    Ok(merge(read_all(paths, input)?))
+pub fn read_moment(
+    paths: &[PathBuf],
+    input: InputFormat,
+    options: &ReadOptions,
+) -> Result<Option<Scan>, IngestError> {
+    Ok(merge(read_all(paths, input, options)?))
 }
 
 /// Reports of several scanners or artifact kinds are one moment and merge into one scan;
@@ -230,7 +245,8 @@ pub fn merge_kinds(scans: Vec<Scan>) -> Vec<Scan> {
 
 /// Merges scans of one image at one moment, from several scanners, into one. The container
 /// image scan's metadata describes the result (else the first scan with a time); its time is
-/// the latest of them.
+/// the latest of them. Equivalent checks of different scanners become one finding
+/// ([`correlate`]).
 pub fn merge(mut scans: Vec<Scan>) -> Option<Scan> {
     let latest = scans
         .iter()
@@ -249,7 +265,7 @@ pub fn merge(mut scans: Vec<Scan>) -> Option<Scan> {
         merged = merged.merge(other);
     }
     merged.meta.created_at = latest;
-    Some(merged)
+    Some(correlate(merged))
 }
 
 #[cfg(test)]
@@ -273,12 +289,15 @@ mod tests {
         let week1 = trivy(dir, "1.json", "2026-01-05T04:00:00Z", "container_image");
         let config = trivy(dir, "c.json", "2026-01-12T05:00:00Z", "filesystem");
 
-        let history = Reports::open(&[week2.clone(), week1.clone()], InputFormat::Auto).expect("plans");
+        let options = ReadOptions::default();
+        let history =
+            Reports::open(&[week2.clone(), week1.clone()], InputFormat::Auto, &options).expect("plans");
         assert!(matches!(history.source, Source::History { .. }));
         let order: Vec<usize> = history.into_scans().map(|s| s.expect("parses").0).collect();
         assert_eq!(order, [1, 0], "oldest first");
 
-        let moment = Reports::open(&[week2.clone(), config.clone()], InputFormat::Auto).expect("plans");
+        let moment =
+            Reports::open(&[week2.clone(), config.clone()], InputFormat::Auto, &options).expect("plans");
         assert_eq!(moment.len(), 1, "two kinds of artifact are one moment");
         assert_eq!(moment.label(0), format!("{} + {}", week2.display(), config.display()));
         let merged: Vec<_> = moment.into_scans().collect::<Result<_, _>>().expect("parses");
@@ -298,8 +317,10 @@ mod tests {
         let bad = dir.join("2.json");
         let truncated = r#"{"SchemaVersion": 2, "CreatedAt": "2026-01-12T04:00:00Z", "ArtifactType": "container_image", "Results": [{"#;
         std::fs::write(&bad, truncated).expect("write");
-        let scans: Vec<_> =
-            Reports::open(&[bad, good], InputFormat::Auto).expect("plans").into_scans().collect();
+        let scans: Vec<_> = Reports::open(&[bad, good], InputFormat::Auto, &ReadOptions::default())
+            .expect("plans")
+            .into_scans()
+            .collect();
         assert_eq!(scans.len(), 2);
         assert!(scans[0].is_ok() && scans[1].is_err(), "the good one first, then the error");
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use hardline_model::{Diff, Finding, Fingerprint, ImageName, ScanMeta, Timestamp, hex};
+use hardline_model::{Diff, Finding, Fingerprint, FormerIdentities, ImageName, ScanMeta, Timestamp, hex};
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody, GENESIS, ScanRecorded};
@@ -23,6 +23,10 @@ pub struct History {
 pub struct State {
     pub findings: BTreeMap<Fingerprint, Finding>,
     pub last_scan: Option<LastScan>,
+    /// Every re-identification folded so far (current → former fingerprints), so that a
+    /// comparison of two states across one does not read it as fixed plus new. Derived from
+    /// the events; not part of the digest (the findings are).
+    pub former: FormerIdentities,
     /// One entry per open finding. Not part of [`State::digest`] (whose definition every
     /// existing log depends on): the baseline view carries them and `verify` checks them.
     pub seen: BTreeMap<Fingerprint, Seen>,
@@ -56,6 +60,9 @@ impl State {
         if let EventBody::ScanRecorded(scan) = body {
             self.track_seen(&scan.diff, at);
             scan.diff.apply(&mut self.findings);
+            if !scan.diff.reidentified.is_empty() {
+                self.former.extend(scan.diff.former_identities());
+            }
             self.last_scan =
                 Some(LastScan { meta: scan.scan.clone(), scan_id: scan.scan_id.clone(), at: at.clone() });
         }
@@ -65,11 +72,15 @@ impl State {
     pub fn apply_owned(&mut self, body: EventBody, at: &Timestamp) {
         if let EventBody::ScanRecorded(scan) = body {
             self.track_seen(&scan.diff, at);
+            if !scan.diff.reidentified.is_empty() {
+                self.former.extend(scan.diff.former_identities());
+            }
+            // As `Diff::apply` does, moving rather than copying.
             let ScanRecorded { scan: meta, scan_id, diff, .. } = scan;
-            for finding in &diff.fixed {
+            for finding in diff.fixed.iter().chain(diff.reidentified.iter().map(|c| &c.before)) {
                 self.findings.remove(&finding.fingerprint);
             }
-            let after = diff.changed.into_iter().map(|c| c.after);
+            let after = diff.changed.into_iter().chain(diff.reidentified).map(|c| c.after);
             for finding in diff.new.into_iter().chain(diff.refreshed).chain(after) {
                 self.findings.insert(finding.fingerprint.clone(), finding);
             }
@@ -94,6 +105,35 @@ impl State {
         // state without them gives it this scan's).
         for finding in &diff.refreshed {
             self.seen.entry(finding.fingerprint.clone()).or_insert_with(appeared);
+        }
+        // A finding that goes on under a new identity keeps the time it appeared (the earliest,
+        // when several became one) and the last time it moved, unless it moves now.
+        let carried: Vec<(Fingerprint, Seen)> = diff
+            .reidentified
+            .iter()
+            .map(|change| {
+                let before = self.seen.get(&change.before.fingerprint).cloned().unwrap_or_else(appeared);
+                let last_changed = if change.fields.is_empty() { before.last_changed } else { at.clone() };
+                (change.after.fingerprint.clone(), Seen { first_seen: before.first_seen, last_changed })
+            })
+            .collect();
+        for change in &diff.reidentified {
+            self.seen.remove(&change.before.fingerprint);
+        }
+        for (fingerprint, seen) in carried {
+            match self.seen.get_mut(&fingerprint) {
+                Some(merged) => {
+                    if seen.first_seen.instant() < merged.first_seen.instant() {
+                        merged.first_seen = seen.first_seen;
+                    }
+                    if seen.last_changed.instant() > merged.last_changed.instant() {
+                        merged.last_changed = seen.last_changed;
+                    }
+                }
+                None => {
+                    self.seen.insert(fingerprint, seen);
+                }
+            }
         }
     }
 
@@ -208,5 +248,62 @@ pub fn read_log(path: &Path) -> Result<Vec<u8>, LedgerError> {
         Ok(bytes) => Ok(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(e) => Err(io_error(path)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hardline_model::{Counts, FormerIdentities, ScanMeta, Severity};
+
+    use super::*;
+
+    /// Moving a diff's findings into the state folds it exactly as copying them does: new,
+    /// fixed, changed, refreshed and re-identified findings, and their seen-times.
+    #[test]
+    fn folding_by_move_is_folding_by_copy() {
+        let finding =
+            |id: &str, version: &str, severity| Finding::debian_vulnerability(id, "libc6", version, severity);
+        let legacy = finding("LEGACY", "1", Severity::Medium);
+        let (a, b) = (finding("A", "1", Severity::Medium), finding("B", "1", Severity::High));
+        let mut former = FormerIdentities::default();
+        former.add(&a.fingerprint, legacy.fingerprint.clone());
+        former.add(&b.fingerprint, legacy.fingerprint.clone());
+        let weeks = [
+            (
+                vec![finding("CVE-1", "1", Severity::Low), finding("CVE-2", "1", Severity::High), legacy],
+                FormerIdentities::default(),
+            ),
+            (
+                vec![
+                    finding("CVE-1", "2", Severity::Low),
+                    Finding { title: "retitled".into(), ..finding("CVE-2", "1", Severity::High) },
+                    finding("CVE-3", "1", Severity::Critical),
+                    a,
+                    b,
+                ],
+                former,
+            ),
+            (vec![finding("CVE-3", "1", Severity::Critical)], FormerIdentities::default()),
+        ];
+        let (mut copied, mut moved) = (State::default(), State::default());
+        for (week, (findings, former)) in weeks.into_iter().enumerate() {
+            let at = Timestamp::parse(&format!("2026-01-0{}T00:00:00Z", week + 1)).expect("a time");
+            let body = EventBody::ScanRecorded(ScanRecorded {
+                scan: ScanMeta::default(),
+                scan_id: format!("s{week}"),
+                diff: Diff::against(&copied.findings, &findings, &former),
+                counts: Counts::default(),
+                unique_vulnerabilities: 0,
+            });
+            copied.apply_body(&body, &at);
+            moved.apply_owned(body, &at);
+            assert_eq!(copied.findings, moved.findings, "week {week}");
+            assert_eq!(copied.seen, moved.seen, "week {week}");
+            assert_eq!(copied.findings.keys().collect::<Vec<_>>(), copied.seen.keys().collect::<Vec<_>>());
+            assert_eq!(copied.digest().ok(), moved.digest().ok());
+        }
+        let first = Timestamp::parse("2026-01-01T00:00:00Z").expect("a time");
+        let a_seen = copied.seen.values().filter(|s| s.first_seen == first).count();
+        assert_eq!(a_seen, 0, "every finding of week 1 is gone by week 3");
     }
 }

@@ -19,6 +19,7 @@ mod current;
 pub mod event;
 pub mod history;
 mod layout;
+pub mod lifecycle;
 mod lock;
 pub mod log;
 mod parallel;
@@ -29,7 +30,8 @@ pub mod views;
 
 use std::path::{Path, PathBuf};
 
-use hardline_model::{ImageName, Timestamp};
+use hardline_model::{ImageName, Progress, Timestamp};
+use hardline_policy::Base;
 
 pub use current::{Current, Source};
 pub use event::{
@@ -37,6 +39,7 @@ pub use event::{
 };
 pub use history::{History, Seen, State};
 pub use layout::Layout;
+pub use lifecycle::{Interval, Lifecycle};
 pub use lock::LedgerLock;
 pub use log::HeadLine;
 pub use record::{RecordOutcome, Recorded, Session};
@@ -166,37 +169,88 @@ impl Ledger {
         Ok(Writer { ledger: self, _lock: lock, recovered })
     }
 
-    pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
-        verify::verify(&self.layout)
+    /// Recomputes every chain and view; `progress` hears of each image.
+    pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
+        verify::verify(&self.layout, progress)
     }
 
-    /// Gates `candidate` against the image's baseline view (an empty baseline when none is
-    /// recorded yet).
+    /// When each of the image's open findings was first seen, from its log.
+    pub fn lifecycle(&self, image: &ImageName) -> Result<Lifecycle, LedgerError> {
+        Ok(Lifecycle::of(&self.history(image)?.events))
+    }
+
+    /// Gates `candidate` against the image's baseline view, or, given `base_report` (the
+    /// rescan of the base branch's SBOM with the candidate's scanner database), against that
+    /// rescan ([`hardline_policy::base::rescanned`]): its vulnerabilities, with the baseline
+    /// view's other findings, which an SBOM rescan cannot see. With neither, the image is new.
+    /// The log is not read: first-seen times, when a rule of `gate` needs them, are the
+    /// baseline view's.
     pub fn decide(
         &self,
         gate: &hardline_policy::Gate,
         image: &ImageName,
         candidate: &hardline_model::Scan,
-        exceptions: &hardline_policy::ExceptionSet,
-        today: jiff::civil::Date,
+        base_report: Option<&hardline_model::Scan>,
+        with: &DecideWith<'_>,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
+        // A baseline finding the candidate carries on under a new identity (a change of
+        // identity rule, two scanners' readings merged) is compared as that finding.
+        let carried = baseline
+            .as_ref()
+            .map(|b| candidate.former_identities().carry_over(&b.findings, candidate.findings()));
+        let recorded = carried.as_deref();
+        let rescan = base_report.map(|report| {
+            hardline_policy::base::rescanned(report.findings(), recorded.unwrap_or(&[]), candidate.findings())
+        });
+        let base = match (&rescan, recorded) {
+            (Some(rescan), _) => Base::Rescan { findings: &rescan.findings, drift: &rescan.drift },
+            (None, Some(findings)) => Base::Ledger(findings),
+            (None, None) => Base::Nothing,
+        };
+        // First-seen times come with the baseline view (or, for a view of hardline 0.1's
+        // layout, from the state the log folds to): the log is not read.
+        let first_seen: Option<hardline_policy::FirstSeen> = if gate.needs(hardline_policy::Input::FirstSeen)
+        {
+            let seen = match &baseline {
+                Some(view) if view.has_seen_times() => view.seen.clone(),
+                _ => self.current(image)?.state.seen,
+            };
+            Some(seen.into_iter().map(|(fingerprint, seen)| (fingerprint, seen.first_seen)).collect())
+        } else {
+            None
+        };
         let result = gate.decide(&hardline_policy::GateInput {
             image,
-            baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
+            base,
             candidate: candidate.findings(),
-            exceptions,
-            today,
+            exceptions: with.exceptions,
+            today: with.today,
+            context: hardline_policy::Context {
+                feeds: with.feeds,
+                first_seen: first_seen.as_ref(),
+                sla: with.sla,
+            },
         });
         Ok(Decided { result, has_baseline: baseline.is_some() })
     }
+}
+
+/// What a gate decision is made with, besides the gate and the candidate.
+#[derive(Clone, Copy, Debug)]
+pub struct DecideWith<'a> {
+    pub exceptions: &'a hardline_policy::ExceptionSet,
+    pub today: jiff::civil::Date,
+    pub feeds: &'a hardline_feeds::Feeds,
+    pub sla: hardline_policy::Sla,
 }
 
 /// A gate decision and what it was made against.
 #[derive(Clone, Debug)]
 pub struct Decided {
     pub result: hardline_policy::GateResult,
-    /// Whether the image had a baseline; without one the candidate was compared with nothing.
+    /// Whether the image has a baseline view in the ledger (with a rescan of the base branch
+    /// given, the comparison was made against that rescan either way).
     pub has_baseline: bool,
 }
 
@@ -259,14 +313,17 @@ impl Writer<'_> {
     }
 
     /// Rewrites every view from its log, the logs streamed one per core. Returns the files
-    /// that changed.
-    pub fn rebuild(&mut self) -> Result<Vec<PathBuf>, LedgerError> {
+    /// that changed. `progress` hears of each image as its views are staged.
+    pub fn rebuild(&mut self, progress: &dyn Progress) -> Result<Vec<PathBuf>, LedgerError> {
         let layout = &self.ledger.layout;
+        let images = self.ledger.images()?;
+        progress.start("rebuilding", images.len() as u64);
         let mut commit = commit::Commit::default();
-        for staged in parallel::map(&self.ledger.images()?, |image| {
+        let stage = |image: &ImageName| {
             let mut commit = commit::Commit::default();
             views::stage_views(layout, image, Vec::new(), &mut commit).map(|()| commit)
-        }) {
+        };
+        for staged in parallel::map(&images, stage, |image| progress.advance(image.as_str())) {
             commit.absorb(staged?);
         }
         commit.apply(layout)

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use hardline_model::{
-    Counts, Diff, Finding, ImageName, Scan, Timestamp, diff, hex, unique_vulnerability_ids,
+    Counts, Diff, Finding, FormerIdentities, ImageName, Scan, Timestamp, diff, hex, unique_vulnerability_ids,
 };
 use sha2::{Digest, Sha256};
 
@@ -44,6 +44,9 @@ pub struct RecordOutcome {
     pub new: usize,
     pub fixed: usize,
     pub changed: usize,
+    /// How many findings carry on a former finding under a new identity (see
+    /// [`hardline_model::FormerIdentities`]).
+    pub reidentified: usize,
     pub counts: Counts,
 }
 
@@ -292,13 +295,23 @@ pub struct Session<'a> {
     start: Option<Vec<Finding>>,
     /// Otherwise, the one recorded scan's diff.
     single: Option<Diff>,
+    /// The re-identifications recorded so far, so that the call's total diff does not show a
+    /// finding that changed identity as fixed and new.
+    former: FormerIdentities,
 }
 
 impl<'a> Session<'a> {
     pub fn open(layout: &'a Layout, image: &ImageName, several: bool) -> Result<Session<'a>, LedgerError> {
         let tip = Tip::load(layout, image)?;
         let start = several.then(|| tip.state.findings.values().cloned().collect());
-        Ok(Session { layout, tip, outcomes: Vec::new(), start, single: None })
+        Ok(Session {
+            layout,
+            tip,
+            outcomes: Vec::new(),
+            start,
+            single: None,
+            former: FormerIdentities::default(),
+        })
     }
 
     /// Records one scan. A scan already in the log (same time, artifact and findings) is
@@ -314,7 +327,7 @@ impl<'a> Session<'a> {
         let image = tip.image.clone();
         let at = scan.meta.created_at.clone().unwrap_or_else(|| now.clone());
         let payload = ScanRecorded {
-            diff: Diff::against(&tip.state.findings, scan.findings()),
+            diff: Diff::against(&tip.state.findings, scan.findings(), scan.former_identities()),
             counts: scan.counts(),
             unique_vulnerabilities: unique_vulnerability_ids(scan.findings()),
             scan_id: scan_id(&scan, &at),
@@ -329,6 +342,7 @@ impl<'a> Session<'a> {
             new: payload.diff.new.len(),
             fixed: payload.diff.fixed.len(),
             changed: payload.diff.changed.len(),
+            reidentified: payload.diff.reidentified.len(),
             counts: payload.counts,
         };
         // A scan newer than the last one cannot be in the log yet: only an older (or
@@ -344,6 +358,7 @@ impl<'a> Session<'a> {
             if self.start.is_none() {
                 self.single = Some(payload.diff.clone());
             }
+            self.former.extend(payload.diff.former_identities());
             outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload))?);
             outcome.recorded = true;
         }
@@ -353,9 +368,12 @@ impl<'a> Session<'a> {
 
     /// Writes everything recorded, all or nothing.
     pub fn commit(self) -> Result<Recorded, LedgerError> {
-        let Session { layout, tip, outcomes, start, single } = self;
+        let Session { layout, tip, outcomes, start, single, former } = self;
         let total = match &start {
-            Some(start) => diff(start, tip.state.findings.values()),
+            Some(start) => {
+                let end: Vec<Finding> = tip.state.findings.values().cloned().collect();
+                diff(&former.carry_over(start, &end), &end)
+            }
             None => single.unwrap_or_default(),
         };
         let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));

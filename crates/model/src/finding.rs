@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Counts, Fingerprint, Severity, Timestamp};
+use crate::{Counts, Fingerprint, FormerIdentities, Severity, Timestamp};
 
 /// What sort of problem a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -63,6 +63,28 @@ impl Ecosystem {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The package registry the ecosystem's packages come from (`golang`, `maven`, `npm`,
+    /// `pypi`, `composer`, `gem`, `cargo`, `nuget`, `conda`), for matching the same package
+    /// seen in two places: a Go module in a binary (`gobinary`) or a `go.mod` (`gomod`), a PHP
+    /// package in `composer.lock` (`composer`) or in the installed vendor tree
+    /// (`composer-vendor`, which a `trivy image` scan reports while a `trivy sbom` scan of the
+    /// same image says `composer`). Any other word (a distribution, an unknown source) is its
+    /// own registry. Never part of a fingerprint.
+    pub fn registry(&self) -> &str {
+        match self.0.as_str() {
+            "gobinary" | "gomod" => "golang",
+            "jar" | "pom" | "gradle" | "sbt" => "maven",
+            "npm" | "node-pkg" | "yarn" | "pnpm" | "bun" => "npm",
+            "pip" | "pipenv" | "poetry" | "uv" | "python-pkg" => "pypi",
+            "composer" | "composer-vendor" => "composer",
+            "bundler" | "gemspec" => "gem",
+            "cargo" | "rustbinary" => "cargo",
+            "nuget" | "dotnet-core" | "packages-props" => "nuget",
+            "conda-pkg" | "conda-environment" => "conda",
+            other => other,
+        }
     }
 }
 
@@ -277,11 +299,13 @@ impl ScanMeta {
 }
 
 /// What one scanner said about one artifact at one time: metadata and a set of findings,
-/// unique by fingerprint and sorted in report order.
+/// unique by fingerprint and sorted in report order, with the fingerprints some of them were
+/// known by before ([`FormerIdentities`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scan {
     pub meta: ScanMeta,
     findings: Vec<Finding>,
+    former: FormerIdentities,
 }
 
 impl Scan {
@@ -298,11 +322,30 @@ impl Scan {
         }
         let mut findings: Vec<Finding> = by_identity.into_values().collect();
         findings.sort_by(Finding::report_order);
-        Scan { meta, findings }
+        Scan { meta, findings, former: FormerIdentities::default() }
+    }
+
+    /// The same scan, with `former` naming the fingerprints some findings were known by before
+    /// (only those of findings in the scan are kept).
+    pub fn with_former_identities(mut self, former: FormerIdentities) -> Scan {
+        self.former.extend(former);
+        self.former.retain_present(&self.findings);
+        self
     }
 
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    /// The fingerprints the scan's findings were known by before.
+    pub fn former_identities(&self) -> &FormerIdentities {
+        &self.former
+    }
+
+    /// The findings and their former identities, for a caller that rebuilds the scan (merging
+    /// findings across scanners).
+    pub fn into_parts(self) -> (ScanMeta, Vec<Finding>, FormerIdentities) {
+        (self.meta, self.findings, self.former)
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -323,7 +366,9 @@ impl Scan {
     pub fn merge(mut self, other: Scan) -> Scan {
         let mut findings = std::mem::take(&mut self.findings);
         findings.extend(other.findings);
-        Scan::new(self.meta, findings)
+        let mut former = std::mem::take(&mut self.former);
+        former.extend(other.former);
+        Scan::new(self.meta, findings).with_former_identities(former)
     }
 }
 

@@ -7,15 +7,23 @@ use serde::{Deserialize, Serialize};
 /// label (`image:<name>`) and a marker in issues, so it is checked once, where it enters (a
 /// command-line argument, a file name, a log line), and trusted everywhere after: lower-case
 /// letters, digits, `.`, `_` and `-`, at most 128 bytes, not starting with a dot — it can never
-/// climb out of the ledger's folders, and needs no escaping in Markdown or HTML.
+/// climb out of the ledger's folders, and needs no escaping in Markdown or HTML. Nor ending in
+/// `.cdx`: `cve-baseline/<image>.cdx.json` is an image's kept SBOM, so an image called `x.cdx`
+/// would have its baseline view where the SBOM of `x` lives.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct ImageName(String);
 
 /// A name that is not a valid [`ImageName`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-'")]
+#[error(
+    "invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-' (not ending in \".cdx\", which names an SBOM)"
+)]
 pub struct InvalidImageName(pub String);
+
+/// What an image's SBOM adds to its name (`cve-baseline/<image>.cdx.json`); no image name ends
+/// with it.
+pub const SBOM_STEM: &str = ".cdx";
 
 impl ImageName {
     pub fn new(name: impl Into<String>) -> Result<ImageName, InvalidImageName> {
@@ -23,6 +31,7 @@ impl ImageName {
         let valid = !name.is_empty()
             && name.len() <= 128
             && !name.starts_with('.')
+            && !name.ends_with(SBOM_STEM)
             && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
@@ -89,7 +98,7 @@ mod tests {
         for good in ["postgres-secured", "php-mysql-secured", "a", "app_1.2"] {
             assert!(ImageName::new(good).is_ok(), "{good}");
         }
-        for bad in ["", ".hidden", "../etc", "a/b", "Upper", "sp ace", &"x".repeat(129)] {
+        for bad in ["", ".hidden", "../etc", "a/b", "Upper", "sp ace", &"x".repeat(129), "postgres.cdx"] {
             assert!(ImageName::new(bad).is_err(), "{bad}");
         }
         assert!(serde_json::from_str::<ImageName>("\"../x\"").is_err(), "checked when read back too");

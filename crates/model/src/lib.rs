@@ -6,16 +6,21 @@
 //! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
 //! stores it, policy and publish read it.
 
+pub mod align;
+mod artifact;
 mod counts;
 mod diff;
 mod finding;
 mod fingerprint;
+mod former;
 mod image;
+pub mod progress;
 pub mod row;
 mod severity;
 pub mod text;
 mod time;
 
+pub use artifact::{ArtifactMismatch, artifact_mismatch, same_file};
 pub use counts::Counts;
 pub use diff::{Change, ChangedField, Diff, diff};
 pub use finding::{
@@ -23,6 +28,8 @@ pub use finding::{
     unique_vulnerability_ids,
 };
 pub use fingerprint::{Fingerprint, hex};
-pub use image::{ImageName, InvalidImageName};
+pub use former::FormerIdentities;
+pub use image::{ImageName, InvalidImageName, SBOM_STEM};
+pub use progress::{Progress, Silent};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

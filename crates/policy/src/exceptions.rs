@@ -1,4 +1,6 @@
-//! Accepted risks: `security/exceptions.toml`, plus an import of Trivy's `.trivyignore.yaml`.
+//! Accepted risks: `security/exceptions.toml`, plus imports of Trivy's `.trivyignore.yaml` and
+//! plain `.trivyignore` (`trivyignore.rs`), OpenVEX (`vex.rs`) and CycloneDX VEX
+//! (`cyclonedx.rs`) documents in `security/`.
 //!
 //! Read in two steps, as cargo-deny and zizmor do: raw serde types that refuse unknown
 //! fields, then validation into [`Exception`]s, with errors that point at the line.
@@ -26,6 +28,13 @@ pub enum ExceptionError {
     Invalid { path: PathBuf, line: usize, column: usize, message: String },
 }
 
+impl ExceptionError {
+    /// An error at `line`:`column` (1-based) of the file at `path`.
+    pub(crate) fn at(path: &Path, line: usize, column: usize, message: String) -> ExceptionError {
+        ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
+    }
+}
+
 /// One accepted risk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exception {
@@ -42,8 +51,9 @@ pub struct Exception {
     pub paths: Vec<String>,
     pub reason: String,
     pub vex: Option<String>,
-    /// Valid through this day. `None` only for imported `.trivyignore.yaml` entries without
-    /// `expired_at`, which are reported as such.
+    /// Valid through this day. `None` for imported entries that carry no date (a
+    /// `.trivyignore.yaml` entry without `expired_at`, a `.trivyignore` line without `exp:`,
+    /// a VEX statement), which are reported as such.
     pub expires: Option<Date>,
     /// `file:line`, so reports can say where an exception is written.
     pub source: String,
@@ -92,6 +102,42 @@ fn path_matches(pattern: &str, path: &str) -> bool {
     path == pattern || path.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// An active exception that expires within this many days is called out.
+pub const EXPIRING_SOON_DAYS: i64 = 14;
+
+/// Where an exception stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExceptionState {
+    /// Suppresses what it matches.
+    Active,
+    /// Active, and expires within [`EXPIRING_SOON_DAYS`] (this many days left).
+    ExpiringSoon(i64),
+    /// Past its date: what it matches counts again.
+    Expired,
+    /// Matches no finding of any image: safe to remove.
+    Stale,
+}
+
+impl ExceptionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionState::Active => "active",
+            ExceptionState::ExpiringSoon(_) => "expiring",
+            ExceptionState::Expired => "expired",
+            ExceptionState::Stale => "stale",
+        }
+    }
+}
+
+/// One exception reviewed against the images: where it stands and the open findings it
+/// suppresses (for an expired one: the findings it matches, which count again).
+#[derive(Clone, Debug)]
+pub struct Review<'a> {
+    pub exception: &'a Exception,
+    pub state: ExceptionState,
+    pub findings: Vec<(ImageName, Finding)>,
+}
+
 /// Every exception of a repository.
 #[derive(Clone, Debug, Default)]
 pub struct ExceptionSet {
@@ -115,8 +161,8 @@ pub struct Applied<'f, 'e> {
 }
 
 impl ExceptionSet {
-    /// Reads `security/exceptions.toml`, `.trivyignore.yaml` and every `security/*.openvex.json`
-    /// under `root`; all optional.
+    /// Reads `security/exceptions.toml`, `.trivyignore.yaml`, `.trivyignore`, and every
+    /// `security/*.openvex.json` and `security/*.cdx.json` under `root`; all optional.
     pub fn load(root: &Path) -> Result<ExceptionSet, ExceptionError> {
         let mut set = ExceptionSet::default();
         let toml_path = root.join("security/exceptions.toml");
@@ -127,21 +173,34 @@ impl ExceptionSet {
         if let Some(text) = read_optional(&yaml_path)? {
             set.exceptions.extend(parse_trivyignore(&text, &yaml_path, Path::new(".trivyignore.yaml"))?);
         }
+        let plain_path = root.join(".trivyignore");
+        if let Some(text) = read_optional(&plain_path)? {
+            set.exceptions.extend(crate::trivyignore::parse(&text, &plain_path, Path::new(".trivyignore"))?);
+        }
+        type Reader = fn(&str, &Path, &Path) -> Result<Vec<Exception>, ExceptionError>;
+        let readers: [(&str, Reader); 2] =
+            [(".openvex.json", crate::vex::parse), (".cdx.json", crate::cyclonedx::parse)];
         let security = root.join("security");
-        let mut vex_files: Vec<std::path::PathBuf> = std::fs::read_dir(&security)
+        let mut documents: Vec<(PathBuf, Reader)> = std::fs::read_dir(&security)
             .map(|entries| {
                 entries
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.to_string_lossy().ends_with(".openvex.json"))
+                    .filter_map(|p| {
+                        let name = p.file_name()?.to_string_lossy().into_owned();
+                        readers
+                            .iter()
+                            .find(|(suffix, _)| name.ends_with(suffix))
+                            .map(|(_, read)| (p.clone(), *read))
+                    })
                     .collect()
             })
             .unwrap_or_default();
-        vex_files.sort();
-        for path in vex_files {
+        documents.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, read) in documents {
             if let Some(text) = read_optional(&path)? {
                 let shown = Path::new("security").join(path.file_name().unwrap_or_default());
-                set.exceptions.extend(crate::vex::parse(&text, &path, &shown)?);
+                set.exceptions.extend(read(&text, &path, &shown)?);
             }
         }
         Ok(set)
@@ -193,6 +252,49 @@ impl ExceptionSet {
                 !images.iter().any(|(image, findings)| findings.iter().any(|f| exception.matches(f, image)))
             })
             .collect()
+    }
+
+    /// Every exception with where it stands on `today` and the findings of `images` (name and
+    /// open findings) it suppresses — or, once expired, matches without suppressing — in file
+    /// order. What `hardline exceptions` lists and the dashboard shows.
+    pub fn review<'a>(&'a self, images: &[(&ImageName, &[Finding])], today: Date) -> Vec<Review<'a>> {
+        let mut reviews: Vec<Review<'a>> = self
+            .exceptions
+            .iter()
+            .map(|exception| Review { exception, state: ExceptionState::Stale, findings: Vec::new() })
+            .collect();
+        for (image, findings) in images {
+            let applied = self.apply(findings, image, today);
+            for (finding, exception) in &applied.suppressed {
+                if let Some(review) = reviews.iter_mut().find(|r| std::ptr::eq(r.exception, *exception)) {
+                    review.findings.push(((*image).clone(), (*finding).clone()));
+                }
+            }
+            for review in reviews.iter_mut().filter(|r| r.exception.is_expired(today)) {
+                review.findings.extend(
+                    findings
+                        .iter()
+                        .filter(|f| review.exception.matches(f, image))
+                        .map(|f| ((*image).clone(), f.clone())),
+                );
+            }
+        }
+        let matched_anywhere = |exception: &Exception| {
+            images.iter().any(|(image, findings)| findings.iter().any(|f| exception.matches(f, image)))
+        };
+        for review in &mut reviews {
+            review.state = if !matched_anywhere(review.exception) {
+                ExceptionState::Stale
+            } else if review.exception.is_expired(today) {
+                ExceptionState::Expired
+            } else {
+                match review.exception.expires.map(|d| crate::sla::days_between(today, d)) {
+                    Some(days) if days <= EXPIRING_SOON_DAYS => ExceptionState::ExpiringSoon(days),
+                    _ => ExceptionState::Active,
+                }
+            };
+        }
+        reviews
     }
 
     /// Exceptions that expire within `days` of `today` (and have not yet).

@@ -52,7 +52,7 @@ struct RawComponent {
 
 /// The image a product id names: `pkg:oci/<name>@…` or `pkg:oci/<name>?…` gives `<name>`;
 /// anything else is taken as the image name itself.
-fn image_of(product: &str) -> String {
+pub(crate) fn image_of(product: &str) -> String {
     let name = product.strip_prefix("pkg:oci/").unwrap_or(product);
     name.split(['@', '?']).next().unwrap_or(name).to_owned()
 }
@@ -65,12 +65,8 @@ pub fn purl_base(purl: &str) -> &str {
 
 /// Reads one OpenVEX document. `shown` is how exceptions name the file.
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
-    let invalid = |line: usize, column: usize, message: String| ExceptionError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
+    let invalid =
+        |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
     let document: RawDocument =
         serde_json::from_str(text).map_err(|e| invalid(e.line(), e.column(), e.to_string()))?;
     if !document.context.starts_with("https://openvex.dev/ns") {
@@ -156,7 +152,8 @@ pub struct Component {
     pub id: String,
 }
 
-/// The OpenVEX statements of `image`: every exception for it that gives a VEX justification
+/// The OpenVEX statements of `image`, published as the product `product` (its package URL,
+/// with the image's digest when known): every exception for it that gives a VEX justification
 /// becomes a `not_affected` statement. Exceptions without one are accepted risks, not claims
 /// that the image is unaffected, and are left out. `findings` (the image's current ones) name
 /// the affected packages by purl, as customers' tools match them.
@@ -164,6 +161,7 @@ pub fn document(
     exceptions: &[&Exception],
     findings: &[hardline_model::Finding],
     image: &ImageName,
+    product: &str,
     author: &str,
     timestamp: &Timestamp,
 ) -> Document {
@@ -173,7 +171,7 @@ pub fn document(
         .map(|e| Statement {
             vulnerability: Vulnerability { name: e.id.clone() },
             products: vec![Product {
-                id: format!("pkg:oci/{image}"),
+                id: product.to_owned(),
                 subcomponents: subcomponents(e, findings, image)
                     .into_iter()
                     .map(|id| Component { id })

@@ -4,10 +4,13 @@
 //! escaped with `hardline_model::text` before it is placed in a body.
 
 pub mod dashboard;
+pub mod export;
 pub mod gate_comment;
+mod html;
 pub mod issues;
 mod markers;
 pub mod pull_request;
+pub mod report;
 pub mod summary;
 
 pub use markers::Marker;
@@ -18,6 +21,8 @@ pub enum CommentAction {
     Created,
     Updated,
     Unchanged,
+    /// The token may not write (a fork's read-only token): nothing was posted.
+    Refused,
 }
 
 impl CommentAction {
@@ -26,6 +31,7 @@ impl CommentAction {
             CommentAction::Created => "created",
             CommentAction::Updated => "updated",
             CommentAction::Unchanged => "unchanged",
+            CommentAction::Refused => "refused",
         }
     }
 }
@@ -65,6 +71,16 @@ pub enum PublishError {
     Tracker(#[from] hardline_tracker::TrackerError),
     #[error(transparent)]
     Ledger(#[from] hardline_ledger::LedgerError),
+    #[error("{image}: no audit log (audit-logs/{image}.jsonl); the ledger knows {}", known_images(known))]
+    UnknownImage { image: hardline_model::ImageName, known: Vec<hardline_model::ImageName> },
     #[error("{0}")]
     Other(String),
+}
+
+fn known_images(known: &[hardline_model::ImageName]) -> String {
+    if known.is_empty() {
+        "no image yet".to_owned()
+    } else {
+        known.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+    }
 }

@@ -1,15 +1,17 @@
 //! The weekly summary: `SECURITY_SUMMARY.md` and one persistent summary issue with a comment
 //! per ISO week.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{EventBody, Ledger, State};
+use hardline_ledger::{Event, EventBody, History, Ledger, Lifecycle, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, diff, unique_vulnerability_ids};
-use hardline_policy::{Exception, ExceptionSet};
+use hardline_model::{Counts, Finding, Fingerprint, Progress, diff, unique_vulnerability_ids};
+use hardline_policy::Exception;
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
+use hardline_triage::{ImageTriage, SLA_SEVERITIES, Triage};
 use jiff::{Span, Timestamp, ToSpan};
 
 use crate::markers::Marker;
@@ -39,7 +41,13 @@ pub struct ImageSummary {
     pub previous: Counts,
     pub unique: usize,
     pub fixable: usize,
-    pub trend: Vec<(String, Counts)>,
+    /// Per week, oldest first: the counts at its end, or `None` when no scan was made in it
+    /// (a week without a scan is not a week without change).
+    pub trend: Vec<(String, Option<Counts>)>,
+    /// Scans recorded in the period.
+    pub scans_in_period: usize,
+    /// Triage of the image now: KEV, overdue, MTTR, fixes within the SLA, stale scans.
+    pub triage: ImageTriage,
     pub introduced: Vec<Finding>,
     pub fixed: Vec<Finding>,
     /// Open findings with the time they (last) appeared, oldest first.
@@ -48,150 +56,112 @@ pub struct ImageSummary {
     pub head_hash: String,
 }
 
-/// Builds the summary of the period `(now - days, now]` from the ledger.
+/// Builds the summary of the period `(now - days, now]` from the ledger, `now` being the
+/// moment `triage` is made at.
 pub fn build(
     ledger: &Ledger,
-    exceptions: &ExceptionSet,
-    now: Timestamp,
+    triage: &Triage<'_>,
     days: i64,
+    progress: &dyn Progress,
 ) -> Result<Summary, PublishError> {
+    let now = triage.now;
     let since =
         now.checked_sub(Span::new().hours(24 * days)).map_err(|e| PublishError::Other(e.to_string()))?;
+    let names = ledger.images()?;
+    progress.start("summarising", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
-        images.push(image_summary(ledger, &name, now, since)?);
+    for name in names {
+        let history = ledger.history(&name)?;
+        images.push(image_summary(&history, triage, since));
+        progress.advance(name.as_str());
     }
     let today = jiff::tz::Offset::UTC.to_datetime(now).date();
-    let expiring = exceptions.expiring_within(today, EXPIRY_WARNING_DAYS).into_iter().cloned().collect();
+    let expiring =
+        triage.exceptions.expiring_within(today, EXPIRY_WARNING_DAYS).into_iter().cloned().collect();
     let week = jiff::tz::Offset::UTC.to_datetime(now).date().iso_week_date();
     Ok(Summary { now, since, week: format!("{}-W{:02}", week.year(), week.week()), images, expiring })
 }
 
-/// What the summary needs of an image's past: the state at `now` with its seen-times, the
-/// findings at the start of the period, and the counts at the end of each trend week.
-struct Past {
-    now: State,
-    since: Vec<Finding>,
-    /// Oldest first.
-    trend: Vec<(String, Counts)>,
-}
-
-fn image_summary(
-    ledger: &Ledger,
-    name: &hardline_model::ImageName,
-    now: Timestamp,
-    since: Timestamp,
-) -> Result<ImageSummary, PublishError> {
-    let current = ledger.current(name)?;
-    let last_scan = current.state.last_scan.as_ref().map(|s| s.at.instant());
-    let past = if last_scan.is_none_or(|at| at <= now) {
-        rewound(ledger, name, current.state.clone(), &current, now, since)?
-    } else {
-        replayed(ledger, name, now, since)?
-    };
-    let current_findings = past.now.findings_in_report_order();
-    let change = diff(&past.since, &current_findings);
-    let mut oldest: Vec<(Finding, Timestamp)> = current_findings
+fn image_summary(history: &History, triage: &Triage<'_>, since: Timestamp) -> ImageSummary {
+    let now = triage.now;
+    let at_now = state_at(history, now);
+    let at_since = state_at(history, since);
+    let current = at_now.findings_in_report_order();
+    // A finding re-identified during the period is the same finding, not fixed plus new.
+    let before = at_now.former.carry_over(&at_since.findings_in_report_order(), &current);
+    let change = diff(&before, &current);
+    let scans: Vec<Timestamp> = history
+        .events
         .iter()
-        .filter_map(|f| past.now.seen.get(&f.fingerprint).map(|s| (f.clone(), s.first_seen.instant())))
+        .filter(|e| matches!(e.body, EventBody::ScanRecorded(_)))
+        .map(|e| e.at.instant())
         .collect();
+    let scanned = |from: Timestamp, to: Timestamp| scans.iter().filter(|t| **t > from && **t <= to).count();
+    let mut trend = Vec::new();
+    for week in (0..TREND_WEEKS).rev() {
+        let end = now.checked_sub((24 * 7 * week).hours()).unwrap_or(now);
+        let start = end.checked_sub((24 * 7).hours()).unwrap_or(end);
+        let counts = (scanned(start, end) > 0).then(|| {
+            let state = state_at(history, end);
+            Counts::from_severities(state.findings.values().map(|f| f.severity))
+        });
+        trend.push((end.strftime("%Y-%m-%d").to_string(), counts));
+    }
+    let first_seen = first_seen(history, now);
+    let mut oldest: Vec<(Finding, Timestamp)> =
+        current.iter().filter_map(|f| first_seen.get(&f.fingerprint).map(|t| (f.clone(), *t))).collect();
     oldest.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| Finding::report_order(&a.0, &b.0)));
     oldest.truncate(OLDEST);
-    Ok(ImageSummary {
-        name: name.clone(),
-        counts: Counts::from_severities(current_findings.iter().map(|f| f.severity)),
-        previous: Counts::from_severities(past.since.iter().map(|f| f.severity)),
-        unique: unique_vulnerability_ids(&current_findings),
-        fixable: current_findings.iter().filter(|f| f.fixable()).count(),
-        trend: past.trend,
+    let head = history.head();
+    ImageSummary {
+        name: history.image.clone(),
+        counts: Counts::from_severities(current.iter().map(|f| f.severity)),
+        previous: Counts::from_severities(before.iter().map(|f| f.severity)),
+        unique: unique_vulnerability_ids(&current),
+        fixable: current.iter().filter(|f| f.fixable()).count(),
+        trend,
+        scans_in_period: scanned(since, now),
+        triage: triage.of_state(
+            &history.image,
+            &at_now,
+            &Lifecycle::of(history.events.iter().filter(|e| e.at.instant() <= now)),
+        ),
         introduced: change.new,
         fixed: change.fixed,
         oldest,
-        head_seq: current.head.as_ref().map_or(0, |h| h.seq),
-        head_hash: current.head.map(|h| h.hash).unwrap_or_default(),
-    })
+        head_seq: head.map(|e| e.seq).unwrap_or(0),
+        head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
+    }
 }
 
-/// The end of each trend week, oldest first.
-fn trend_ends(now: Timestamp) -> Vec<Timestamp> {
-    (0..TREND_WEEKS).rev().map(|week| now.checked_sub((24 * 7 * week).hours()).unwrap_or(now)).collect()
+fn event_time(event: &Event) -> Option<Timestamp> {
+    Some(event.at.instant())
 }
 
-fn counts_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Counts {
-    Counts::from_severities(findings.map(|f| f.severity))
-}
-
-/// The past of a period that ends after the last scan (every weekly summary): walked back
-/// from the head, undoing the scans of the period and of the trend's weeks only.
-fn rewound(
-    ledger: &Ledger,
-    name: &hardline_model::ImageName,
-    now_state: State,
-    current: &hardline_ledger::Current,
-    now: Timestamp,
-    since: Timestamp,
-) -> Result<Past, PublishError> {
-    let mut rewind = ledger.rewind(name, current)?;
-    let mut times: Vec<(Timestamp, Option<usize>)> =
-        trend_ends(now).into_iter().enumerate().map(|(i, t)| (t, Some(i))).collect();
-    times.push((since, None));
-    // Newest first: the walk only goes back.
-    times.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
-    let mut trend = vec![(String::new(), Counts::default()); TREND_WEEKS as usize];
-    let mut before = Vec::new();
-    for (t, slot) in times {
-        let findings = rewind.to(t)?;
-        match slot {
-            Some(index) => trend[index] = (t.strftime("%Y-%m-%d").to_string(), counts_of(findings.values())),
-            None => {
-                before = findings.values().cloned().collect();
-                before.sort_by(Finding::report_order);
-            }
+/// The state as of `t`: every event at or before it.
+pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
+    let mut state = State::default();
+    for event in &history.events {
+        if event_time(event).is_some_and(|at| at <= t) {
+            state.apply(event);
         }
     }
-    Ok(Past { now: now_state, since: before, trend })
+    state
 }
 
-/// The past of a period that ends before the last scan (a summary of an earlier week): the log
-/// is folded from its start up to `now`, in memory bounded by the state.
-fn replayed(
-    ledger: &Ledger,
-    name: &hardline_model::ImageName,
-    now: Timestamp,
-    since: Timestamp,
-) -> Result<Past, PublishError> {
-    let ends = trend_ends(now);
-    let mut at_now = State::default();
-    let mut at_since = State::default();
-    let mut at_ends: Vec<Counts> = vec![Counts::default(); ends.len()];
-    ledger.replay(name, |event, state| {
-        // Only scans change the state; they are in time order.
-        if !matches!(event.body, EventBody::ScanRecorded(_)) {
-            return Ok(());
-        }
-        let at = event.at.instant();
-        if at <= now {
-            at_now.clone_from(state);
-        }
-        if at <= since {
-            at_since.clone_from(state);
-        }
-        for (end, counts) in ends.iter().zip(at_ends.iter_mut()) {
-            if at <= *end {
-                *counts = counts_of(state.findings.values());
-            }
-        }
-        Ok(())
-    })?;
-    let trend = ends
-        .iter()
-        .zip(at_ends)
-        .map(|(end, counts)| (end.strftime("%Y-%m-%d").to_string(), counts))
-        .collect();
-    Ok(Past { now: at_now, since: at_since.findings_in_report_order(), trend })
+/// When each finding open at `now` last appeared (the ledger's lifecycle of the events up to
+/// then: a re-identified finding keeps the time its former identity appeared).
+fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
+    let events = history.events.iter().filter(|event| event_time(event).is_some_and(|at| at <= now));
+    Lifecycle::of(events).open.into_iter().map(|(fingerprint, at)| (fingerprint, at.instant())).collect()
 }
 
-fn delta(now: u32, before: u32) -> String {
+/// `12 (+1)`: a count and its change over the period; `12 (no scan)` when nothing was scanned
+/// in it, so that no change is claimed for a week nobody looked.
+fn delta(now: u32, before: u32, scanned: bool) -> String {
+    if !scanned {
+        return format!("{now} (no scan)");
+    }
     match now.cmp(&before) {
         std::cmp::Ordering::Greater => format!("{now} (+{})", now - before),
         std::cmp::Ordering::Less => format!("{now} (−{})", before - now),
@@ -217,16 +187,16 @@ impl Summary {
         out.push_str("| Image | Critical | High | Medium | Low | Unknown | Unique ids | Fixable |\n");
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for image in &self.images {
-            let (c, p) = (&image.counts, &image.previous);
+            let (c, p, scanned) = (&image.counts, &image.previous, image.scans_in_period > 0);
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
                 image.name,
-                delta(c.critical, p.critical),
-                delta(c.high, p.high),
-                delta(c.medium, p.medium),
-                delta(c.low, p.low),
-                delta(c.unknown, p.unknown),
+                delta(c.critical, p.critical, scanned),
+                delta(c.high, p.high, scanned),
+                delta(c.medium, p.medium, scanned),
+                delta(c.low, p.low, scanned),
+                delta(c.unknown, p.unknown, scanned),
                 image.unique,
                 image.fixable
             );
@@ -262,19 +232,58 @@ impl Summary {
 
     fn render_image(&self, out: &mut String, image: &ImageSummary) {
         let _ = writeln!(out, "## `{}`\n", image.name);
+        let triage = &image.triage;
+        if triage.scan.stale {
+            let _ = writeln!(
+                out,
+                "> [!WARNING]\n> **Scans have stopped**: no scan for {} days (last {}); scans are stale after {} days.\n",
+                triage.scan.age_days.unwrap_or_default(),
+                triage.scan.last.as_ref().map_or_else(|| "never".to_owned(), |t| inline(t.as_str(), 40)),
+                triage.scan.stale_after_days
+            );
+        }
+        let c = &triage.counts;
+        let kev = triage.kev.map(|n| format!(", {n} in CISA's KEV catalog")).unwrap_or_default();
+        let mttr: Vec<String> = SLA_SEVERITIES
+            .iter()
+            .map(|s| {
+                let days = triage.mttr.days(*s).map_or_else(|| "–".to_owned(), |d| format!("{d:.1}"));
+                format!("{} {days}", s.as_str())
+            })
+            .collect();
+        let within = match triage.sla_record.share() {
+            Some(share) => {
+                format!("{} of {} ({:.0}%)", triage.sla_record.within, triage.sla_record.fixed, share * 100.0)
+            }
+            None => "none fixed yet".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "Open after exceptions: {} ({} critical, {} high){kev}; **{} past their SLA**; {} accepted (not counted). \
+             MTTR in days: {}. Fixed within SLA: {within}.\n",
+            c.total(),
+            c.critical,
+            c.high,
+            triage.overdue,
+            triage.suppressed.total(),
+            mttr.join(", ")
+        );
         out.push_str(
             "| Week ending | Critical | High | Medium | Low | Total |\n|---|---:|---:|---:|---:|---:|\n",
         );
-        for (week, c) in &image.trend {
-            let _ = writeln!(
-                out,
-                "| {week} | {} | {} | {} | {} | {} |",
-                c.critical,
-                c.high,
-                c.medium,
-                c.low,
-                c.total()
-            );
+        for (week, counts) in &image.trend {
+            let _ = match counts {
+                Some(c) => writeln!(
+                    out,
+                    "| {week} | {} | {} | {} | {} | {} |",
+                    c.critical,
+                    c.high,
+                    c.medium,
+                    c.low,
+                    c.total()
+                ),
+                None => writeln!(out, "| {week} | no scan | | | | |"),
+            };
         }
         out.push('\n');
         for (heading, list) in
@@ -310,16 +319,18 @@ impl Summary {
     fn week_comment(&self) -> String {
         let mut out = format!("{}\n**Week {}**\n\n", Marker::summary_week(&self.week).as_str(), self.week);
         for image in &self.images {
-            let (c, p) = (&image.counts, &image.previous);
+            let (c, p, scanned) = (&image.counts, &image.previous, image.scans_in_period > 0);
+            let stale = if image.triage.scan.stale { "; **scans have stopped**" } else { "" };
             let _ = writeln!(
                 out,
-                "- `{}`: critical {}, high {}, medium {}; {} introduced, {} fixed",
+                "- `{}`: critical {}, high {}, medium {}; {} introduced, {} fixed; {} past SLA{stale}",
                 image.name,
-                delta(c.critical, p.critical),
-                delta(c.high, p.high),
-                delta(c.medium, p.medium),
+                delta(c.critical, p.critical, scanned),
+                delta(c.high, p.high, scanned),
+                delta(c.medium, p.medium, scanned),
                 image.introduced.len(),
-                image.fixed.len()
+                image.fixed.len(),
+                image.triage.overdue
             );
         }
         out
@@ -386,71 +397,4 @@ pub fn publish(
     let comment_body = fit(summary.week_comment(), max_chars);
     let comment = crate::keep_comment(tracker, issue.number, &week_marker, &comment_body)?;
     Ok(SummaryPublished { issue: issue.number, created_issue, body_updated, comment })
-}
-
-#[cfg(test)]
-mod tests {
-    use hardline_ledger::Ledger;
-    use hardline_model::{ImageName, Scan, ScanMeta, Severity};
-
-    use super::*;
-
-    /// Weekly scans in which findings arrive, leave, return, change severity and version.
-    fn ledger(root: &std::path::Path) -> (Ledger, ImageName, Timestamp) {
-        let image = ImageName::new("app").expect("a name");
-        let ledger = Ledger::open(root);
-        let mut writer = ledger.lock().expect("lock");
-        let first: Timestamp = "2026-01-05T04:00:00Z".parse().expect("a time");
-        let mut last = first;
-        for week in 0..20i64 {
-            let at = first.checked_add((24 * 7 * week).hours()).expect("a time");
-            last = at;
-            let findings = (0..12)
-                .filter(|id| (week + id) % 5 != 0)
-                .map(|id| {
-                    let severity = if (week / 4 + id) % 3 == 0 { Severity::High } else { Severity::Medium };
-                    let version = if week > 10 && id % 2 == 0 { "2" } else { "1" };
-                    Finding::debian_vulnerability(&format!("CVE-{id}"), "libc6", version, severity)
-                })
-                .collect();
-            let created = hardline_model::Timestamp::from_instant(at);
-            let meta = ScanMeta {
-                scanner: "trivy".into(),
-                created_at: Some(created.clone()),
-                ..ScanMeta::default()
-            };
-            writer.record(&image, vec![Scan::new(meta, findings)], &created).expect("record");
-        }
-        drop(writer);
-        (ledger, image, last)
-    }
-
-    fn material(findings: &[Finding]) -> Vec<(String, Severity, Option<String>)> {
-        let mut out: Vec<_> = findings
-            .iter()
-            .map(|f| (f.fingerprint.to_string(), f.severity, f.package.as_ref().map(|p| p.version.clone())))
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// The weekly summary walks back from the head; a summary of the past folds the log from its
-    /// start. On a period both can compute, they agree.
-    #[test]
-    fn walking_back_and_folding_forward_agree() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let (ledger, image, last) = ledger(dir.path());
-        for (hours, days) in [(1, 7), (30, 7), (1, 21), (24 * 7 * 3, 35)] {
-            let now = last.checked_add(hours.hours()).expect("a time");
-            let since = now.checked_sub((24 * days).hours()).expect("a time");
-            let current = ledger.current(&image).expect("current");
-            let walked =
-                rewound(&ledger, &image, current.state.clone(), &current, now, since).expect("rewind");
-            let folded = replayed(&ledger, &image, now, since).expect("replay");
-            assert_eq!(walked.trend, folded.trend, "trend, now +{hours}h, {days} days");
-            assert_eq!(material(&walked.since), material(&folded.since), "since, now +{hours}h, {days} days");
-            assert_eq!(walked.now.findings, folded.now.findings);
-            assert_eq!(walked.now.seen, folded.now.seen);
-        }
-    }
 }

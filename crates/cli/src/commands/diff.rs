@@ -1,15 +1,19 @@
 //! `hardline diff`: two reports compared, without the ledger.
 
-use hardline_ingest::read_report;
+use hardline_ingest::read_report_with;
 use hardline_model::diff;
 
 use crate::cli::DiffArgs;
+use crate::context::Context;
 use crate::report::{DiffReport, Report};
 
-pub fn run(args: DiffArgs) -> anyhow::Result<Report> {
-    let old = read_report(&args.old, args.input)?;
-    let new = read_report(&args.new, args.input)?;
-    let change = diff(old.findings(), new.findings());
+pub fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<Report> {
+    let options = ctx.read_options(None)?;
+    let old = read_report_with(&args.old, args.input, &options)?;
+    let new = read_report_with(&args.new, args.input, &options)?;
+    // A finding the newer report carries on under a new identity is compared as itself.
+    let older = new.former_identities().carry_over(old.findings(), new.findings());
+    let change = diff(&older, new.findings());
     Ok(Report::Diff(DiffReport {
         old_counts: old.counts(),
         new_counts: new.counts(),

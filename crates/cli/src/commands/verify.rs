@@ -12,7 +12,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<Report> {
     if let Some(note) = &writer.recovered {
         output::note(&format!("note: {note}"));
     }
-    let report = ledger.verify()?;
+    let report = ledger.verify(&ctx.progress())?;
     drop(writer);
     if !report.legacy_views.is_empty() {
         let files: Vec<String> = report.legacy_views.iter().map(|p| p.display().to_string()).collect();

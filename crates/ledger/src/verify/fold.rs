@@ -36,11 +36,12 @@ impl Fold {
     pub(super) fn apply(&mut self, event: Event) -> Result<(), String> {
         if let EventBody::ScanRecorded(scan) = &event.body {
             let diff = &scan.diff;
-            for finding in &diff.fixed {
+            // As `Diff::apply` folds a diff: fixed and former identities out, the rest in.
+            for finding in diff.fixed.iter().chain(diff.reidentified.iter().map(|c| &c.before)) {
                 self.encoded.remove(&finding.fingerprint);
             }
-            for finding in diff.new.iter().chain(&diff.refreshed).chain(diff.changed.iter().map(|c| &c.after))
-            {
+            let after = diff.changed.iter().chain(&diff.reidentified).map(|c| &c.after);
+            for finding in diff.new.iter().chain(&diff.refreshed).chain(after) {
                 let mut bytes = Vec::with_capacity(768);
                 serde_json::to_writer(&mut bytes, finding)
                     .map_err(|e| format!("cannot encode a finding: {e}"))?;
@@ -96,7 +97,7 @@ mod tests {
             let body = EventBody::ScanRecorded(ScanRecorded {
                 scan: ScanMeta::default(),
                 scan_id: format!("scan {week}"),
-                diff: Diff::against(&state.findings, &findings),
+                diff: Diff::against(&state.findings, &findings, &Default::default()),
                 counts: Counts::default(),
                 unique_vulnerabilities: 0,
             });

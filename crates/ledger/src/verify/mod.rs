@@ -19,9 +19,9 @@ mod views;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Progress};
 
 use crate::event::GENESIS;
 use crate::layout::{Layout, image_of_file};
@@ -69,10 +69,15 @@ struct Verdict {
     legacy_views: Vec<PathBuf>,
 }
 
-pub fn verify(layout: &Layout) -> Result<VerifyReport, LedgerError> {
+/// Checks every image's chain and views, one image per core, telling `progress` as each image
+/// is done.
+pub fn verify(layout: &Layout, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
     let images: Vec<ImageName> = images_with_any_file(layout)?.into_iter().collect();
+    progress.start("verifying", images.len() as u64);
     let mut report = VerifyReport::default();
-    for verdict in parallel::map(&images, |image| verify_image(layout, image)) {
+    let verdicts =
+        parallel::map(&images, |image| verify_image(layout, image), |image| progress.advance(image.as_str()));
+    for verdict in verdicts {
         let verdict = verdict?;
         let relative = |p: PathBuf| layout.relative(&p).to_path_buf();
         if let Some((seq, hash)) = verdict.head {
@@ -158,9 +163,6 @@ fn images_with_any_file(layout: &Layout) -> Result<BTreeSet<ImageName>, LedgerEr
                 }
                 continue;
             }
-            if is_beside_the_ledger(&dir, &name, layout) {
-                continue;
-            }
             for suffix in suffixes {
                 if let Some(image) = image_of_file(&name, suffix) {
                     images.insert(image);
@@ -169,10 +171,4 @@ fn images_with_any_file(layout: &Layout) -> Result<BTreeSet<ImageName>, LedgerEr
         }
     }
     Ok(images)
-}
-
-/// Files the pipeline keeps beside the views, which are not views: the SBOM of each image's
-/// last recorded scan (`cve-baseline/<image>.cdx.json`).
-fn is_beside_the_ledger(dir: &Path, name: &str, layout: &Layout) -> bool {
-    dir == layout.baselines_dir() && name.ends_with(".cdx.json")
 }

@@ -5,7 +5,11 @@
 //! [`inline`] (or [`code`]): control characters are dropped, the string is cut to a bound,
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
 //! mention, reference, link, image, emphasis or tag survives.
+//!
+//! Targets that are not markup have their own escaping beside it: [`single_line`] for logs and
+//! for text drawn as glyphs (the PDF report), [`csv`] for spreadsheet cells.
 
+pub mod csv;
 pub mod rows;
 
 /// The longest piece of report text placed in one table cell or list item.
@@ -54,6 +58,25 @@ pub fn inline(text: &str, max: usize) -> String {
             ':' if rest_starts_with(text, index, "//") => out.push_str(":&#8203;"),
             '.' if out.ends_with("www") => out.push_str("&#8203;."),
             _ => out.push(ch),
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Plain text on one line, for logs and workflow commands rather than Markdown: control and
+/// invisible characters become spaces, runs of spaces one, and the text is cut to `max`
+/// characters, marking a cut with `…`.
+pub fn single_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (kept, ch) in
+        text.chars().map(|c| if c.is_control() || is_invisible(c) { ' ' } else { c }).enumerate()
+    {
+        if kept >= max {
+            out.push('…');
+            break;
+        }
+        if !(ch == ' ' && out.ends_with(' ')) {
+            out.push(ch);
         }
     }
     out.trim().to_owned()
@@ -114,9 +137,9 @@ pub fn finding_label(finding: &crate::Finding) -> String {
     rows::label(&crate::row::FindingRow::of(finding))
 }
 
-fn is_invisible(ch: char) -> bool {
-    // Bidirectional overrides and zero-width characters can make text read differently from
-    // what it is (trojan-source style); drop them.
+/// Bidirectional overrides and zero-width characters can make text read differently from what
+/// it is (trojan-source style): every target drops them.
+pub fn is_invisible(ch: char) -> bool {
     matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
@@ -150,6 +173,12 @@ mod tests {
         assert!(out.chars().count() <= 101);
         assert!(out.ends_with('…'));
         assert!(code(&"b".repeat(10_000), 50).chars().count() <= 53);
+    }
+
+    #[test]
+    fn single_lines_stay_single_and_bounded() {
+        assert_eq!(single_line("a\nb\r\n\u{1b}[31mc  d\u{200b}", 100), "a b [31mc d");
+        assert_eq!(single_line(&"x".repeat(50), 10), format!("{}…", "x".repeat(10)));
     }
 
     #[test]

@@ -22,7 +22,8 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 48.0;
 /// Stacked bottom to top.
-const LAYERS: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+pub(crate) const LAYERS: [Severity; 4] =
+    [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
 
 pub fn color(severity: Severity) -> &'static str {
     match severity {
@@ -128,7 +129,7 @@ pub fn trend(image: &str, points: &[Point]) -> String {
         );
         return out;
     }
-    let stack_max = points.iter().map(|p| stacked(&p.counts, LAYERS.len())).max().unwrap_or(0);
+    let stack_max = points.iter().map(|p| stacked_counts(&p.counts, LAYERS.len())).max().unwrap_or(0);
     let (y_max, step) = nice_scale(stack_max);
     let t0 = points[0].at;
     let t1 = points[points.len() - 1].at;
@@ -144,10 +145,10 @@ pub fn trend(image: &str, points: &[Point]) -> String {
         if t1 > t0 { points.iter().map(|p| x(p.at)).collect() } else { vec![LEFT, WIDTH - RIGHT] };
     let values = |layer: usize| -> Vec<u32> {
         if t1 > t0 {
-            points.iter().map(|p| stacked(&p.counts, layer)).collect()
+            points.iter().map(|p| stacked_counts(&p.counts, layer)).collect()
         } else {
             let last = &points[points.len() - 1];
-            vec![stacked(&last.counts, layer); 2]
+            vec![stacked_counts(&last.counts, layer); 2]
         }
     };
     for (index, severity) in LAYERS.iter().enumerate() {
@@ -173,13 +174,18 @@ pub fn trend(image: &str, points: &[Point]) -> String {
     out
 }
 
+/// The sum of the bottom `layers` layers of `point`.
+pub(crate) fn stacked(point: &Point, layers: usize) -> u32 {
+    stacked_counts(&point.counts, layers)
+}
+
 /// The sum of the bottom `layers` layers of `counts`.
-fn stacked(counts: &Counts, layers: usize) -> u32 {
+fn stacked_counts(counts: &Counts, layers: usize) -> u32 {
     LAYERS[..layers].iter().map(|s| counts.get(*s)).sum()
 }
 
 /// The top of the y axis and its tick step: 1, 2 or 5 × 10ⁿ, at most about five ticks.
-fn nice_scale(max: u32) -> (u32, u32) {
+pub(crate) fn nice_scale(max: u32) -> (u32, u32) {
     let max = max.max(1);
     let mut magnitude = 1u32;
     loop {
@@ -290,7 +296,7 @@ fn hover_bands(out: &mut String, points: &[Plotted], x: &impl Fn(i64) -> f64, y:
             (right - left).max(0.0),
             HEIGHT - TOP - BOTTOM,
             xs[i],
-            y(stacked(c, LAYERS.len()))
+            y(stacked_counts(c, LAYERS.len()))
         );
     }
 }
