@@ -64,6 +64,23 @@ impl Exception {
         self.expires.is_some_and(|expires| today > expires)
     }
 
+    /// `images postgres-secured; packages libc6`: what the exception is limited to, for people
+    /// (empty: every finding with its id, in every image). Not escaped.
+    pub fn scope(&self) -> String {
+        let lists = [
+            ("images", &self.images),
+            ("packages", &self.packages),
+            ("package URLs", &self.purls),
+            ("paths", &self.paths),
+        ];
+        let parts: Vec<String> = lists
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(name, list)| format!("{name} {}", list.join(", ")))
+            .collect();
+        parts.join("; ")
+    }
+
     /// Whether this exception is written for `image` (by name, or for every image).
     pub fn covers(&self, image: &ImageName) -> bool {
         self.images.is_empty() || self.images.iter().any(|i| i == image.as_str())

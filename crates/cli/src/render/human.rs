@@ -380,7 +380,7 @@ fn exceptions(report: &ExceptionsReport, style: &Style) -> String {
         if let Some(vex) = &exception.vex {
             let _ = writeln!(out, "  vex: {}", clean(vex));
         }
-        let scope = super::exception_scope(exception);
+        let scope = exception.scope();
         if !scope.is_empty() {
             let _ = writeln!(out, "  scope: {}", clean(&scope));
         }

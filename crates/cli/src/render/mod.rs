@@ -126,10 +126,7 @@ pub(crate) fn remediation_cells(image: &crate::report::ImageStatus) -> [String; 
 
 /// `12 of 14 (86%)`, or `-` when nothing with an SLA was fixed.
 pub(crate) fn within_sla(record: &hardline_triage::SlaRecord) -> String {
-    match record.share() {
-        Some(share) => format!("{} of {} ({:.0}%)", record.within, record.fixed, share * 100.0),
-        None => "-".to_owned(),
-    }
+    record.describe().unwrap_or_else(|| "-".to_owned())
 }
 
 /// `no scan for 12 days (last 2026-11-09T04:00:00Z; stale after 8 days)` for a stale image.
@@ -181,23 +178,6 @@ pub(crate) fn exception_state_text(
         ),
         (ExceptionState::Active, None) => "active, no expiry (imported without one)".to_owned(),
     }
-}
-
-/// `images postgres-secured; packages libc6`: what an exception is limited to (empty: every
-/// finding with its id, in every image).
-pub(crate) fn exception_scope(exception: &hardline_policy::Exception) -> String {
-    let mut parts = Vec::new();
-    for (name, list) in [
-        ("images", &exception.images),
-        ("packages", &exception.packages),
-        ("package URLs", &exception.purls),
-        ("paths", &exception.paths),
-    ] {
-        if !list.is_empty() {
-            parts.push(format!("{name} {}", list.join(", ")));
-        }
-    }
-    parts.join("; ")
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ td.t{max-width:32rem;overflow-wrap:anywhere}code{font-size:.82rem;overflow-wrap:
 .kev{display:inline-block;padding:.05rem .35rem;border-radius:.25rem;background:#202124;color:#fff;font-size:.72rem;font-weight:700}
 .late{color:#b3261e;font-weight:600}.warn{background:#fef7e0;border-left:4px solid #f2b600;padding:.4rem .8rem}
 .expired{color:#b3261e;font-weight:600}.stale-exception{color:#5f6368;font-style:italic}
-tr.accepted td{color:#5f6368}
+tr.accepted td{color:#5f6368}table.triage td code{white-space:nowrap}
 table.triage th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
 table.triage th[aria-sort=ascending] button::after{content:' ▲'}table.triage th[aria-sort=descending] button::after{content:' ▼'}
 .controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.5rem 0;font-size:.88rem}
@@ -139,7 +139,7 @@ pub fn image(dashboard: &Dashboard, image: &ImageView) -> String {
     let _ = writeln!(
         out,
         "<p>{} open after exceptions: {} critical, {} high, {} medium, {} low, {} unknown{kev}; {} overdue; \
-         {} accepted risks not counted; {} unique ids, {} fixable.</p>",
+         {} accepted (not counted); {} unique ids, {} fixable.</p>",
         c.total(),
         c.critical,
         c.high,
@@ -207,12 +207,7 @@ fn remediation(out: &mut String, dashboard: &Dashboard) {
     );
     for image in &dashboard.images {
         let mttr = |s| image.mttr.days(s).map_or_else(|| "–".to_owned(), |d| format!("{d:.1} d"));
-        let within = match image.sla_record.share() {
-            Some(share) => {
-                format!("{} of {} ({:.0}%)", image.sla_record.within, image.sla_record.fixed, share * 100.0)
-            }
-            None => "–".to_owned(),
-        };
+        let within = image.sla_record.describe().unwrap_or_else(|| "–".to_owned());
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -252,17 +247,7 @@ fn exceptions(out: &mut String, dashboard: &Dashboard) {
                 "<span class=\"stale-exception\">stale: matches nothing; remove it?</span>".to_owned()
             }
         };
-        let mut scope = Vec::new();
-        for (what, list) in [
-            ("images", &e.images),
-            ("packages", &e.packages),
-            ("paths", &e.paths),
-            ("package URLs", &e.purls),
-        ] {
-            if !list.is_empty() {
-                scope.push(format!("{what}: {}", esc(&list.join(", "), MAX_TEXT)));
-            }
-        }
+        let scope = e.scope();
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{state}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"t\">{}</td>\
@@ -270,7 +255,7 @@ fn exceptions(out: &mut String, dashboard: &Dashboard) {
             esc(&e.id, 80),
             e.expires.map_or_else(|| "never".to_owned(), |d| d.to_string()),
             view.findings,
-            if scope.is_empty() { "every image".to_owned() } else { scope.join("; ") },
+            if scope.is_empty() { "every image".to_owned() } else { esc(&scope, MAX_TEXT) },
             esc(&e.reason, MAX_TEXT),
             e.vex.as_deref().map(|v| esc(v, 80)).unwrap_or_default(),
             esc(&e.source, 120)
