@@ -268,7 +268,8 @@ fn gate(report: &GateReport, style: &Style) -> String {
 fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
     let mut out = String::new();
     for (image, events, head) in &report.images {
-        let _ = writeln!(out, "{image}: {events} events, head {head}");
+        let noun = if *events == 1 { "event" } else { "events" };
+        let _ = writeln!(out, "{image}: {events} {noun}, head {head}");
     }
     for problem in &report.problems {
         let _ = writeln!(out, "{}", style.paint(Role::Failure, &problem.to_string()));
