@@ -261,6 +261,17 @@ fn a_failed_verify_says_what_to_do_next() {
     assert!(!stdout.contains("restore the log"), "no log line is wrong: {stdout}");
     insta::assert_snapshot!("verify_failed_view", stdout);
     repo.ok(&["rebuild"]);
+    // The scans index is JSON lines too, but a view: rebuilt, not restored.
+    let index = repo.path().join("audit-logs/app/scans.jsonl");
+    let mut text = std::fs::read_to_string(&index).expect("the scans index");
+    text.push_str("{}\n");
+    std::fs::write(&index, text).expect("edit the index");
+    let out = repo.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("audit-logs/app/scans.jsonl"), "{stdout}");
+    assert!(stdout.contains("help: `hardline rebuild`") && !stdout.contains("restore the log"), "{stdout}");
+    repo.ok(&["rebuild"]);
     let log = repo.path().join("audit-logs/app.jsonl");
     let edited = repo.read("audit-logs/app.jsonl").replacen("\"seq\":1", "\"seq\":7", 1);
     std::fs::write(&log, edited).expect("edit the log");
