@@ -236,6 +236,61 @@ fn semgrep_sarif_with_a_local_rules_file() {
     assert_ne!(shell.fingerprint, findings["eval-of-input"].fingerprint);
 }
 
+/// Checkov writes no fingerprint and one message per check: its two `CKV_DOCKER_4` results (an
+/// ADD on lines 8 and 9 of the correlation Dockerfile) are two findings all the same, told apart
+/// by the statement each flags when the file is at hand, else by their occurrence; and a line
+/// inserted above them moves nothing.
+#[test]
+fn checkov_sarif_identical_messages_are_distinct_findings() {
+    let scan = scan("checkov-3.3.30.sarif");
+    assert_eq!(
+        (scan.meta.scanner.as_str(), scan.meta.scanner_version.as_deref()),
+        ("checkov", Some("3.3.30"))
+    );
+    assert_eq!(scan.findings().len(), 9);
+    assert!(scan.findings().iter().all(|f| f.kind == FindingKind::Misconfiguration));
+    assert!(scan.findings().iter().all(|f| f.severity == Severity::High), "Checkov's level is error");
+    let adds = |scan: &Scan| -> Vec<(Option<u32>, hardline_model::Fingerprint)> {
+        let mut adds: Vec<_> = scan
+            .findings()
+            .iter()
+            .filter(|f| f.id == "CKV_DOCKER_4")
+            .map(|f| (f.location.as_ref().and_then(|l| l.start_line), f.fingerprint.clone()))
+            .collect();
+        adds.sort();
+        adds
+    };
+    let apart = adds(&scan);
+    assert_eq!(apart.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [Some(8), Some(9)]);
+    assert_ne!(apart[0].1, apart[1].1, "by occurrence, without the file");
+    let at_hand = adds(&scan_in_inputs("checkov-3.3.30.sarif"));
+    assert_ne!(at_hand[0].1, at_hand[1].1, "by statement, with the file");
+
+    // The same report after a line is inserted above: the file at hand says the statements
+    // are the same, so the findings are.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dockerfile = std::fs::read_to_string(fixture("inputs/correlation/Dockerfile")).expect("Dockerfile");
+    std::fs::create_dir_all(dir.path().join("correlation")).expect("mkdir");
+    std::fs::write(dir.path().join("correlation/Dockerfile"), format!("# inserted\n{dockerfile}"))
+        .expect("write");
+    let shifted = std::fs::read_to_string(fixture("checkov-3.3.30.sarif"))
+        .expect("fixture")
+        .replace("\"startLine\": 8, \"endLine\": 8", "\"startLine\": 9, \"endLine\": 9")
+        .replace(
+            "\"startLine\": 9, \"endLine\": 9, \"snippet\": {\"text\": \"ADD config",
+            "\"startLine\": 10, \"endLine\": 10, \"snippet\": {\"text\": \"ADD config",
+        );
+    let report = dir.path().join("shifted.sarif");
+    std::fs::write(&report, shifted).expect("write");
+    let moved = read_report_with(&report, InputFormat::Auto, &ReadOptions::at(dir.path())).expect("parses");
+    let moved = adds(&moved);
+    assert_eq!(moved.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [Some(9), Some(10)]);
+    assert_eq!(
+        moved.iter().map(|(_, f)| f).collect::<Vec<_>>(),
+        at_hand.iter().map(|(_, f)| f).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn identities_are_stable_across_reads_and_distinct_within_a_report() {
     for name in [
