@@ -43,20 +43,24 @@ def hardline_bin() -> Path:
     return binary("HARDLINE_BIN")
 
 
+def start_fake(command: list[str], url_file: Path) -> tuple[subprocess.Popen, str]:
+    """Starts a loopback fake in its own process (`--url-file` among its arguments) and waits,
+    at most 10 s, for the URL it writes there. The caller kills the process."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while not url_file.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"{Path(command[0]).name} did not start")
+        time.sleep(0.02)
+    return proc, url_file.read_text().strip()
+
+
 class FakeGitHub:
     def __init__(self, tmp: Path):
         url_file = tmp / "fake-github.url"
-        self.proc = subprocess.Popen(
-            [str(binary("FAKE_GITHUB_BIN")), "--token", TOKEN, "--url-file", str(url_file)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 10
-        while not url_file.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the fake GitHub did not start")
-            time.sleep(0.02)
-        self.url = url_file.read_text().strip()
+        self.proc, self.url = start_fake(
+            [str(binary("FAKE_GITHUB_BIN")), "--token", TOKEN, "--url-file", str(url_file)], url_file)
         self.control("read-only-tokens", {"token": READ_ONLY_TOKEN})
 
     def control(self, what: str, body) -> dict:

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, binary, trivy_report, write_json
-from test_scripts import BASE_VULNS, FEWER, ledger_repo
+from conftest import REPO, binary, start_fake, trivy_report, write_json
+from test_scripts import FEWER, ledger_repo
 
 KEV_PATH = "/sites/default/files/feeds/known_exploited_vulnerabilities.json"
 EPSS_PATH = "/epss_scores-current.csv.gz"
@@ -58,16 +56,9 @@ class FeedHosts:
         epss = tmp / "published/epss.csv.gz"
         epss.write_bytes(gzip.compress(EPSS.encode(), mtime=0))
         url_file = tmp / "fake-feeds.url"
-        self.proc = subprocess.Popen(
+        self.proc, self.url = start_fake(
             [str(binary("FAKE_FEEDS_BIN")), "--kev", str(kev), "--epss", str(epss), "--url-file", str(url_file)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 10
-        while not url_file.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("fake-feeds did not start")
-            time.sleep(0.02)
-        self.url = url_file.read_text().strip()
+            url_file)
 
     def requests(self) -> list[dict]:
         with urllib.request.urlopen(f"{self.url}/_fake/requests", timeout=10) as answer:

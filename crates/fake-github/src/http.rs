@@ -260,6 +260,33 @@ pub(crate) fn encode(text: &str) -> String {
         .collect()
 }
 
+/// For a fake run in its own process (the `fake-github` and `fake-feeds` binaries): says where
+/// it listens — `url` as the first line of standard output and, when asked, in `url_file`
+/// (written atomically, so a test that polls for it never reads half a line) — then serves
+/// until the process is killed. Returns only when the URL file cannot be written.
+pub fn announce_and_serve(
+    name: &str,
+    url: &str,
+    url_file: Option<&std::path::Path>,
+) -> std::process::ExitCode {
+    if let Some(path) = url_file {
+        let partial = path.with_extension("partial");
+        if let Err(e) =
+            std::fs::write(&partial, format!("{url}\n")).and_then(|()| std::fs::rename(&partial, path))
+        {
+            eprintln!("{name}: cannot write {}: {e}", path.display());
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    let mut stdout = io::stdout();
+    if writeln!(stdout, "{url}").and_then(|()| stdout.flush()).is_err() {
+        // Nobody reads standard output: the URL file is the way to find the fake.
+    }
+    loop {
+        std::thread::park();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

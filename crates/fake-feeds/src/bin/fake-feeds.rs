@@ -10,11 +10,11 @@
 //! feeds are at the paths of their real URLs (`KEV_PATH`, `EPSS_PATH`); the request log is at
 //! `/_fake/requests`.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hardline_fake_feeds::FakeFeedHost;
+use hardline_fake_github::http::announce_and_serve;
 
 const USAGE: &str = "usage: fake-feeds [--kev FILE] [--epss FILE] [--url-file FILE]";
 
@@ -52,21 +52,5 @@ fn main() -> ExitCode {
             }
         }
     }
-    let url = host.url("");
-    if let Some(path) = url_file {
-        let partial = path.with_extension("partial");
-        if let Err(e) =
-            std::fs::write(&partial, format!("{url}\n")).and_then(|()| std::fs::rename(&partial, &path))
-        {
-            eprintln!("fake-feeds: cannot write {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
-    }
-    let mut stdout = std::io::stdout();
-    if writeln!(stdout, "{url}").and_then(|()| stdout.flush()).is_err() {
-        // Nobody reads standard output: the URL file is the way to find the host.
-    }
-    loop {
-        std::thread::park();
-    }
+    announce_and_serve("fake-feeds", &host.url(""), url_file.as_deref())
 }

@@ -9,11 +9,11 @@
 //! killed. Tests seed and inspect it through the control endpoints (`/_fake/…`, see the
 //! library's `control` module).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hardline_fake_github::FakeGitHub;
+use hardline_fake_github::http::announce_and_serve;
 
 fn main() -> ExitCode {
     let mut token = None;
@@ -34,21 +34,5 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let github = FakeGitHub::start(&token);
-    let url = github.url();
-    if let Some(path) = url_file {
-        let partial = path.with_extension("partial");
-        if let Err(e) =
-            std::fs::write(&partial, format!("{url}\n")).and_then(|()| std::fs::rename(&partial, &path))
-        {
-            eprintln!("fake-github: cannot write {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
-    }
-    let mut stdout = std::io::stdout();
-    if writeln!(stdout, "{url}").and_then(|()| stdout.flush()).is_err() {
-        // Nobody reads standard output: the URL file is the way to find the fake.
-    }
-    loop {
-        std::thread::park();
-    }
+    announce_and_serve("fake-github", &github.url(), url_file.as_deref())
 }
