@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
 use hardline_ingest::InputFormat;
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Timestamp};
 use hardline_policy::{PROFILES, ProfileInfo};
 
 use crate::render::{Format, RENDERERS, Renderer};
@@ -92,6 +92,11 @@ pub struct RecordArgs {
     /// Report format.
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// When the scan was made (RFC 3339, e.g. 2026-03-02T04:00:00Z), for reports that do not
+    /// say (a SARIF log); a report that names its own time keeps it. hardline never guesses a
+    /// scan's time.
+    #[arg(long, value_name = "TIME")]
+    pub scanned_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Args)]

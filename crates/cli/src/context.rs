@@ -35,8 +35,14 @@ impl Context {
         Ok(Context { config: Config::load(&root)?, root, now })
     }
 
+    /// The repository's ledger, taking scans up to `[limits] max_clock_skew` past now.
     pub fn ledger(&self) -> hardline_ledger::Ledger {
-        hardline_ledger::Ledger::open(&self.root)
+        hardline_ledger::Ledger::open(&self.root).with_max_clock_skew(self.config.limits.max_clock_skew)
+    }
+
+    /// The bounds every report is read within (`[limits]`).
+    pub fn report_limits(&self) -> hardline_ingest::Limits {
+        self.config.limits.ingest
     }
 
     /// The current time as events record it: whole seconds, UTC.

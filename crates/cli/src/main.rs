@@ -4,7 +4,6 @@
 
 mod cli;
 mod commands;
-mod config;
 mod context;
 mod demo;
 mod files;
@@ -17,6 +16,7 @@ mod tracker;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
+use hardline::config;
 
 use crate::cli::Cli;
 use crate::context::Context;

@@ -5,7 +5,9 @@
 //! headers; create; get; update), issue comments (list, create, update), labels (add), pull
 //! requests (get) and the GraphQL mutation `enablePullRequestAutoMerge`. Bodies over 65,536
 //! characters get GitHub's 422; a request without the expected token gets 401. Failures can be
-//! scripted with [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`]; every request is logged.
+//! scripted with [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`], and
+//! [`FakeGitHub::echo_authorization`] makes error messages repeat the `Authorization` header;
+//! every request is logged.
 //!
 //! ```no_run
 //! let github = hardline_fake_github::FakeGitHub::start("test-token");
@@ -76,6 +78,13 @@ impl FakeGitHub {
     /// Scripted failures not used yet.
     pub fn pending_faults(&self) -> usize {
         self.state().faults.len()
+    }
+
+    /// Whether every error message (statuses 400 and above, and GraphQL errors) repeats the
+    /// request's `Authorization` header, as a careless server or proxy might: for proving that
+    /// the token never reaches output even then. Off by default.
+    pub fn echo_authorization(&self, on: bool) {
+        self.state().echo_authorization = on;
     }
 
     /// Whether the repository allows auto-merge (it does by default).

@@ -20,7 +20,8 @@ use std::thread::JoinHandle;
 use hardline_model::{Scan, Timestamp};
 
 use crate::detect::{SNIFF_WINDOW, detect};
-use crate::{IngestError, InputFormat, read_report};
+use crate::limits::open_regular;
+use crate::{IngestError, InputFormat, Limits, read_error, read_report_within};
 
 /// The reports of one call, planned.
 pub struct Reports {
@@ -30,20 +31,32 @@ pub struct Reports {
 
 enum Source {
     /// A history, every report's time known: parsed one at a time in this order.
-    History { paths: Vec<PathBuf>, input: InputFormat, order: Vec<usize> },
+    History { paths: Vec<PathBuf>, input: InputFormat, limits: Limits, order: Vec<usize> },
     /// Parsed up front; merged if of several kinds; in time order, each with its label's index.
     Parsed(Vec<(usize, Scan)>),
 }
 
 impl Reports {
-    /// Plans the reading of `paths`: reads the first bytes of each to learn its format, time and
-    /// artifact kind, and parses them all now unless they are a history with known times.
+    /// [`Reports::open_within`] the default [`Limits`].
     pub fn open(paths: &[PathBuf], input: InputFormat) -> Result<Reports, IngestError> {
+        Reports::open_within(paths, input, &Limits::default())
+    }
+
+    /// Plans the reading of `paths`: reads the first bytes of each to learn its format, time and
+    /// artifact kind, and parses them all now unless they are a history with known times. Every
+    /// report is read within `limits`.
+    pub fn open_within(
+        paths: &[PathBuf],
+        input: InputFormat,
+        limits: &Limits,
+    ) -> Result<Reports, IngestError> {
+        let limits = *limits;
         let mut labels: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        if let Some(order) = history_order(paths, input)? {
-            return Ok(Reports { labels, source: Source::History { paths: paths.to_vec(), input, order } });
+        if let Some(order) = history_order(paths, input, &limits)? {
+            let source = Source::History { paths: paths.to_vec(), input, limits, order };
+            return Ok(Reports { labels, source });
         }
-        let parsed = read_all(paths, input)?;
+        let parsed = read_all_within(paths, input, &limits)?;
         let count = parsed.len();
         let scans = merge_kinds(parsed);
         if scans.len() < count {
@@ -80,15 +93,15 @@ impl Reports {
         let inner = match self.source {
             Source::Parsed(scans) => Inner::Parsed(scans.into_iter()),
             // One report: no second thread (its allocator arena would only add memory).
-            Source::History { paths, input, order } if order.len() == 1 => {
-                Inner::One(order.first().map(|&index| (index, paths[index].clone(), input)))
+            Source::History { paths, input, limits, order } if order.len() == 1 => {
+                Inner::One(order.first().map(|&index| (index, paths[index].clone(), input, limits)))
             }
-            Source::History { paths, input, order } => {
+            Source::History { paths, input, limits, order } => {
                 // A rendezvous channel: the parser hands over one scan and starts the next.
                 let (sender, receiver) = sync_channel(0);
                 let parser = std::thread::spawn(move || {
                     for index in order {
-                        let scan = read_report(&paths[index], input);
+                        let scan = read_report_within(&paths[index], input, &limits);
                         let failed = scan.is_err();
                         if sender.send((index, scan)).is_err() || failed {
                             break;
@@ -109,7 +122,7 @@ pub struct Scans {
 
 enum Inner {
     Parsed(std::vec::IntoIter<(usize, Scan)>),
-    One(Option<(usize, PathBuf, InputFormat)>),
+    One(Option<(usize, PathBuf, InputFormat, Limits)>),
     Streamed {
         receiver: Option<Receiver<(usize, Result<Scan, IngestError>)>>,
         parser: Option<JoinHandle<()>>,
@@ -122,9 +135,9 @@ impl Iterator for Scans {
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.inner {
             Inner::Parsed(scans) => scans.next().map(Ok),
-            Inner::One(next) => {
-                next.take().map(|(index, path, input)| read_report(&path, input).map(|s| (index, s)))
-            }
+            Inner::One(next) => next.take().map(|(index, path, input, limits)| {
+                read_report_within(&path, input, &limits).map(|s| (index, s))
+            }),
             Inner::Streamed { receiver, .. } => {
                 let (index, scan) = receiver.as_ref()?.recv().ok()?;
                 Some(scan.map(|scan| (index, scan)))
@@ -148,11 +161,15 @@ impl Drop for Scans {
 
 /// The reports' indices in time order, if every report's time can be read from its first bytes
 /// and all are of one format and kind of artifact (a history); `None` otherwise.
-fn history_order(paths: &[PathBuf], input: InputFormat) -> Result<Option<Vec<usize>>, IngestError> {
+fn history_order(
+    paths: &[PathBuf],
+    input: InputFormat,
+    limits: &Limits,
+) -> Result<Option<Vec<usize>>, IngestError> {
     let mut times = Vec::with_capacity(paths.len());
     let mut kinds = std::collections::BTreeSet::new();
     for path in paths {
-        let head = read_head(path)?;
+        let head = read_head(path, limits)?;
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
         // A head that detection cannot place is parsed in full, which says what is wrong.
         let Ok(detected) = detect(head, input, &path.display().to_string()) else { return Ok(None) };
@@ -171,24 +188,36 @@ fn history_order(paths: &[PathBuf], input: InputFormat) -> Result<Option<Vec<usi
     Ok(Some(order))
 }
 
-fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
+/// The first bytes of a report, from a regular file only (a FIFO read here would lose them).
+fn read_head(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> {
     let mut head = Vec::with_capacity(SNIFF_WINDOW);
-    std::fs::File::open(path)
+    open_regular(path)
         .and_then(|f| f.take(SNIFF_WINDOW as u64).read_to_end(&mut head))
-        .map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+        .map_err(|e| read_error(path, e, limits))?;
     Ok(head)
 }
 
-/// Parses every report (on every core; each report is independent), keeping their order. The
-/// first error in report order is the one returned.
+/// [`read_all_within`] the default [`Limits`].
 pub fn read_all(paths: &[PathBuf], input: InputFormat) -> Result<Vec<Scan>, IngestError> {
+    read_all_within(paths, input, &Limits::default())
+}
+
+/// Parses every report within `limits` (on every core; each report is independent), keeping
+/// their order. The first error in report order is the one returned.
+pub fn read_all_within(
+    paths: &[PathBuf],
+    input: InputFormat,
+    limits: &Limits,
+) -> Result<Vec<Scan>, IngestError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, paths.len().max(1));
     let chunk = paths.len().div_ceil(workers).max(1);
     let results: Vec<Result<Scan, IngestError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|path| read_report(path, input)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    part.iter().map(|path| read_report_within(path, input, limits)).collect::<Vec<_>>()
+                })
             })
             .collect();
         handles
@@ -211,10 +240,19 @@ pub fn read_all(paths: &[PathBuf], input: InputFormat) -> Result<Vec<Scan>, Inge
     results.into_iter().collect()
 }
 
-/// Parses every report and merges them into one scan of one moment (the candidate of a gate).
-/// `None` when there is no report.
+/// [`read_moment_within`] the default [`Limits`].
 pub fn read_moment(paths: &[PathBuf], input: InputFormat) -> Result<Option<Scan>, IngestError> {
-    Ok(merge(read_all(paths, input)?))
+    read_moment_within(paths, input, &Limits::default())
+}
+
+/// Parses every report within `limits` and merges them into one scan of one moment (the
+/// candidate of a gate). `None` when there is no report.
+pub fn read_moment_within(
+    paths: &[PathBuf],
+    input: InputFormat,
+    limits: &Limits,
+) -> Result<Option<Scan>, IngestError> {
+    Ok(merge(read_all_within(paths, input, limits)?))
 }
 
 /// Reports of several scanners or artifact kinds are one moment and merge into one scan;

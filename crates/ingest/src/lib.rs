@@ -16,12 +16,18 @@
 //! (see `detect.rs`); a forced format that contradicts those keys is an error rather than an
 //! empty scan. [`batch`] reads the several reports of one call: in time order as a history, or
 //! merged into one scan of one moment.
+//!
+//! Every report, whatever its format, is read within [`Limits`] (`limits.rs`): at most so many
+//! bytes from a regular file, UTF-8 throughout, at most so many findings, ids of a sane length,
+//! and every stored field bounded. The bounds are applied here, around the format's parser, so
+//! a new format gets them by being listed in [`FORMATS`].
 
 pub mod batch;
 mod detect;
 mod error;
 mod format;
 mod json;
+pub mod limits;
 mod sarif;
 mod trivy;
 
@@ -31,6 +37,7 @@ use hardline_model::Scan;
 
 pub use error::{IngestError, UnknownInputFormat};
 pub use format::{Format, InputFormat};
+pub use limits::{Limits, read_bounded};
 pub use trivy::normalize_check_id;
 
 /// Every input format, in the order detection and `--input` list them. Adding a format is a
@@ -38,16 +45,56 @@ pub use trivy::normalize_check_id;
 /// one line here.
 pub static FORMATS: &[&Format] = &[&trivy::FORMAT, &sarif::FORMAT];
 
-/// Parses one report held in memory. `source` names it in errors (usually the file path).
+/// Parses one report held in memory, within the default [`Limits`]. `source` names it in
+/// errors (usually the file path).
 pub fn parse_report(bytes: &[u8], format: InputFormat, source: &str) -> Result<Scan, IngestError> {
-    // A byte-order mark is not JSON, but editors on Windows like to add one.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let detected = detect::detect(bytes, format, source)?;
-    (detected.format.parse)(bytes, source, detected.version.as_ref())
+    parse_report_within(bytes, format, source, &Limits::default())
 }
 
-/// Reads and parses one report file; errors name the file as `path` displays.
+/// Parses one report held in memory within `limits`: the one road from bytes to a [`Scan`],
+/// whatever the format, so that every format is bounded alike.
+pub fn parse_report_within(
+    bytes: &[u8],
+    format: InputFormat,
+    source: &str,
+    limits: &Limits,
+) -> Result<Scan, IngestError> {
+    if bytes.len() as u64 > limits.max_report_bytes {
+        return Err(IngestError::TooLarge {
+            source_name: source.to_owned(),
+            size: Some(bytes.len() as u64),
+            limit: limits.max_report_bytes,
+        });
+    }
+    // A byte-order mark is not JSON, but editors on Windows like to add one.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    limits::check_utf8(bytes, source)?;
+    let detected = detect::detect(bytes, format, source)?;
+    let scan = (detected.format.parse)(bytes, source, detected.version.as_ref())?;
+    limits::bound(scan, source, limits)
+}
+
+/// Reads and parses one report file within the default [`Limits`]; errors name the file as
+/// `path` displays.
 pub fn read_report(path: &Path, format: InputFormat) -> Result<Scan, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
-    parse_report(&bytes, format, &path.display().to_string())
+    read_report_within(path, format, &Limits::default())
+}
+
+/// Reads (at most [`Limits::max_report_bytes`] of it) and parses one report file.
+pub fn read_report_within(path: &Path, format: InputFormat, limits: &Limits) -> Result<Scan, IngestError> {
+    let bytes = read_bounded(path, limits.max_report_bytes).map_err(|e| read_error(path, e, limits))?;
+    parse_report_within(&bytes, format, &path.display().to_string(), limits)
+}
+
+/// A failure to read a report, as an [`IngestError`]: a file over the limit says which limit.
+pub(crate) fn read_error(path: &Path, error: std::io::Error, limits: &Limits) -> IngestError {
+    if error.kind() == std::io::ErrorKind::FileTooLarge {
+        let size = std::fs::metadata(path).ok().map(|m| m.len()).filter(|s| *s > limits.max_report_bytes);
+        return IngestError::TooLarge {
+            source_name: path.display().to_string(),
+            size,
+            limit: limits.max_report_bytes,
+        };
+    }
+    IngestError::Io { path: path.to_path_buf(), source: error }
 }

@@ -239,19 +239,25 @@ fn read_last_line(path: &Path, len: u64) -> Result<Option<Vec<u8>>, LedgerError>
     }
 }
 
+/// How far past `now` a scan's time may be by default: clocks of different machines disagree
+/// a little, and a scan from the future must not be taken (every real scan after it would be
+/// refused as older).
+pub const DEFAULT_MAX_CLOCK_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
 /// Records `scans` of `image` in the order of their creation time (see [`Session`]).
 pub fn record(
     layout: &Layout,
     image: &ImageName,
     scans: Vec<Scan>,
     now: &Timestamp,
+    max_skew: jiff::SignedDuration,
 ) -> Result<Recorded, LedgerError> {
     let mut scans: Vec<(usize, Scan)> = scans.into_iter().enumerate().collect();
     scans.sort_by(|(_, a), (_, b)| {
         Timestamp::cmp_known_first(a.meta.created_at.as_ref(), b.meta.created_at.as_ref())
     });
     let several = scans.len() > 1;
-    record_each(layout, image, several, scans.into_iter().map(Ok::<_, LedgerError>), now)
+    record_each(layout, image, several, scans.into_iter().map(Ok::<_, LedgerError>), now, max_skew)
 }
 
 /// Records scans in the order `scans` yields them, each with its caller's index, and commits
@@ -263,8 +269,9 @@ pub fn record_each<E: From<LedgerError>>(
     several: bool,
     scans: impl IntoIterator<Item = Result<(usize, Scan), E>>,
     now: &Timestamp,
+    max_skew: jiff::SignedDuration,
 ) -> Result<Recorded, E> {
-    let mut session = Session::open(layout, image, several)?;
+    let mut session = Session::open(layout, image, several)?.with_max_clock_skew(max_skew);
     for scan in scans {
         let (input_index, scan) = scan?;
         session.record(scan, input_index, now)?;
@@ -284,18 +291,30 @@ pub struct Session<'a> {
     start: Option<Vec<Finding>>,
     /// Otherwise, the one recorded scan's diff.
     single: Option<Diff>,
+    /// How far past `now` a scan's time may be.
+    max_skew: jiff::SignedDuration,
 }
 
 impl<'a> Session<'a> {
     pub fn open(layout: &'a Layout, image: &ImageName, several: bool) -> Result<Session<'a>, LedgerError> {
         let tip = Tip::load(layout, image)?;
         let start = several.then(|| tip.state.findings.values().cloned().collect());
-        Ok(Session { layout, tip, outcomes: Vec::new(), start, single: None })
+        let max_skew = DEFAULT_MAX_CLOCK_SKEW;
+        Ok(Session { layout, tip, outcomes: Vec::new(), start, single: None, max_skew })
+    }
+
+    /// Accepts scans up to `max_skew` past `now` instead of [`DEFAULT_MAX_CLOCK_SKEW`].
+    pub fn with_max_clock_skew(mut self, max_skew: jiff::SignedDuration) -> Self {
+        self.max_skew = max_skew;
+        self
     }
 
     /// Records one scan. A scan already in the log (same time, artifact and findings) is
     /// skipped; a scan older than the last recorded one is refused, because the log is
-    /// chronological. `input_index` is returned in the outcome, for the caller's bookkeeping.
+    /// chronological; so are a scan that does not say when it was made (a guessed time could
+    /// reorder the log) and one made later than `now` plus the clock skew allowed (it would
+    /// lock the log: every real scan after it would be older). `input_index` is returned in the
+    /// outcome, for the caller's bookkeeping.
     pub fn record(
         &mut self,
         scan: Scan,
@@ -304,7 +323,17 @@ impl<'a> Session<'a> {
     ) -> Result<&RecordOutcome, LedgerError> {
         let tip = &mut self.tip;
         let image = tip.image.clone();
-        let at = scan.meta.created_at.clone().unwrap_or_else(|| now.clone());
+        let Some(at) = scan.meta.created_at.clone() else {
+            return Err(LedgerError::NoScanTime { image });
+        };
+        if at.instant().duration_since(now.instant()) > self.max_skew {
+            return Err(LedgerError::FromTheFuture {
+                image,
+                created_at: at,
+                now: now.clone(),
+                max_skew: self.max_skew,
+            });
+        }
         let payload = ScanRecorded {
             diff: Diff::against(&tip.state.findings, scan.findings()),
             counts: scan.counts(),
@@ -338,6 +367,10 @@ impl<'a> Session<'a> {
             }
             outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload))?);
             outcome.recorded = true;
+        } else {
+            // Nothing appended, so nothing changed: the diff against today's state would
+            // describe a scan that is not being recorded.
+            (outcome.new, outcome.fixed, outcome.changed) = (0, 0, 0);
         }
         self.outcomes.push(outcome);
         Ok(self.outcomes.last().expect("just pushed"))
@@ -345,7 +378,7 @@ impl<'a> Session<'a> {
 
     /// Writes everything recorded, all or nothing.
     pub fn commit(self) -> Result<Recorded, LedgerError> {
-        let Session { layout, tip, outcomes, start, single } = self;
+        let Session { layout, tip, outcomes, start, single, max_skew: _ } = self;
         let total = match &start {
             Some(start) => diff(start, tip.state.findings.values()),
             None => single.unwrap_or_default(),

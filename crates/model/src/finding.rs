@@ -277,11 +277,13 @@ impl ScanMeta {
 }
 
 /// What one scanner said about one artifact at one time: metadata and a set of findings,
-/// unique by fingerprint and sorted in report order.
+/// unique by fingerprint and sorted in report order, plus what reading the report had to
+/// change or leave out (for people; never stored).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scan {
     pub meta: ScanMeta,
     findings: Vec<Finding>,
+    warnings: Vec<String>,
 }
 
 impl Scan {
@@ -298,11 +300,32 @@ impl Scan {
         }
         let mut findings: Vec<Finding> = by_identity.into_values().collect();
         findings.sort_by(Finding::report_order);
-        Scan { meta, findings }
+        Scan { meta, findings, warnings: Vec::new() }
     }
 
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    /// Changes what each finding stores (a bound on a field, say) and restores report order.
+    /// `edit` must not change a finding's identity: the fingerprint stays as it was.
+    pub fn edit_findings(&mut self, mut edit: impl FnMut(&mut Finding)) {
+        for finding in &mut self.findings {
+            let fingerprint = finding.fingerprint.clone();
+            edit(finding);
+            finding.fingerprint = fingerprint;
+        }
+        self.findings.sort_by(Finding::report_order);
+    }
+
+    /// What reading the report changed or left out, in words for people (a field cut to its
+    /// bound, a score out of range dropped).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    pub fn warn(&mut self, warning: impl Into<String>) {
+        self.warnings.push(warning.into());
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -323,7 +346,9 @@ impl Scan {
     pub fn merge(mut self, other: Scan) -> Scan {
         let mut findings = std::mem::take(&mut self.findings);
         findings.extend(other.findings);
-        Scan::new(self.meta, findings)
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(other.warnings);
+        Scan { warnings, ..Scan::new(self.meta, findings) }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The pull request side of a gate decision: one comment per image on the pull request, edited
 //! in place; auto-merge (squash) for an allowed dependency update; a label when a person must
-//! decide. Idempotent: a second run with the same decision changes nothing.
+//! decide. Idempotent: a second run with the same decision changes nothing, and does not ask
+//! for auto-merge again when the pull request says it is on.
 
 use hardline_model::{ImageName, ScanMeta};
 use hardline_policy::{Decision, GateResult};
@@ -42,9 +43,14 @@ pub fn publish(
     let is_dependency_update = settings.dependency_authors.iter().any(|a| a.eq_ignore_ascii_case(&pr.author))
         || pr.labels.iter().any(|l| settings.dependency_labels.contains(l));
     let auto_merge = if result.decision == Decision::Allow && is_dependency_update {
-        match tracker.enable_auto_merge(&pr)? {
-            AutoMerge::Enabled => AutoMergeNote::Enabled,
-            AutoMerge::Unavailable(why) => AutoMergeNote::Unavailable(why),
+        // Already on (a rerun of the same gate): asking again would change nothing.
+        if pr.auto_merge {
+            AutoMergeNote::Enabled
+        } else {
+            match tracker.enable_auto_merge(&pr)? {
+                AutoMerge::Enabled => AutoMergeNote::Enabled,
+                AutoMerge::Unavailable(why) => AutoMergeNote::Unavailable(why),
+            }
         }
     } else {
         AutoMergeNote::None

@@ -9,7 +9,17 @@ use crate::report::{DashboardReport, Report};
 
 pub fn run(ctx: &Context, args: DashboardArgs) -> anyhow::Result<Report> {
     let out = ctx.root.join(&args.out);
-    let site = dashboard::build(&ctx.ledger())?;
+    let ledger = ctx.ledger();
+    // The site's files would sit among the ledger's, where `verify` and `rebuild` own every
+    // file (or overwrite one: `cve-baseline/…`).
+    if let Some(dir) = ledger.layout().ledger_dir_holding(&out) {
+        anyhow::bail!(
+            "--out {} is inside {}, which belongs to the ledger; write the site elsewhere (the default is `site`)",
+            args.out.display(),
+            ledger.layout().relative(&dir).display()
+        );
+    }
+    let site = dashboard::build(&ledger)?;
     let mut report = DashboardReport { out, files: Vec::new(), changed: Vec::new() };
     for file in site.files() {
         if files::write_if_changed(&report.out.join(&file.path), &file.contents)? {

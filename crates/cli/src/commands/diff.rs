@@ -1,14 +1,18 @@
 //! `hardline diff`: two reports compared, without the ledger.
 
-use hardline_ingest::read_report;
+use hardline_ingest::read_report_within;
 use hardline_model::diff;
 
 use crate::cli::DiffArgs;
+use crate::context::Context;
+use crate::output;
 use crate::report::{DiffReport, Report};
 
-pub fn run(args: DiffArgs) -> anyhow::Result<Report> {
-    let old = read_report(&args.old, args.input)?;
-    let new = read_report(&args.new, args.input)?;
+pub fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<Report> {
+    let limits = ctx.report_limits();
+    let old = read_report_within(&args.old, args.input, &limits)?;
+    let new = read_report_within(&args.new, args.input, &limits)?;
+    output::warnings(old.warnings().iter().chain(new.warnings()));
     let change = diff(old.findings(), new.findings());
     Ok(Report::Diff(DiffReport {
         old_counts: old.counts(),

@@ -4,7 +4,7 @@
 use std::io::Write as _;
 
 use anyhow::Context as _;
-use hardline_ingest::batch::read_moment;
+use hardline_ingest::batch::read_moment_within;
 use hardline_policy::Decision;
 use hardline_publish::pull_request;
 
@@ -14,7 +14,9 @@ use crate::report::{GateReport, Report};
 use crate::{output, render, tracker};
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
-    let candidate = read_moment(&args.reports, args.input)?.context("no report given")?;
+    let candidate =
+        read_moment_within(&args.reports, args.input, &ctx.report_limits())?.context("no report given")?;
+    output::warnings(candidate.warnings());
     let gate = ctx.config.gate(args.policy)?;
     let decided = ctx.ledger().decide(&gate, &args.image, &candidate, &ctx.exceptions()?, ctx.today())?;
     if !decided.has_baseline {

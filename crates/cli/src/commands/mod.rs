@@ -39,7 +39,7 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
     match command {
         Command::Record(args) => record::run(ctx, args),
         Command::Status => status::run(ctx),
-        Command::Diff(args) => diff::run(args),
+        Command::Diff(args) => diff::run(ctx, args),
         Command::Gate(args) => gate::run(ctx, args),
         Command::Verify => verify::run(ctx),
         Command::Rebuild => rebuild::run(ctx),

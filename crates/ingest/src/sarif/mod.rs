@@ -85,13 +85,39 @@ fn map_log(log: &raw::Log<'_>) -> Scan {
         ..ScanMeta::default()
     };
     let mut findings = Vec::new();
+    let mut out_of_range = Vec::new();
     for run in &log.runs {
         let rules = RuleIndex::new(&run.tool.driver);
+        out_of_range.extend(
+            rules
+                .rules
+                .iter()
+                .filter(|r| rule_score(r).is_none() && raw_score(r).is_some())
+                .map(|r| r.id.as_str()),
+        );
         for result in run.results.iter().flatten() {
             findings.push(map_result(&rules, result));
         }
     }
-    Scan::new(meta, findings)
+    let mut scan = Scan::new(meta, findings);
+    if let Some(first) = out_of_range.first() {
+        scan.warn(format!(
+            "{} rule(s) gave a security-severity outside 0–10, which was ignored (their results' level \
+             was used instead; first: {})",
+            out_of_range.len(),
+            first.chars().take(60).collect::<String>()
+        ));
+    }
+    scan
+}
+
+fn raw_score(rule: &raw::Rule<'_>) -> Option<f64> {
+    rule.properties.as_ref().and_then(|p| p.security_severity)
+}
+
+/// A rule's `security-severity`, when it is a score (0–10); anything else is ignored.
+fn rule_score(rule: &raw::Rule<'_>) -> Option<f64> {
+    raw_score(rule).filter(|score| score.is_finite() && (0.0..=10.0).contains(score))
 }
 
 /// One run's tool and its rules, looked up by index or id.
@@ -201,7 +227,7 @@ fn map_result(rules: &RuleIndex<'_, '_>, result: &raw::SarifResult<'_>) -> Findi
 }
 
 fn severity(result: &raw::SarifResult<'_>, rule: Option<&raw::Rule<'_>>) -> Severity {
-    if let Some(score) = rule.and_then(|r| r.properties.as_ref()).and_then(|p| p.security_severity) {
+    if let Some(score) = rule.and_then(rule_score) {
         return Severity::from_score(score);
     }
     let level = result
