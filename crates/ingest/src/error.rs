@@ -85,6 +85,15 @@ pub enum IngestError {
     )]
     TooManyFindings { source_name: String, count: usize, limit: usize },
 
+    /// Findings that would store more than [`crate::limits::MAX_SCAN_STORED_BYTES`].
+    #[error(
+        "{source_name}: the report's findings would store about {} bytes in the audit log, more than \
+         the {} bytes one event may hold (GitHub refuses files over 100 MiB)",
+        group(*bytes as u64),
+        group(*limit as u64)
+    )]
+    TooMuchToStore { source_name: String, bytes: usize, limit: usize },
+
     /// An id longer than any real one ([`crate::limits::MAX_ID_BYTES`]).
     #[error(
         "{source_name}: a finding's {what} is {} bytes long (it starts {start:?}); ids longer than {} \

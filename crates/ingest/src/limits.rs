@@ -17,6 +17,7 @@
 //! | any other text (title, package name, versions, purl, CVSS vector, scanner and artifact names…) | [`MAX_TEXT_BYTES`] | cut, with the marker, a warning |
 //! | repository digests | [`MAX_DIGESTS`] | the first ones kept, a warning |
 //! | a CVSS score | 0–10 and finite | the score dropped, a warning |
+//! | what one scan stores | [`MAX_SCAN_STORED_BYTES`] (64 MiB) | refused (its event must fit in a file GitHub accepts) |
 //!
 //! Bounds never change a finding's identity: fingerprints are computed from the report's own
 //! text before anything is cut.
@@ -67,6 +68,10 @@ pub const MAX_URL_BYTES: usize = 2048;
 pub const MAX_ALIASES: usize = 64;
 /// The most repository digests kept per scan.
 pub const MAX_DIGESTS: usize = 64;
+/// The most one scan may store, in bytes of its findings' fields: its event in the audit log
+/// must stay well under the 100 MiB GitHub accepts in a file. Field bounds alone do not ensure
+/// it: a report can name one long path once and have thousands of findings repeat it.
+pub const MAX_SCAN_STORED_BYTES: usize = 64 * 1024 * 1024;
 
 /// Reads a whole file, but never more than `limit` bytes: a regular file larger than that is
 /// refused before a byte is read, and anything that is not a regular file (a FIFO, a device
@@ -202,10 +207,40 @@ pub(crate) fn bound(mut scan: Scan, source: &str, limits: &Limits) -> Result<Sca
     let mut notes = Notes::default();
     bound_meta(&mut scan.meta, &mut notes);
     scan.edit_findings(|finding| bound_finding(finding, &mut notes));
+    let stored: usize = scan.findings().iter().map(stored_size).sum();
+    if stored > MAX_SCAN_STORED_BYTES {
+        return Err(IngestError::TooMuchToStore {
+            source_name: source.to_owned(),
+            bytes: stored,
+            limit: MAX_SCAN_STORED_BYTES,
+        });
+    }
     for warning in notes.into_warnings(source) {
         scan.warn(warning);
     }
     Ok(scan)
+}
+
+/// About how many bytes a finding takes in the audit log: its text, plus room for the keys,
+/// the fingerprint and the numbers.
+fn stored_size(finding: &Finding) -> usize {
+    let package = finding.package.as_ref().map_or(0, |p| {
+        p.name.len()
+            + p.version.len()
+            + p.ecosystem.as_str().len()
+            + [&p.fixed_version, &p.path, &p.purl].into_iter().flatten().map(String::len).sum::<usize>()
+    });
+    let cvss = finding
+        .cvss
+        .as_ref()
+        .map_or(0, |c| c.source.len() + c.version.len() + c.vector.as_ref().map_or(0, String::len));
+    256 + finding.id.len()
+        + finding.aliases.iter().map(String::len).sum::<usize>()
+        + finding.title.len()
+        + finding.url.as_ref().map_or(0, String::len)
+        + finding.location.as_ref().map_or(0, |l| l.path.len())
+        + package
+        + cvss
 }
 
 /// The first id of a finding that is too long to be one.
@@ -373,6 +408,24 @@ mod tests {
         let limits = Limits { max_findings: 0, ..Limits::default() };
         let error = bound(scan_with(|_| {}), "r.json", &limits).expect_err("refused").to_string();
         assert!(error.contains("max_findings"), "{error}");
+    }
+
+    #[test]
+    fn a_path_repeated_by_every_finding_cannot_swell_the_event() {
+        let path = "p".repeat(MAX_PATH_BYTES);
+        let findings: Vec<Finding> = (0..20_000)
+            .map(|i| {
+                let mut f =
+                    Finding::debian_vulnerability(&format!("CVE-2026-{i}"), "pkg", "1", Severity::Low);
+                if let Some(p) = f.package.as_mut() {
+                    p.path = Some(path.clone());
+                }
+                f
+            })
+            .collect();
+        let scan = Scan::new(ScanMeta::default(), findings);
+        let error = bound(scan, "r.json", &Limits::default()).expect_err("refused").to_string();
+        assert!(error.contains("more than the 67,108,864 bytes"), "{error}");
     }
 
     #[test]

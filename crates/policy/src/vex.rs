@@ -71,8 +71,14 @@ pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, Ex
         column,
         message,
     };
-    let document: RawDocument =
-        serde_json::from_str(text).map_err(|e| invalid(e.line(), e.column(), e.to_string()))?;
+    let document: RawDocument = serde_json::from_str(text).map_err(|e| {
+        // serde_json counts columns from 0 at the start of a line (an empty file is at 1:0) and
+        // repeats the place in its message.
+        let full = e.to_string();
+        let message =
+            full.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&full);
+        invalid(e.line(), e.column().max(1), message.to_owned())
+    })?;
     if !document.context.starts_with("https://openvex.dev/ns") {
         return Err(invalid(1, 1, format!("not an OpenVEX document: @context is {:?}", document.context)));
     }
