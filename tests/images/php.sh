@@ -1,191 +1,186 @@
 # shellcheck shell=bash
-# hardline: proves images/php-mysql-secured/ with a real Apache 2.4 + mod_php 8.2 serving the
-# image's app, against a real MariaDB that requires TLS (sourced by run.sh).
+# hardline: proves php-mysql-secured's controls against the running container, with its app
+# talking to a real MariaDB that requires TLS (sourced by run.sh).
 #
-# The image's files are used as they are, except for a path mapping (/var/www -> $PHT/www,
-# /run/secrets -> $PHT/secrets, /var/lib/php/sessions -> $PHT/sessions, port 8080 -> a free
-# loopback port). php.ini is Debian's php.ini-production, as the image copies its own.
-# Test-only additions live in the test's copy of the document root: probe.php (reads back what
-# PHP allows), a .env and a .git/ with a canary, and an empty directory (listing check).
+# Both run on a podman network of their own (the app finds the database through an /etc/hosts
+# entry, not podman's DNS). MariaDB is the test fixture in tests/images/mariadb
+# (Debian trixie's MariaDB on the same base, require_secure_transport=ON, a certificate for its
+# container name signed by the test CA). The app container runs with the run contract of its
+# README: port 8080 published on a free loopback port, DB_HOST naming the database, and
+# db_user, db_password and db-ca.pem as files under /run/secrets. Test-only additions are mounted,
+# never built in: probe.php (what PHP allows), a .env and a .git/config canary, an empty folder.
+# HTTP checks come from outside (curl on the host); checks of the inside use `podman exec`.
 
-PHP_IMAGE_DIR="$REPO/images/php-mysql-secured"
-PHP_VER=8.2
-
-php_map_file() { # SRC DEST
-    sed -e "s#/var/www#$PHT/www#g" \
-        -e "s#/run/secrets#$PHT/secrets#g" \
-        -e "s#/var/lib/php/sessions#$PHT/sessions#g" \
-        -e "s#^Listen 8080\$#Listen 127.0.0.1:$HTTP_PORT#" \
-        -e "s#<VirtualHost \\*:8080>#<VirtualHost *:$HTTP_PORT>#" \
-        "$1" >"$2"
-}
-
-mariadb_vars() {
-    MYT="$WORK/mariadb"
-    MYPORT=$(free_port)
+php_vars() {
+    PHP_IMAGE=$1
+    DB_IMAGE=$2
+    PHPC="hl-$$-php"
+    DBC="hl-$$-db"
+    PHP_NET="hl-$$"
+    PHW="$WORK/php"
     DB_PW="notes-$(openssl rand -hex 12)"
 }
 
-# Runs inside check's command substitution: sets no variables the caller needs.
-mariadb_setup() {
-    mkdir -p "$MYT/data" "$MYT/run" "$MYT/tls"
-    cp "$CERTS/ca.crt" "$CERTS/server.crt" "$CERTS/server.key" "$MYT/tls/"
-    chown -R mysql:mysql "$MYT"
-    chmod 0600 "$MYT/tls/server.key"
-    mariadb-install-db --no-defaults --user=mysql --datadir="$MYT/data" \
-        --auth-root-authentication-method=socket --skip-test-db >"$MYT/install.log" 2>&1 || return 1
-    mariadbd --no-defaults --user=mysql --datadir="$MYT/data" --socket="$MYT/run/mysqld.sock" \
-        --pid-file="$MYT/run/mysqld.pid" --port="$MYPORT" --bind-address=127.0.0.1 \
-        --skip-name-resolve --skip-log-bin --log-error="$MYT/error.log" \
-        --ssl-ca="$MYT/tls/ca.crt" --ssl-cert="$MYT/tls/server.crt" --ssl-key="$MYT/tls/server.key" \
-        --require-secure-transport=ON >/dev/null 2>&1 &
-    wait_for 60 mariadb-admin --socket="$MYT/run/mysqld.sock" -uroot ping || return 1
+php_setup() {
+    mkdir -p "$PHW/secrets" "$PHW/dbtls" "$PHW/docroot/.git" "$PHW/docroot/emptydir"
+    make_server_cert "$CERTS" ca db "DNS:$DBC"
+    cp "$CERTS/ca.crt" "$CERTS/db.crt" "$CERTS/db.key" "$PHW/dbtls/"
+    mv "$PHW/dbtls/db.crt" "$PHW/dbtls/server.crt"
+    mv "$PHW/dbtls/db.key" "$PHW/dbtls/server.key"
+    chmod 0755 "$PHW/dbtls"
+    chmod 0644 "$PHW/dbtls/"*   # a throwaway key, in a 0700 work directory, for the fixture's uid
+
+    printf 'notes\n' >"$PHW/secrets/db_user"
+    printf '%s\n' "$DB_PW" >"$PHW/secrets/db_password"
+    cp "$CERTS/ca.crt" "$PHW/secrets/db-ca.pem"
+    cp "$CERTS/wrong-ca.crt" "$PHW/secrets/wrong-ca.pem"
+    chown -R root:33 "$PHW/secrets"
+    chmod 0750 "$PHW/secrets"
+    chmod 0640 "$PHW/secrets/"*
+
+    printf 'DB_PASSWORD=canary-dotenv-secret\n' >"$PHW/docroot/.env"
+    printf '[core]\n\tcanary = canary-git-secret\n' >"$PHW/docroot/.git/config"
+    chmod -R a+rX "$PHW/docroot"
+}
+
+db_start() {
+    pm network create "$PHP_NET" >/dev/null || return 1
+    pm_run_d --name "$DBC" --network "$PHP_NET" "${ULIMITS[@]}" \
+        -v "$PHW/dbtls:/etc/mysql/tls:ro" "$DB_IMAGE" >/dev/null || return 1
+    if ! wait_for 60 pm exec --user root "$DBC" mariadb-admin --socket=/run/mysqld/mysqld.sock ping; then
+        pm inspect --format 'state={{.State.Status}} exit={{.State.ExitCode}} oom={{.State.OOMKilled}} error={{.State.Error}}' "$DBC"
+        logs "$DBC" | tail -n 20
+        return 1
+    fi
     { echo "CREATE DATABASE notes; USE notes;"
-      cat "$PHP_IMAGE_DIR/app/schema.sql"
-      echo "CREATE USER 'notes'@'127.0.0.1' IDENTIFIED BY '$DB_PW' REQUIRE SSL;"
-      echo "GRANT SELECT, INSERT ON notes.notes TO 'notes'@'127.0.0.1';"
-    } | mariadb --socket="$MYT/run/mysqld.sock" -uroot
+      cat "$IMAGES_DIR/php-mysql-secured/app/schema.sql"
+      echo "CREATE USER 'notes'@'%' IDENTIFIED BY '$DB_PW' REQUIRE SSL;"
+      echo "GRANT SELECT, INSERT ON notes.notes TO 'notes'@'%';"
+    } | pm exec -i --user root "$DBC" mariadb --socket=/run/mysqld/mysqld.sock
+}
+db_sql() { pm exec --user root "$DBC" mariadb --socket=/run/mysqld/mysqld.sock -N -e "$1"; }
+
+# The database's name for the app container: an /etc/hosts entry (--add-host), so that nothing
+# depends on podman's DNS plugin (aardvark-dns is only a recommended package).
+db_host_entry() {
+    echo "$DBC:$(pm inspect --format "{{(index .NetworkSettings.Networks \"$PHP_NET\").IPAddress}}" "$DBC")"
 }
 
-mariadb_stop() {
-    if [ -n "${MYT:-}" ] && [ -f "$MYT/run/mysqld.pid" ]; then
-        kill "$(cat "$MYT/run/mysqld.pid")" 2>/dev/null
-        wait_for 30 test ! -e "$MYT/run/mysqld.pid"
-    fi
+php_start() {
+    pm_run_d --name "$PHPC" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 \
+        -e DB_HOST="$DBC" --add-host "$(db_host_entry)" \
+        -v "$PHW/secrets:/run/secrets:ro" \
+        -v "$TESTS_DIR/fixtures/probe.php:/var/www/html/probe.php:ro" \
+        -v "$PHW/docroot/.env:/var/www/html/.env:ro" \
+        -v "$PHW/docroot/.git:/var/www/html/.git:ro" \
+        -v "$PHW/docroot/emptydir:/var/www/html/emptydir:ro" \
+        "$PHP_IMAGE" >/dev/null || return 1
+    wait_healthy 30 "$PHPC"
 }
 
-apache_setup() {
-    PHT="$WORK/php"
-    HTTP_PORT=$(free_port)
-    mkdir -p "$PHT/www" "$PHT/secrets" "$PHT/sessions" "$PHT/php/conf.d" "$PHT/apache/logs" "$PHT/apache/conf"
-    cp -r "$PHP_IMAGE_DIR/app/public" "$PHT/www/html"
-    cp -r "$PHP_IMAGE_DIR/app/src" "$PHT/www/src"
-    # test-only content of the document root
-    cp "$TESTS_DIR/fixtures/probe.php" "$PHT/www/html/probe.php"
-    printf 'DB_PASSWORD=canary-dotenv-secret\n' >"$PHT/www/html/.env"
-    mkdir -p "$PHT/www/html/.git" "$PHT/www/html/emptydir"
-    printf '[core]\n\tcanary = canary-git-secret\n' >"$PHT/www/html/.git/config"
-
-    printf 'notes\n' >"$PHT/secrets/db_user"
-    printf '%s\n' "$DB_PW" >"$PHT/secrets/db_password"
-    cp "$CERTS/ca.crt" "$PHT/secrets/db-ca.pem"
-    cp "$CERTS/wrong-ca.crt" "$PHT/secrets/wrong-ca.pem"
-
-    cp "/usr/lib/php/$PHP_VER/php.ini-production" "$PHT/php/php.ini"
-    php_map_file "$PHP_IMAGE_DIR/php/zz-hardening.ini" "$PHT/php/conf.d/zz-hardening.ini"
-    for f in ports.conf hardening.conf site.conf; do
-        php_map_file "$PHP_IMAGE_DIR/apache/$f" "$PHT/apache/conf/$f"
-    done
-
-    local mods=/usr/lib/apache2/modules
-    cat >"$PHT/apache/httpd.conf" <<EOF
-# Test harness only: what the official image's apache2.conf provides around the image's files.
-ServerRoot "$PHT/apache"
-PidFile "$PHT/apache/httpd.pid"
-DefaultRuntimeDir "$PHT/apache"
-Mutex file:$PHT/apache default
-ErrorLog "$PHT/apache/logs/error.log"
-LogLevel warn
-LogFormat "%h %l %u %t \"%r\" %>s %O" common
-LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
-LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule alias_module $mods/mod_alias.so
-LoadModule dir_module $mods/mod_dir.so
-# mod_autoindex is disabled in the image; loaded here so that Options -Indexes is what refuses listings.
-LoadModule autoindex_module $mods/mod_autoindex.so
-LoadModule mime_module $mods/mod_mime.so
-LoadModule headers_module $mods/mod_headers.so
-LoadModule allowmethods_module $mods/mod_allowmethods.so
-LoadModule php_module $mods/libphp$PHP_VER.so
-StartServers 2
-MinSpareServers 1
-MaxSpareServers 3
-MaxRequestWorkers 10
-TypesConfig /etc/mime.types
-AddDefaultCharset UTF-8
-PHPIniDir "$PHT/php"
-<FilesMatch "\.php\$">
-    SetHandler application/x-httpd-php
-</FilesMatch>
-Include "$PHT/apache/conf/ports.conf"
-Include "$PHT/apache/conf/hardening.conf"
-Include "$PHT/apache/conf/site.conf"
-EOF
-    chown -R www-data:www-data "$PHT/apache" "$PHT/sessions"
-    chmod 0700 "$PHT/sessions"
-    chown -R root:www-data "$PHT/secrets"
-    chmod 0750 "$PHT/secrets"
-    chmod 0640 "$PHT/secrets/"*
-    chmod 0755 "$PHT" "$PHT/www"
+# A read-only root filesystem: only Apache's run and lock directories and the session store are
+# mounts of their own (podman's `U` gives them to uid 33; Docker: `--tmpfs PATH:uid=33,gid=33`).
+# The app still reads the database, keeps its session and stores a note.
+php_read_only() {
+    local name="hl-$$-php-ro" rc status
+    pm_run_d --name "$name" --network "$PHP_NET" "${ULIMITS[@]}" -p 127.0.0.1::8080 -e DB_HOST="$DBC" \
+        --add-host "$(db_host_entry)" \
+        -v "$PHW/secrets:/run/secrets:ro" --read-only --read-only-tmpfs=false \
+        --tmpfs /run/apache2:rw,mode=0700,U --tmpfs /run/lock/apache2:rw,mode=0700,U \
+        --tmpfs /var/lib/php/sessions:rw,mode=0700,U "$PHP_IMAGE" && wait_healthy 30 "$name" || { remove_container "$name"; return 1; }
+    # A write that needs the session store: GET / (new session, CSRF token), then POST with both.
+    local url r cookie token status rc=0
+    url="http://127.0.0.1:$(published "$name" 8080)"
+    r=$(curl -sS -m 10 -D - "$url/")
+    cookie=$(header_of "$r" Set-Cookie | cut -d';' -f1)
+    token=$(sed -nE 's/.*name="csrf" value="([0-9a-f]{64})".*/\1/p' <<<"$r")
+    status=$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" --data-urlencode "csrf=$token" \
+        --data-urlencode "author=read-only" --data-urlencode "body=written with a read-only root" "$url/")
+    [ "$status" = 303 ] || { echo "GET / then POST with its token gave $status (GET: $(status_of "$r"), cookie: $cookie)"; rc=1; }
+    remove_container "$name"
+    return $rc
 }
 
-# Environment of the Apache and PHP CLI processes, as the image's ENV sets it.
-php_env() {
-    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin APACHE_LOG_DIR="$PHT/apache/logs" \
-        PHP_INI_SCAN_DIR="/etc/php/$PHP_VER/apache2/conf.d:$PHT/php/conf.d" \
-        DB_HOST=127.0.0.1 DB_PORT="$MYPORT" DB_NAME=notes \
-        DB_USER_FILE="$PHT/secrets/db_user" DB_PASSWORD_FILE="$PHT/secrets/db_password" \
-        DB_SSL_CA="${DB_SSL_CA_OVERRIDE:-$PHT/secrets/db-ca.pem}" "$@"
-}
-
-apache_start() {
-    runuser -u www-data -- true # www-data must exist
-    php_env runuser -u www-data -- /usr/sbin/apache2 -f "$PHT/apache/httpd.conf" -k start \
-        >"$PHT/apache/start.log" 2>&1 || return 1
-    wait_for 20 curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/healthz.php"
-}
-
-apache_stop() {
-    if [ -n "${PHT:-}" ] && [ -f "$PHT/apache/httpd.pid" ]; then
-        kill "$(cat "$PHT/apache/httpd.pid")" 2>/dev/null
-        wait_for 20 test ! -e "$PHT/apache/httpd.pid"
-    fi
+php_cleanup() {
+    remove_container "$PHPC" "$DBC" "hl-$$-php-ro"
+    pm network rm -f "$PHP_NET" >/dev/null 2>&1 || true
 }
 
 # http METHOD PATH [curl args...] : prints the response headers, a blank line, then the body.
 http() {
     local method=$1 path=$2
     shift 2
-    curl -sS -m 10 -D - -X "$method" "$@" "http://127.0.0.1:$HTTP_PORT$path"
+    curl -sS -m 10 -D - -X "$method" "$@" "$PHP_URL$path"
 }
 status_of() { head -n 1 <<<"$1" | awk '{print $2}'; }
 header_of() { # RESPONSE NAME : value of the first header NAME (case-insensitive)
-    sed -n '1,/^\r\?$/p' <<<"$1" | tr -d '\r' | awk -v n="$2" 'BEGIN{IGNORECASE=1} index(tolower($0), tolower(n) ":")==1 {sub(/^[^:]*:[ \t]*/, ""); print; exit}'
+    sed -n '1,/^\r\?$/p' <<<"$1" | tr -d '\r' | awk -v n="$2" 'index(tolower($0), tolower(n) ":")==1 {sub(/^[^:]*:[ \t]*/, ""); print; exit}'
 }
 headers_only() { sed -n '1,/^\r\?$/p' <<<"$1" | tr -d '\r'; }
 
+# The app's own db() from the command line inside the container (same PHP build, same ini).
+php_db_cli() { # [podman exec args…]
+    pm exec "$@" "$PHPC" php -r 'require "/var/www/src/bootstrap.php";
+        $s = db()->query("SHOW STATUS LIKE '"'"'Ssl_version'"'"'")->fetch(); echo "tls=", $s["Value"], "\n";' 2>&1
+}
+
 php_tests() {
-    echo "# php-mysql-secured: Apache 2.4 + PHP $PHP_VER with images/php-mysql-secured/, MariaDB over TLS"
-    mariadb_vars
-    if ! check "php: MariaDB with require_secure_transport=ON is up on loopback" mariadb_setup; then
-        sed 's/^/#   mariadb: /' "$WORK/mariadb/error.log" 2>/dev/null | tail -n 20
+    echo "# php-mysql-secured: functional checks against the running container ($1), MariaDB over TLS"
+    php_vars "$1" "$2"
+    php_setup
+    if ! check "php: the MariaDB fixture (require_secure_transport=ON) is up" db_start; then
         return
     fi
-    apache_setup
-    check "php: Apache config (image's hardening.conf + site.conf) passes configtest" \
-        php_env runuser -u www-data -- /usr/sbin/apache2 -f "$PHT/apache/httpd.conf" -t
-    if ! check "php: Apache with mod_php starts as www-data on a loopback port" apache_start; then
-        cat "$PHT/apache/start.log" "$PHT/apache/logs/error.log" 2>/dev/null | sed 's/^/#   apache: /' | tail -n 20
+    if ! check "php: starts with the run contract and becomes healthy" php_start; then
         return
     fi
-    local pid_user
-    pid_user=$(ps -o user= -p "$(cat "$PHT/apache/httpd.pid")" | tr -d ' ')
-    expect_eq "php: Apache parent process runs as www-data, not root" "www-data" "$pid_user"
+    PHP_URL="http://127.0.0.1:$(published "$PHPC" 8080)"
+
+    # --- processes, modules, extensions
+    expect_match "php: Apache's parent process runs as uid 33, not root" '^Uid:\s+33\s+33\s+33\s+33$' \
+        "$(pm exec "$PHPC" grep '^Uid:' /proc/1/status 2>&1)"
+    expect_eq "php: Apache loads only the modules the app needs" \
+        "allowmethods authz_core core dir headers http log_config logio mime mpm_prefork php reqtimeout so unixd version watchdog" \
+        "$(pm exec "$PHPC" apache2 -M 2>&1 | sed -nE 's/^ ([a-z0-9_]+)_module .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+    check "php: php.ini is Debian's production template" \
+        pm exec "$PHPC" cmp /etc/php/8.4/apache2/php.ini /usr/lib/php/8.4/php.ini-production
+
+    local r h
+    r=$(http GET /probe.php)
+    expect_eq "php: PHP under Apache loads only the extensions the app needs (and those compiled in)" \
+        "apache2handler Core date filter hash json libxml mysqli mysqlnd openssl pcre PDO pdo_mysql random Reflection session sodium SPL standard Zend OPcache zlib" \
+        "$(sed -n 's/^extensions=//p' <<<"$r")"
+    expect_match "php: curl_exec and curl_multi_exec do not exist (php8.4-curl is not installed)" '^curl=none$' "$r"
+    expect_match "php: exec() is undefined (disable_functions)" '^exec_exists=no$' "$r"
+    expect_match "php: calling exec() throws Error, nothing runs" '^exec_call=Error$' "$r"
+    expect_match "php: shell_exec/system/passthru/proc_open/popen are undefined" '^shell_family=none$' "$r"
+    expect_match "php: /etc/passwd is unreadable (open_basedir)" '^passwd=blocked$' "$r"
+    expect_match "php: the DB password file is readable (open_basedir includes /run/secrets)" '^secret=readable$' "$r"
+    expect_no_match "php: display_errors=Off: no warning text in the response" 'Warning|open_basedir restriction' "$r"
+    local setting shown
+    for setting in allow_url_fopen= allow_url_include= expose_php= display_errors= \
+        mysqli.allow_local_infile= session.use_strict_mode=1 file_uploads= enable_dl=; do
+        shown=${setting#*=}
+        expect_match "php: ini ${setting%%=*} = ${shown:-Off}" "^ini:${setting}\$" "$r"
+    done
+    sleep 0.3
+    expect_match "php: log_errors=On: the open_basedir warning went to the container's log" \
+        'open_basedir restriction in effect' "$(logs "$PHPC")"
 
     # --- response headers
-    local r h
     r=$(http GET /)
-    expect_eq "php: GET / is 200 (page reads notes from MariaDB over TLS)" "200" "$(status_of "$r")"
+    expect_eq "php: GET / is 200 (the page reads notes from MariaDB over TLS)" "200" "$(status_of "$r")"
     h=$(headers_only "$r")
-    expect_no_match "php: no X-Powered-By header (expose_php=Off)" '^X-Powered-By:' "$h"
-    expect_eq "php: Server header is exactly 'Apache' (ServerTokens Prod)" "Apache" "$(header_of "$r" Server)"
-    expect_match "php: Content-Security-Policy with frame-ancestors 'none'" \
+    expect_match "php: Content-Security-Policy with default-src 'none' and frame-ancestors 'none'" \
         "^Content-Security-Policy: .*default-src 'none'.*frame-ancestors 'none'" "$h"
     expect_eq "php: X-Content-Type-Options nosniff" "nosniff" "$(header_of "$r" X-Content-Type-Options)"
     expect_eq "php: X-Frame-Options DENY" "DENY" "$(header_of "$r" X-Frame-Options)"
     expect_eq "php: Referrer-Policy no-referrer" "no-referrer" "$(header_of "$r" Referrer-Policy)"
     expect_match "php: Permissions-Policy denies camera/geolocation/microphone" \
         '^Permissions-Policy: .*camera=\(\).*geolocation=\(\).*microphone=\(\)' "$h"
+    expect_eq "php: Cross-Origin-Opener-Policy same-origin" "same-origin" "$(header_of "$r" Cross-Origin-Opener-Policy)"
+    expect_match "php: Strict-Transport-Security for two years" '^max-age=63072000' "$(header_of "$r" Strict-Transport-Security)"
+    expect_eq "php: no ETag (FileETag None)" "" "$(header_of "$(http GET /style.css)" ETag)"
 
     local cookie
     cookie=$(header_of "$r" Set-Cookie)
@@ -198,12 +193,11 @@ php_tests() {
     expect_match "php: use_strict_mode: a forged session id is replaced by a new one" \
         '^__Host-sid=[A-Za-z0-9,-]+;' "$(header_of "$r" Set-Cookie | grep -v attackerchosen)"
 
-    # --- methods, dotfiles, listings
-    expect_eq "php: TRACE is 405 (TraceEnable Off)" "405" "$(status_of "$(http TRACE /)")"
+    # --- methods, dotfiles, listings, errors
     expect_eq "php: PUT is 405 (AllowMethods GET POST HEAD)" "405" "$(status_of "$(http PUT / --data x)")"
     expect_eq "php: DELETE is 405" "405" "$(status_of "$(http DELETE /index.php)")"
     expect_eq "php: OPTIONS is 405" "405" "$(status_of "$(http OPTIONS /)")"
-    expect_eq "php: HEAD is allowed (200)" "200" "$(status_of "$(curl -sS -m 10 -I "http://127.0.0.1:$HTTP_PORT/healthz.php")")"
+    expect_eq "php: HEAD is allowed (200)" "200" "$(status_of "$(curl -sS -m 10 -I "$PHP_URL/healthz.php")")"
     r=$(http GET /.env)
     expect_eq "php: /.env is 403" "403" "$(status_of "$r")"
     expect_no_match "php: /.env content is not served" 'canary-dotenv-secret' "$r"
@@ -211,38 +205,30 @@ php_tests() {
     expect_eq "php: /.git/config is 403" "403" "$(status_of "$r")"
     expect_no_match "php: /.git/config content is not served" 'canary-git-secret' "$r"
     expect_eq "php: /.htaccess (absent) is 403" "403" "$(status_of "$(http GET /.htaccess)")"
-    expect_eq "php: directory listing is refused even with mod_autoindex loaded (Options -Indexes)" "403" "$(status_of "$(http GET /emptydir/)")"
+    r=$(http GET /emptydir/)
+    expect_match "php: a folder without an index is not listed (403/404, no 'Index of')" '^HTTP/1\.1 40[34] ' \
+        "$(head -n 1 <<<"$r")$(grep -q 'Index of' <<<"$r" && echo ' LISTED')"
+    expect_eq "php: .sql, .json, .ini, .sh … files are never served (403)" "403 403" \
+        "$(status_of "$(http GET /schema.sql)") $(status_of "$(http GET /composer.json)")"
+    expect_eq "php: a request body over 64 KiB is refused (413, LimitRequestBody)" "413" \
+        "$(head -c 70000 /dev/zero | tr '\0' 'a' | curl -sS -m 10 -o /dev/null -w '%{http_code}' --data-binary @- "$PHP_URL/")"
+    local many=() i
+    for i in $(seq 1 60); do many+=(-H "X-Filler-$i: x"); done
+    expect_eq "php: more than 50 request header fields are refused (400, LimitRequestFields)" "400" \
+        "$(curl -sS -m 10 -o /dev/null -w '%{http_code}' "${many[@]}" "$PHP_URL/healthz.php")"
     r=$(http GET /no-such-page)
     expect_eq "php: unknown page is 404" "404" "$(status_of "$r")"
     expect_match "php: security headers are also set on error responses" "^Content-Security-Policy: " "$(headers_only "$r")"
-    expect_no_match "php: error pages carry no server signature" 'Apache/[0-9]|Server at' "$r"
+    expect_no_match "php: error pages carry no server signature or version" 'Apache/[0-9]|Server at|Debian' "$r"
 
-    # --- what PHP allows (probe.php is test-only)
-    r=$(http GET /probe.php)
-    expect_match "php: exec() is undefined (disable_functions)" '^exec_exists=no$' "$r"
-    expect_match "php: calling exec() throws Error, nothing runs" '^exec_call=Error$' "$r"
-    expect_match "php: shell_exec/system/passthru/proc_open/popen are undefined" '^shell_family=none$' "$r"
-    expect_match "php: /etc/passwd is unreadable (open_basedir)" '^passwd=blocked$' "$r"
-    expect_match "php: the DB password file is readable (open_basedir includes /run/secrets)" '^secret=readable$' "$r"
-    expect_no_match "php: display_errors=Off: no warning text in the response" 'Warning|open_basedir restriction' "$r"
-    sleep 0.3
-    expect_match "php: log_errors=On: the open_basedir warning went to the error log" \
-        'open_basedir restriction in effect' "$(cat "$PHT/apache/logs/error.log")"
-    local setting
-    for setting in allow_url_fopen= allow_url_include= expose_php= display_errors= \
-        mysqli.allow_local_infile= session.use_strict_mode=1 file_uploads= enable_dl=; do
-        local shown=${setting#*=}
-        expect_match "php: ini ${setting%%=*} = ${shown:-Off}" "^ini:${setting}\$" "$r"
-    done
-
-    # --- the app: CSRF, prepared statements, escaping, TLS to the database
+    # --- the app: CSRF, prepared statements, escaping
     r=$(http GET /)
     cookie=$(header_of "$r" Set-Cookie | cut -d';' -f1)
     local token
     token=$(sed -nE 's/.*name="csrf" value="([0-9a-f]{64})".*/\1/p' <<<"$r")
-    expect_match "php: form carries a 64-hex CSRF token" '^[0-9a-f]{64}$' "$token"
+    expect_match "php: the form carries a 64-hex CSRF token" '^[0-9a-f]{64}$' "$token"
     r=$(http POST / -H "Cookie: $cookie" --data-urlencode "author=mallory" --data-urlencode "body=no token")
-    expect_eq "php: POST without CSRF token is 403" "403" "$(status_of "$r")"
+    expect_eq "php: POST without the CSRF token is 403" "403" "$(status_of "$r")"
     r=$(http POST / -H "Cookie: $cookie" --data-urlencode "csrf=$(printf '0%.0s' {1..64})" \
         --data-urlencode "author=mallory" --data-urlencode "body=bad token")
     expect_eq "php: POST with a wrong CSRF token is 403" "403" "$(status_of "$r")"
@@ -250,20 +236,23 @@ php_tests() {
     r=$(http POST / -H "Cookie: $cookie" --data-urlencode "csrf=$token" \
         --data-urlencode "author=O'Brien <img src=x>" --data-urlencode "body=$payload")
     expect_eq "php: POST with the CSRF token is 303 (note stored)" "303" "$(status_of "$r")"
-    local stored
-    stored=$(mariadb --socket="$MYT/run/mysqld.sock" -uroot -N -e "SELECT body FROM notes.notes ORDER BY id DESC LIMIT 1")
-    expect_eq "php: the note is stored verbatim (prepared statement, no mangling)" "$payload" "$stored"
+    expect_eq "php: the note is stored verbatim (prepared statement, no mangling)" "$payload" \
+        "$(db_sql "SELECT body FROM notes.notes ORDER BY id DESC LIMIT 1" 2>&1)"
     r=$(http GET / -H "Cookie: $cookie")
     expect_match "php: the note is read back HTML-escaped" \
         '&lt;script&gt;alert\(&quot;x&quot;\)&lt;/script&gt; it&apos;s &amp; &lt;b&gt;bold&lt;/b&gt;' "$r"
     expect_no_match "php: no raw <script> or <img> from user input in the page" '<script>|<img src=x>' "$r"
-    expect_match "php: author is escaped too" 'O&apos;Brien &lt;img src=x&gt;' "$r"
+    expect_match "php: the author is escaped too" 'O&apos;Brien &lt;img src=x&gt;' "$r"
 
-    local cli='require getenv("APP_SRC") . "/bootstrap.php"; $s = db()->query("SHOW STATUS LIKE '"'"'Ssl_version'"'"'")->fetch(); echo "tls=", $s["Value"], "\n";'
-    r=$(php_env APP_SRC="$PHT/www/src" php -c "$PHT/php/php.ini" -r "$cli" 2>&1)
-    expect_match "php: the app's db() connects with TLS 1.2+ and a verified server certificate" '^tls=TLSv1\.[23]$' "$r"
-    r=$(DB_SSL_CA_OVERRIDE="$PHT/secrets/wrong-ca.pem" php_env APP_SRC="$PHT/www/src" php -c "$PHT/php/php.ini" -r "$cli" 2>&1)
-    expect_match "php: the app's db() refuses a server certificate from another CA" 'certificate verify failed|SSL operation failed' "$r"
-    check_fails "php: MariaDB refuses the app account without TLS" 'insecure transport|SSL|Access denied' \
-        mariadb --skip-ssl -h 127.0.0.1 -P "$MYPORT" -unotes -p"$DB_PW" -e 'SELECT 1'
+    # --- TLS to the database, certificate verified
+    expect_match "php: the app's db() connects over TLS 1.2+" '^tls=TLSv1\.[23]$' "$(php_db_cli)"
+    expect_match "php: db() refuses a server certificate from another CA" \
+        'certificate verify failed' "$(php_db_cli -e DB_SSL_CA=/run/secrets/wrong-ca.pem)"
+    local db_ip
+    db_ip=$(pm inspect --format "{{(index .NetworkSettings.Networks \"$PHP_NET\").IPAddress}}" "$DBC")
+    expect_match "php: db() refuses a server certificate issued for another name" \
+        "subjectAltName did not match expected name .$db_ip" "$(php_db_cli -e DB_HOST="$db_ip")"
+    check "php: runs with a read-only root filesystem (run, lock and session directories mounted)" php_read_only
+    check_fails "fixture: MariaDB refuses the app's account without TLS" 'insecure transport are prohibited' \
+        pm exec "$DBC" mariadb --skip-ssl -h 127.0.0.1 -unotes -p"$DB_PW" -e 'SELECT 1'
 }

@@ -3,7 +3,7 @@
 //! Read in two steps: the tables as written (unknown keys refused), then validation, whose
 //! errors name the file, line and column.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_policy::{Gate, ProfileInfo, RawGateConfig};
@@ -28,6 +28,79 @@ pub struct Config {
     /// `[limits]`, checked when the file was read.
     #[serde(skip)]
     pub limits: Limits,
+    pub feeds: FeedsConfig,
+    pub sla: SlaConfig,
+    /// What the file asks for that still reads but no longer does what it did, for people.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// `[feeds]`: where the threat feeds are read from and downloaded from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// A KEV catalog to read (relative to the repository); default: the one `hardline feeds
+    /// update` keeps in `.hardline/feeds/`, if any.
+    pub kev: Option<PathBuf>,
+    /// EPSS scores to read (gzipped or not), likewise.
+    pub epss: Option<PathBuf>,
+    /// Where `feeds update` downloads the KEV catalog from (a mirror, say).
+    pub kev_url: Option<String>,
+    /// Where `feeds update` downloads the EPSS scores from.
+    pub epss_url: Option<String>,
+}
+
+/// `[sla]`: days a finding of each severity may stay open, and when scans count as stale.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaConfig {
+    pub critical: Spanned<u32>,
+    pub high: Spanned<u32>,
+    pub medium: Spanned<u32>,
+    pub low: Spanned<u32>,
+    pub stale_after_days: Spanned<u32>,
+}
+
+impl Default for SlaConfig {
+    fn default() -> SlaConfig {
+        let sla = hardline_policy::Sla::default();
+        let at = |days| Spanned::new(0..0, days);
+        SlaConfig {
+            critical: at(sla.critical),
+            high: at(sla.high),
+            medium: at(sla.medium),
+            low: at(sla.low),
+            stale_after_days: at(hardline_triage::STALE_AFTER_DAYS),
+        }
+    }
+}
+
+impl SlaConfig {
+    /// The settings triage and the `sla-overdue` rule use.
+    pub fn settings(&self) -> hardline_triage::Settings {
+        hardline_triage::Settings {
+            sla: hardline_policy::Sla {
+                critical: *self.critical.get_ref(),
+                high: *self.high.get_ref(),
+                medium: *self.medium.get_ref(),
+                low: *self.low.get_ref(),
+            },
+            stale_after_days: *self.stale_after_days.get_ref(),
+        }
+    }
+
+    /// The first value that is not a usable number of days.
+    fn invalid(&self) -> Option<(&'static str, &Spanned<u32>)> {
+        [
+            ("critical", &self.critical),
+            ("high", &self.high),
+            ("medium", &self.medium),
+            ("low", &self.low),
+            ("stale_after_days", &self.stale_after_days),
+        ]
+        .into_iter()
+        .find(|(_, days)| !(1..=3650).contains(days.get_ref()))
+    }
 }
 
 /// Bounds on what hardline reads and records (`[limits]`).
@@ -71,10 +144,12 @@ pub struct PolicyConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PullRequestConfig {
-    /// Authors whose pull requests are dependency updates (auto-merge candidates).
+    /// Authors whose pull requests may be auto-merged when the gate allows them.
     pub dependency_authors: Vec<String>,
-    /// Labels that mark a pull request as a dependency update.
-    pub dependency_labels: Vec<String>,
+    /// Deprecated: labels once made a pull request eligible for auto-merge, but anyone with
+    /// triage rights can add a label. Still read, so that old files keep working; grants
+    /// nothing, and a warning says so.
+    pub dependency_labels: Option<Spanned<Vec<String>>>,
     /// Label added when the gate asks for a person.
     pub review_label: String,
 }
@@ -95,8 +170,9 @@ impl Default for PolicyConfig {
 impl Default for PullRequestConfig {
     fn default() -> PullRequestConfig {
         PullRequestConfig {
-            dependency_authors: vec!["renovate[bot]".to_owned(), "renovate".to_owned()],
-            dependency_labels: vec!["dependencies".to_owned()],
+            // A GitHub login cannot contain `[`: no person can take this name.
+            dependency_authors: vec!["renovate[bot]".to_owned()],
+            dependency_labels: None,
             review_label: "security-review".to_owned(),
         }
     }
@@ -136,6 +212,17 @@ impl Config {
         };
         let mut config: Config =
             toml::from_str(text).map_err(|e| at(e.span().map_or(0, |s| s.start), e.message()))?;
+        if let Some(labels) = &config.pull_requests.dependency_labels {
+            config.warnings.push(
+                at(
+                    labels.span().start,
+                    "pull_requests.dependency_labels no longer makes a pull request eligible for \
+                     auto-merge (anyone with triage rights can add a label); only \
+                     pull_requests.dependency_authors does. Remove the key.",
+                )
+                .to_string(),
+            );
+        }
         let profile = config.profile().ok_or_else(|| {
             let names: Vec<String> =
                 hardline_policy::PROFILES.iter().map(|p| format!("\"{}\"", p.name)).collect();
@@ -147,6 +234,9 @@ impl Config {
         // The rules' tables are checked once, here, whatever command runs.
         Gate::configure(profile, &config.gate).map_err(|e| at(e.span.start, &e.message))?;
         config.limits = config.raw_limits.check().map_err(|(span, message)| at(span, &message))?;
+        if let Some((key, days)) = config.sla.invalid() {
+            return Err(at(days.span().start, &format!("sla.{key} must be a number of days from 1 to 3650")));
+        }
         Ok(config)
     }
 

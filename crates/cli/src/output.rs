@@ -1,11 +1,12 @@
-//! The one place that writes to stdout and stderr. Everything written passes through
-//! [`guard`] first: the values of secret variables (`GITHUB_TOKEN`…,
-//! `hardline_tracker::SECRET_VARIABLES`) are replaced by `***` whoever wrote them into the text
-//! (a server's error message, a misplaced variable), and characters that could deceive a reader
-//! (`hardline_model::text::is_deceptive`: escape sequences, BEL, bidirectional controls,
-//! zero-width characters) are dropped; renderers have already removed or escaped them, so this
-//! is the last line, not the first. A closed pipe (`hardline status | head`) ends the program
-//! quietly rather than as an error.
+//! The one place that writes to stdout and stderr. Everything written passes a last guard
+//! first: the values of secret variables (`GITHUB_TOKEN`…, `hardline_tracker::SECRET_VARIABLES`)
+//! are replaced by `***` whoever wrote them into the text (a server's error message, a
+//! misplaced variable), and characters that could deceive a reader
+//! (`hardline_model::text::is_deceptive`: BEL, C1 controls, bidirectional controls, zero-width
+//! characters, and any escape sequence but the colours `render/style.rs` paints) are dropped.
+//! Renderers have already removed or escaped them from what they took from reports, logs and
+//! servers: this is the last line, not the first. A closed pipe (`hardline status | head`) ends
+//! the program quietly rather than as an error.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,8 +14,23 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::sync::OnceLock;
 
-use hardline_model::text::{is_deceptive, terminal};
+use hardline_model::text::{is_deceptive, single_line};
 use hardline_tracker::{Redactor, TrackerEnv};
+
+use crate::render::style::{Role, Style};
+
+/// How stderr is styled in this run (`--color`, and whether stderr is a terminal).
+static STDERR_STYLE: OnceLock<Style> = OnceLock::new();
+
+/// Sets the styling of `error:`, `warning:` and `note:` on stderr, once, before anything is
+/// written there.
+pub fn set_stderr_style(style: Style) {
+    let _ = STDERR_STYLE.set(style);
+}
+
+fn stderr_style() -> Style {
+    STDERR_STYLE.get().copied().unwrap_or_else(Style::plain)
+}
 
 /// The secrets of this process's environment, read once.
 fn redactor() -> &'static Redactor {
@@ -22,20 +38,52 @@ fn redactor() -> &'static Redactor {
     REDACTOR.get_or_init(|| Redactor::from_env(&TrackerEnv::from_process()))
 }
 
-/// `text` as it may be written: secrets replaced, deceptive characters dropped (line breaks and
-/// tabs kept).
+/// `text` as it may be written: secrets replaced, deceptive characters dropped but line breaks,
+/// tabs and colour sequences (`ESC [ … m`, the only escapes hardline writes).
 pub fn guard(text: &str) -> Cow<'_, str> {
     let scrubbed = redactor().scrub(text);
-    if !scrubbed.chars().any(|c| is_deceptive(c) && c != '\n' && c != '\t') {
+    let kept = |c: char| !is_deceptive(c) || matches!(c, '\n' | '\t' | '\u{1b}');
+    if scrubbed.chars().all(kept) && !scrubbed.contains('\u{1b}') {
         return scrubbed;
     }
-    Cow::Owned(scrubbed.chars().filter(|c| !is_deceptive(*c) || *c == '\n' || *c == '\t').collect())
+    let mut out = String::with_capacity(scrubbed.len());
+    let mut rest = scrubbed.as_ref();
+    while let Some(ch) = rest.chars().next() {
+        if ch == '\u{1b}' {
+            let colour = colour_sequence(rest);
+            out.push_str(&rest[..colour]);
+            rest = &rest[colour.max(1)..];
+            continue;
+        }
+        if kept(ch) {
+            out.push(ch);
+        }
+        rest = &rest[ch.len_utf8()..];
+    }
+    Cow::Owned(out)
 }
 
-/// One line for stderr: secrets replaced, and control characters (line breaks too) turned into
-/// spaces, so that a message cannot fake further lines or move the cursor.
+/// The length of the colour sequence (`ESC [ digits and ; m`) `text` starts with, or 0.
+fn colour_sequence(text: &str) -> usize {
+    let Some(body) = text.strip_prefix("\u{1b}[") else { return 0 };
+    let params = body.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
+    if body.as_bytes().get(params) == Some(&b'm') { 2 + params + 1 } else { 0 }
+}
+
+/// One line for stderr: secrets replaced, and control and invisible characters (line breaks
+/// too) turned into spaces, so that a message cannot fake further lines or move the cursor.
 fn line(text: &str) -> String {
-    terminal(&redactor().scrub(text), usize::MAX)
+    single_line(&redactor().scrub(text), 4_000)
+}
+
+/// `text` with its leading `warning:` or `note:` painted.
+fn with_label(text: &str) -> String {
+    for (label, role) in [("warning:", Role::Warning), ("note:", Role::Note), ("error:", Role::Failure)] {
+        if let Some(rest) = text.strip_prefix(label) {
+            return format!("{}{rest}", stderr_style().paint(role, label));
+        }
+    }
+    text.to_owned()
 }
 
 /// Writes `text` to stdout, adding a final newline if it lacks one.
@@ -52,25 +100,44 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 
 /// A note for people on stderr (never part of machine output).
 pub fn note(text: &str) {
-    eprintln!("{}", line(text));
+    eprintln!("{}", with_label(&line(text)));
 }
 
-/// What reading a report changed or left out, one `warning:` line each.
-pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a String>) {
-    for warning in warnings {
-        note(&format!("warning: {warning}"));
+/// A warning on stderr, one line: inside GitHub Actions (`GITHUB_ACTIONS=true`) as a
+/// `::warning::` workflow command, which annotates the run; elsewhere as `warning: …`.
+pub fn warning(text: &str) {
+    let line = single_line(&redactor().scrub(text), 2_000);
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        eprintln!("::warning::{}", workflow_command_data(&line));
+    } else {
+        eprintln!("{} {line}", stderr_style().paint(Role::Warning, "warning:"));
     }
 }
 
-/// An error and its causes, each said once: a cause whose words the lines before already carry
-/// (an error that prints its source in its own message) is not repeated.
+/// What reading a report changed or left out, one warning each.
+pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a String>) {
+    for text in warnings {
+        warning(text);
+    }
+}
+
+/// A workflow command's data, escaped as the runner unescapes it (`%`, CR, LF).
+fn workflow_command_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// An error, its causes each said once (a cause whose words the lines before already carry, as
+/// an error that prints its source in its own message, is not repeated), and what to do next.
 pub fn error(error: &anyhow::Error) {
     for (index, text) in error_lines(error).iter().enumerate() {
         if index == 0 {
-            eprintln!("error: {}", line(text));
+            eprintln!("{} {}", stderr_style().paint(Role::Failure, "error:"), line(text));
         } else {
             eprintln!("  caused by: {}", line(text));
         }
+    }
+    for step in crate::hint::next_steps(error) {
+        eprintln!("{} {}", stderr_style().paint(Role::Note, "help:"), line(&step));
     }
 }
 
@@ -95,6 +162,11 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workflow_command_data_cannot_start_another_command() {
+        assert_eq!(workflow_command_data("100% done\n::error::x"), "100%25 done%0A::error::x");
+    }
 
     /// An error that says its source in its own message and also returns it as its source, as
     /// the libraries' errors do.
@@ -125,9 +197,11 @@ mod tests {
     }
 
     #[test]
-    fn what_is_written_loses_deceptive_characters_but_keeps_its_lines() {
-        assert_eq!(guard("a\u{1b}[31mb\u{202E}c\n\td\u{7}"), "a[31mbc\n\td");
+    fn what_is_written_loses_deceptive_characters_but_keeps_lines_and_colours() {
+        assert_eq!(guard("a\u{9b}31mb\u{202E}c\n\td\u{7}"), "a31mbc\n\td");
+        assert_eq!(guard("\u{1b}[1m\u{1b}[31mBLOCK\u{1b}[0m"), "\u{1b}[1m\u{1b}[31mBLOCK\u{1b}[0m");
+        assert_eq!(guard("x\u{1b}[2Jy\u{1b}]0;title\u{7}z\u{1b}"), "x[2Jy]0;titlez");
         assert!(matches!(guard("plain\ntext"), Cow::Borrowed(_)));
-        assert_eq!(line("one\ntwo\u{1b}"), "one two ");
+        assert_eq!(line("one\ntwo\u{1b}"), "one two");
     }
 }

@@ -29,6 +29,13 @@ pub enum Report {
     Vex(Document),
     Demo(DemoReport),
     Dashboard(DashboardReport),
+    FeedsUpdate(FeedsReport),
+    Exceptions(ExceptionsReport),
+    Init(InitReport),
+    Export(ExportReport),
+    /// A shell's completion script, printed as generated.
+    Completions(String),
+    Man(ManReport),
 }
 
 /// Which command a report is of: what a renderer says it offers, checked before the command
@@ -46,10 +53,16 @@ pub enum Kind {
     Vex,
     Demo,
     Dashboard,
+    FeedsUpdate,
+    Exceptions,
+    Init,
+    Export,
+    Completions,
+    Man,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -61,6 +74,12 @@ impl Kind {
         Kind::Vex,
         Kind::Demo,
         Kind::Dashboard,
+        Kind::FeedsUpdate,
+        Kind::Exceptions,
+        Kind::Init,
+        Kind::Export,
+        Kind::Completions,
+        Kind::Man,
     ];
 
     /// The subcommand's words: `record`, `issues sync`.
@@ -77,6 +96,12 @@ impl Kind {
             Kind::Vex => "vex",
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
+            Kind::FeedsUpdate => "feeds update",
+            Kind::Exceptions => "exceptions",
+            Kind::Init => "init",
+            Kind::Export => "export",
+            Kind::Completions => "completions",
+            Kind::Man => "man",
         }
     }
 }
@@ -95,6 +120,12 @@ impl Report {
             Report::Vex(_) => Kind::Vex,
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
+            Report::FeedsUpdate(_) => Kind::FeedsUpdate,
+            Report::Exceptions(_) => Kind::Exceptions,
+            Report::Init(_) => Kind::Init,
+            Report::Export(_) => Kind::Export,
+            Report::Completions(_) => Kind::Completions,
+            Report::Man(_) => Kind::Man,
         }
     }
 
@@ -107,6 +138,7 @@ impl Report {
                 hardline_policy::Decision::Block => exit::BLOCK,
             },
             Report::Verify(report) if !report.ok() => exit::VERIFY_FAILED,
+            Report::FeedsUpdate(report) if report.feeds.iter().any(|f| f.result.is_err()) => exit::ERROR,
             _ => exit::OK,
         }
     }
@@ -127,22 +159,35 @@ pub struct StatusReport {
     pub stale_exceptions: Vec<Exception>,
     /// Exceptions past their date that still match: their findings count again.
     pub expired_exceptions: Vec<Exception>,
+    /// The feeds that were read.
+    pub feeds: Vec<hardline_feeds::FeedInfo>,
+    /// The SLAs and the staleness limit in force.
+    pub settings: hardline_triage::Settings,
 }
 
 pub struct ImageStatus {
     pub name: ImageName,
-    /// Over all severities, before exceptions.
+    /// Open findings that count, after exceptions (what the gate counts), all severities.
     pub counts: Counts,
+    /// Open findings an active exception suppresses.
+    pub suppressed: Counts,
     pub unique_vulnerabilities: usize,
     /// MEDIUM+ findings that count after exceptions (`hardline_policy::open_findings`).
     pub open_medium_plus: usize,
-    pub suppressed_by_exceptions: usize,
     pub fixable: usize,
+    /// The most severe band among the findings that count.
     pub risk: &'static str,
     pub last_scan: Option<Timestamp>,
     pub artifact: Option<String>,
     pub head_seq: u64,
     pub head_hash: String,
+    /// Findings that count and are in CISA's KEV catalog; `None` without a catalog.
+    pub kev: Option<usize>,
+    /// Findings that count and are past their SLA due date.
+    pub overdue: usize,
+    pub mttr: hardline_triage::Mttr,
+    pub sla_record: hardline_triage::SlaRecord,
+    pub scan: hardline_triage::ScanAge,
 }
 
 /// `diff`: two reports compared, without the ledger.
@@ -190,11 +235,66 @@ pub struct SummaryReport {
     pub published: Option<SummaryPublished>,
 }
 
+/// `export`: the document, or where it was written.
+pub struct ExportReport {
+    /// The format's name.
+    pub format: &'static str,
+    pub document: String,
+    /// The file it was written to (then it is not printed).
+    pub out: Option<PathBuf>,
+}
+
+/// `init`: what was written where.
+pub struct InitReport {
+    pub dir: PathBuf,
+    /// The files written, relative to `dir`.
+    pub files: Vec<String>,
+    /// The images found (or named): folders images/NAME/ with a Dockerfile.
+    pub images: Vec<ImageName>,
+    /// Images named with --image that have no images/NAME/Dockerfile yet.
+    pub without_dockerfile: Vec<ImageName>,
+    /// How the workflows refer to the action.
+    pub action: crate::init::ActionPin,
+}
+
 /// `dashboard`: the site's files, and which changed.
 pub struct DashboardReport {
     pub out: PathBuf,
     pub files: Vec<String>,
     pub changed: Vec<String>,
+}
+
+/// `exceptions`: every accepted risk, where it stands, and what it suppresses.
+pub struct ExceptionsReport {
+    pub today: jiff::civil::Date,
+    pub entries: Vec<ExceptionEntry>,
+}
+
+pub struct ExceptionEntry {
+    pub exception: Exception,
+    pub state: hardline_policy::ExceptionState,
+    /// The open findings it suppresses (expired: matches, and they count again), per image.
+    pub findings: Vec<(ImageName, hardline_model::Finding)>,
+}
+
+/// `feeds update`: each feed, updated or why not.
+pub struct FeedsReport {
+    /// The repository, so paths can be shown relative to it.
+    pub root: PathBuf,
+    pub feeds: Vec<FeedUpdate>,
+}
+
+pub struct FeedUpdate {
+    pub kind: hardline_feeds::FeedKind,
+    pub url: String,
+    /// What the update did, or why it failed (the previous file, if any, is kept).
+    pub result: Result<hardline_feeds::update::Updated, String>,
+}
+
+/// `man`: one page (roff), or the pages written with `--out`.
+pub enum ManReport {
+    Page(String),
+    Written { dir: PathBuf, files: Vec<PathBuf> },
 }
 
 /// `demo`: what the walkthrough did, and where to look.

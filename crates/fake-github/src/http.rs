@@ -1,4 +1,5 @@
-//! Just enough HTTP/1.1 to serve one request per connection.
+//! Just enough HTTP/1.1 to serve one request per connection. Public so that the other loopback
+//! fakes of the test suite (the feed hosts of `hardline-fake-feeds`) speak the same HTTP.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -8,7 +9,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// A parsed request.
 #[derive(Debug)]
-pub(crate) struct Request {
+pub struct Request {
     pub method: String,
     /// The path without the query.
     pub path: String,
@@ -20,35 +21,36 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+    pub fn query(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
-/// A response; `Content-Length` and `Connection: close` are added when written.
+/// A response; `Content-Length` and `Connection: close` are added when written, and
+/// `Content-Type: application/json` unless a `Content-Type` header is given.
 #[derive(Debug, Clone)]
-pub(crate) struct Response {
+pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
 impl Response {
-    pub(crate) fn json(status: u16, value: &serde_json::Value) -> Self {
-        Self { status, headers: Vec::new(), body: value.to_string() }
+    pub fn json(status: u16, value: &serde_json::Value) -> Self {
+        Self { status, headers: Vec::new(), body: value.to_string().into_bytes() }
     }
 
-    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Self {
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
 }
 
-pub(crate) fn read_request(stream: &TcpStream) -> io::Result<Request> {
+pub fn read_request(stream: &TcpStream) -> io::Result<Request> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -109,9 +111,11 @@ fn read_chunked(reader: &mut impl BufRead) -> io::Result<Vec<u8>> {
     }
 }
 
-pub(crate) fn write_response(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
+pub fn write_response(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
-    head.push_str("Content-Type: application/json; charset=utf-8\r\n");
+    if !response.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+        head.push_str("Content-Type: application/json; charset=utf-8\r\n");
+    }
     head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
     head.push_str("Connection: close\r\n");
     for (name, value) in &response.headers {
@@ -119,11 +123,11 @@ pub(crate) fn write_response(mut stream: &TcpStream, response: &Response) -> io:
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    stream.write_all(response.body.as_bytes())?;
+    stream.write_all(&response.body)?;
     stream.flush()
 }
 
-pub(crate) fn reason(status: u16) -> &'static str {
+pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",

@@ -3,11 +3,17 @@
 //!
 //! Served: issues (list with `state`, `labels`, `direction`, `per_page`/`page` and `Link`
 //! headers; create; get; update), issue comments (list, create, update), labels (add), pull
-//! requests (get) and the GraphQL mutation `enablePullRequestAutoMerge`. Bodies over 65,536
-//! characters get GitHub's 422; a request without the expected token gets 401. Failures can be
-//! scripted with [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`], and
-//! [`FakeGitHub::echo_authorization`] makes error messages repeat the `Authorization` header;
-//! every request is logged.
+//! requests (get, with `head.repo.fork`), commit statuses (create; combined status), workflow
+//! dispatches and the GraphQL mutation `enablePullRequestAutoMerge`. Bodies over 65,536
+//! characters get GitHub's 422; a request without the expected token gets 401, a write with a
+//! read-only token (a fork's pull request token) GitHub's 403 "Resource not accessible by
+//! integration". Like GitHub, a pull request with auto-merge enabled merges once every required
+//! status context of its head is `success`. Failures can be scripted with
+//! [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`], and [`FakeGitHub::echo_authorization`]
+//! makes error messages repeat the `Authorization` header; every request is logged.
+//!
+//! The `fake-github` binary serves the same fake from its own process, driven through the
+//! control endpoints of [`control`] (`/_fake/…`), for tests written in shell or Python.
 //!
 //! ```no_run
 //! let github = hardline_fake_github::FakeGitHub::start("test-token");
@@ -15,7 +21,8 @@
 //! // point the client at github.url() ...
 //! ```
 
-mod http;
+pub mod control;
+pub mod http;
 mod routes;
 mod state;
 
@@ -25,7 +32,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-pub use state::{FakeComment, FakeIssue, FakePullRequest, Fault, LoggedRequest, MAX_BODY_CHARS};
+pub use state::{
+    FakeComment, FakeDispatch, FakeIssue, FakePullRequest, FakeStatus, Fault, LoggedRequest, MAX_BODY_CHARS,
+    PullSpec,
+};
 
 /// A running fake. Stops when dropped.
 #[derive(Debug)]
@@ -122,23 +132,47 @@ impl FakeGitHub {
     /// Adds an open pull request with node id `PR_fake<number>` and a head SHA derived from
     /// the number. Later issue numbers are taken after it.
     pub fn add_pull_request(&self, number: u64, author: &str, labels: &[&str]) {
-        let mut state = self.state();
-        let mut labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
-        labels.sort();
-        state.pulls.insert(
+        self.add_pull(PullSpec {
             number,
-            FakePullRequest {
-                number,
-                node_id: format!("PR_fake{number}"),
-                author: author.to_owned(),
-                labels,
-                head_sha: format!("{number:040x}"),
-                state: "open".to_owned(),
-                merged: false,
-                auto_merge: None,
-            },
-        );
-        state.next_number = state.next_number.max(number + 1);
+            author: author.to_owned(),
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            ..PullSpec::default()
+        });
+    }
+
+    /// Adds an open pull request described in full (a fork's, say).
+    pub fn add_pull(&self, spec: PullSpec) {
+        self.state().add_pull(spec);
+    }
+
+    /// A token that authenticates but may only read, as a fork's pull request token.
+    pub fn add_read_only_token(&self, token: &str) {
+        self.state().read_only_tokens.insert(token.to_owned());
+    }
+
+    /// The status contexts auto-merge waits for (branch protection's required checks).
+    pub fn set_required_contexts(&self, contexts: &[&str]) {
+        self.state().required_contexts = contexts.iter().map(|c| (*c).to_owned()).collect();
+    }
+
+    /// Declares a workflow file, with or without a `workflow_dispatch` trigger.
+    pub fn add_workflow(&self, file: &str, dispatchable: bool) {
+        self.state().workflows.insert(file.to_owned(), dispatchable);
+    }
+
+    /// Declares a branch (`main` exists from the start).
+    pub fn add_branch(&self, name: &str) {
+        self.state().branches.insert(name.to_owned());
+    }
+
+    /// Every commit status posted, oldest first.
+    pub fn statuses(&self) -> Vec<FakeStatus> {
+        self.state().statuses.clone()
+    }
+
+    /// Every workflow dispatch accepted, oldest first.
+    pub fn dispatches(&self) -> Vec<FakeDispatch> {
+        self.state().dispatches.clone()
     }
 
     /// Every issue, lowest number first.

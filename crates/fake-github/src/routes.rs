@@ -3,7 +3,9 @@
 use serde_json::{Value, json};
 
 use crate::http::{Request, Response, encode, reason};
-use crate::state::{FakeComment, FakeIssue, FakePullRequest, MAX_BODY_CHARS, State};
+use crate::state::{
+    FakeComment, FakeDispatch, FakeIssue, FakePullRequest, FakeStatus, MAX_BODY_CHARS, State,
+};
 
 const DOCS: &str = "https://docs.github.com/rest";
 
@@ -11,6 +13,9 @@ const DOCS: &str = "https://docs.github.com/rest";
 /// every error message repeats the request's `Authorization` header, as a careless proxy or
 /// server might.
 pub(crate) fn handle(state: &mut State, request: &Request) -> Response {
+    if request.path.starts_with("/_fake/") {
+        return crate::control::handle(state, request);
+    }
     let response = answer(state, request);
     if state.echo_authorization {
         echo_authorization(response, request.header("authorization").unwrap_or(""))
@@ -22,7 +27,7 @@ pub(crate) fn handle(state: &mut State, request: &Request) -> Response {
 /// Appends ` (Authorization: <header>)` to the `message` of an error answer (status 400 and
 /// above) and of every GraphQL error.
 fn echo_authorization(mut response: Response, header: &str) -> Response {
-    let Ok(mut body) = serde_json::from_str::<Value>(&response.body) else { return response };
+    let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) else { return response };
     let echo = |message: &mut Value| {
         let text = message.as_str().unwrap_or("").to_owned();
         *message = json!(format!("{text} (Authorization: {header})"));
@@ -37,21 +42,26 @@ fn echo_authorization(mut response: Response, header: &str) -> Response {
             echo(message);
         }
     }
-    response.body = body.to_string();
+    response.body = body.to_string().into_bytes();
     response
 }
 
+/// The answer to a request of the API (not a control endpoint).
 fn answer(state: &mut State, request: &Request) -> Response {
     state.log.push(crate::LoggedRequest {
         method: request.method.clone(),
         path: request.target.clone(),
         body: request.body.clone(),
     });
-    if !authorized(state, request) {
-        return Response::json(
-            401,
-            &json!({ "message": "Bad credentials", "documentation_url": DOCS, "status": "401" }),
-        );
+    match access(state, request) {
+        Access::Denied => {
+            return Response::json(
+                401,
+                &json!({ "message": "Bad credentials", "documentation_url": DOCS, "status": "401" }),
+            );
+        }
+        Access::ReadOnly if is_write(request) => return read_only_refusal(request),
+        Access::ReadOnly | Access::Full => {}
     }
     match state.take_fault(&request.method, &request.path) {
         Some(fault) => {
@@ -59,7 +69,8 @@ fn answer(state: &mut State, request: &Request) -> Response {
                 let _ = route(state, request);
             }
             let body = fault.body.clone().unwrap_or_else(|| fault_body(fault.status));
-            let mut response = Response { status: fault.status, headers: Vec::new(), body };
+            let mut response =
+                Response { status: fault.status, headers: Vec::new(), body: body.into_bytes() };
             for (name, value) in &fault.headers {
                 response = response.with_header(name, value);
             }
@@ -69,12 +80,46 @@ fn answer(state: &mut State, request: &Request) -> Response {
     }
 }
 
-fn authorized(state: &State, request: &Request) -> bool {
+enum Access {
+    Denied,
+    ReadOnly,
+    Full,
+}
+
+fn access(state: &State, request: &Request) -> Access {
     let Some(value) = request.header("authorization") else {
-        return false;
+        return Access::Denied;
     };
     let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("token ")).unwrap_or("");
-    token == state.token
+    if token == state.token {
+        Access::Full
+    } else if state.read_only_tokens.contains(token) {
+        Access::ReadOnly
+    } else {
+        Access::Denied
+    }
+}
+
+/// Reads are GET and HEAD, and GraphQL queries; anything else changes state.
+fn is_write(request: &Request) -> bool {
+    match request.method.as_str() {
+        "GET" | "HEAD" => false,
+        "POST" if request.path == "/graphql" => request.body.contains("mutation"),
+        _ => true,
+    }
+}
+
+/// What GitHub answers a token without the permission (a fork's pull request token): 403
+/// on REST, and a 200 with a `FORBIDDEN` error on GraphQL.
+fn read_only_refusal(request: &Request) -> Response {
+    const MESSAGE: &str = "Resource not accessible by integration";
+    if request.path == "/graphql" {
+        return Response::json(
+            200,
+            &json!({ "data": Value::Null, "errors": [{ "type": "FORBIDDEN", "message": MESSAGE }] }),
+        );
+    }
+    Response::json(403, &json!({ "message": MESSAGE, "documentation_url": DOCS, "status": "403" }))
 }
 
 fn fault_body(status: u16) -> String {
@@ -102,6 +147,12 @@ fn route(state: &mut State, request: &Request) -> Response {
                 ("POST", ["issues", number, "comments"]) => create_comment(state, request, &repo, number),
                 ("GET" | "POST", ["issues", number, "labels"]) => labels(state, request, number),
                 ("GET", ["pulls", number]) => pull(state, &repo, number),
+                ("GET", ["pulls", number, "files"]) => pull_files(state, request, number),
+                ("POST", ["statuses", sha]) => create_status(state, request, &repo, sha),
+                ("GET", ["commits", git_ref, "status"]) => combined_status(state, &repo, git_ref),
+                ("POST", ["actions", "workflows", workflow, "dispatches"]) => {
+                    dispatch(state, request, workflow)
+                }
                 _ => not_found(),
             }
         }
@@ -418,6 +469,7 @@ fn pull(state: &State, repo: &str, number: &str) -> Response {
         }
         None => Value::Null,
     };
+    let head_repo = pull.head_repo.as_deref().unwrap_or(repo);
     Response::json(
         200,
         &json!({
@@ -430,8 +482,16 @@ fn pull(state: &State, repo: &str, number: &str) -> Response {
             "title": format!("Pull request {}", pull.number),
             "user": { "login": pull.author },
             "labels": labels_json(&pull.labels),
-            "head": { "sha": pull.head_sha, "ref": format!("renovate/pr-{}", pull.number) },
-            "base": { "ref": "main" },
+            "body": if pull.body.is_empty() { Value::Null } else { json!(pull.body) },
+            "head": {
+                "sha": pull.head_sha,
+                "ref": pull.head_ref,
+                "label": format!("{}:{}", head_repo.split('/').next().unwrap_or(""), pull.head_ref),
+                "repo": repo_json(head_repo, pull.fork),
+            },
+            "base": { "ref": "main", "repo": repo_json(repo, false) },
+            "merged_at": if pull.merged { json!("2026-11-30T12:00:00Z") } else { Value::Null },
+            "merge_commit_sha": if pull.merged { json!(format!("{:040x}", pull.number + 0xABC)) } else { Value::Null },
             "auto_merge": auto_merge,
             "html_url": format!("https://github.com/{repo}/pull/{}", pull.number),
         }),
@@ -467,6 +527,7 @@ fn graphql(state: &mut State, request: &Request) -> Response {
     if let Some(pull) = state.pulls.get_mut(&number) {
         pull.auto_merge = Some(method.to_owned());
     }
+    state.merge_ready_pulls();
     Response::json(
         200,
         &json!({ "data": { "enablePullRequestAutoMerge": {
@@ -505,4 +566,134 @@ fn string_list(value: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn repo_json(full_name: &str, fork: bool) -> Value {
+    let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
+    json!({ "full_name": full_name, "name": name, "owner": { "login": owner }, "fork": fork })
+}
+
+fn is_sha(text: &str) -> bool {
+    text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn status_json(repo: &str, status: &FakeStatus) -> Value {
+    json!({
+        "id": status.id,
+        "state": status.state,
+        "context": status.context,
+        "description": if status.description.is_empty() { Value::Null } else { json!(status.description) },
+        "target_url": if status.target_url.is_empty() { Value::Null } else { json!(status.target_url) },
+        "url": format!("https://api.github.com/repos/{repo}/statuses/{}", status.sha),
+    })
+}
+
+fn create_status(state: &mut State, request: &Request, repo: &str, sha: &str) -> Response {
+    if !is_sha(sha) {
+        return validation_failed(
+            "Status",
+            "sha",
+            "invalid",
+            Some(format!("No commit found for SHA: {sha}")),
+        );
+    }
+    let body = match parse_body(request) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    let status_state = text("state");
+    if !matches!(status_state.as_str(), "error" | "failure" | "pending" | "success") {
+        return validation_failed("Status", "state", "invalid", None);
+    }
+    let description = text("description");
+    if description.chars().count() > 140 {
+        return validation_failed(
+            "Status",
+            "description",
+            "custom",
+            Some("description is too long (maximum is 140 characters)".to_owned()),
+        );
+    }
+    let context = match text("context") {
+        c if c.is_empty() => "default".to_owned(),
+        c => c,
+    };
+    let status = FakeStatus {
+        id: state.next_status_id,
+        sha: sha.to_ascii_lowercase(),
+        context,
+        state: status_state,
+        description,
+        target_url: text("target_url"),
+    };
+    state.next_status_id += 1;
+    let answer = status_json(repo, &status);
+    state.statuses.push(status);
+    state.merge_ready_pulls();
+    Response::json(201, &answer)
+}
+
+fn combined_status(state: &State, repo: &str, git_ref: &str) -> Response {
+    let latest = state.latest_statuses(git_ref);
+    let overall = if latest.iter().any(|s| s.state == "error" || s.state == "failure") {
+        "failure"
+    } else if latest.is_empty() || latest.iter().any(|s| s.state == "pending") {
+        "pending"
+    } else {
+        "success"
+    };
+    let statuses: Vec<Value> = latest.iter().map(|s| status_json(repo, s)).collect();
+    Response::json(
+        200,
+        &json!({ "state": overall, "sha": git_ref, "total_count": statuses.len(), "statuses": statuses }),
+    )
+}
+
+fn dispatch(state: &mut State, request: &Request, workflow: &str) -> Response {
+    let Some(&dispatchable) = state.workflows.get(workflow) else {
+        return not_found();
+    };
+    if !dispatchable {
+        return Response::json(
+            422,
+            &json!({ "message": "Workflow does not have 'workflow_dispatch' trigger", "documentation_url": DOCS, "status": "422" }),
+        );
+    }
+    let body = match parse_body(request) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let Some(git_ref) = body.get("ref").and_then(Value::as_str) else {
+        return Response::json(
+            422,
+            &json!({ "message": "Invalid request.\n\n\"ref\" wasn't supplied.", "documentation_url": DOCS, "status": "422" }),
+        );
+    };
+    let branch = git_ref.strip_prefix("refs/heads/").unwrap_or(git_ref);
+    if !state.branches.contains(branch) {
+        return Response::json(
+            422,
+            &json!({ "message": format!("No ref found for: {git_ref}"), "documentation_url": DOCS, "status": "422" }),
+        );
+    }
+    let inputs = body.get("inputs").cloned().unwrap_or_else(|| json!({}));
+    state.dispatches.push(FakeDispatch {
+        workflow: workflow.to_owned(),
+        git_ref: git_ref.to_owned(),
+        inputs: inputs.to_string(),
+    });
+    Response { status: 204, headers: Vec::new(), body: Vec::new() }
+}
+
+fn pull_files(state: &State, request: &Request, number: &str) -> Response {
+    let Some(pull) = number.parse::<u64>().ok().and_then(|n| state.pulls.get(&n)) else {
+        return not_found();
+    };
+    let items = pull
+        .files
+        .iter()
+        .map(|(path, status)| json!({ "filename": path, "status": status, "changes": 1 }))
+        .collect();
+    paginate(state, request, items)
 }

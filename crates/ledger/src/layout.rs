@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use hardline_model::ImageName;
+use hardline_model::{ImageName, SBOM_STEM};
 
 /// Where the ledger's files live in a repository. One place, so that no other module
 /// builds a path by hand.
@@ -41,6 +41,13 @@ impl Layout {
 
     pub fn baseline(&self, image: &ImageName) -> PathBuf {
         self.baselines_dir().join(format!("{image}.json"))
+    }
+
+    /// `cve-baseline/<image>.cdx.json`: the image's SBOM at its last recorded scan, kept there
+    /// by the pipeline (DESIGN.md) for the pull request gate to rescan. Not a view: the ledger
+    /// neither writes nor verifies it, and no reader takes it for one ([`image_of_file`]).
+    pub fn sbom(&self, image: &ImageName) -> PathBuf {
+        self.baselines_dir().join(format!("{image}{SBOM_STEM}.json"))
     }
 
     pub fn lock(&self) -> PathBuf {
@@ -101,7 +108,8 @@ fn resolve(path: &Path) -> PathBuf {
 }
 
 /// The image a ledger file is of, from its name with `suffix` (`.jsonl`, `.md`, `.json`)
-/// removed; `None` for a file that is not named after a valid image.
+/// removed; `None` for a file that is not named after a valid image — the kept SBOM
+/// (`<image>.cdx.json`) among them, since no image name ends in `.cdx`.
 pub(crate) fn image_of_file(name: &str, suffix: &str) -> Option<ImageName> {
     name.strip_suffix(suffix).and_then(|stem| ImageName::new(stem).ok())
 }
@@ -130,5 +138,16 @@ mod tests {
         std::os::unix::fs::symlink(root.path().join("cve-baseline"), root.path().join("link"))
             .expect("symlink");
         assert!(layout.ledger_dir_holding(&root.path().join("link/site")).is_some(), "through a symlink");
+    }
+
+    #[test]
+    fn the_kept_sbom_names_no_image() {
+        let layout = Layout::new("/repo");
+        let image = ImageName::new("postgres-secured").expect("a name");
+        let sbom = layout.sbom(&image);
+        assert_eq!(sbom, Path::new("/repo/cve-baseline/postgres-secured.cdx.json"));
+        let name = sbom.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        assert_eq!(image_of_file(name, ".json"), None);
+        assert_eq!(image_of_file("postgres-secured.json", ".json"), Some(image));
     }
 }

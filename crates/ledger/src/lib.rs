@@ -14,6 +14,7 @@ pub mod commit;
 pub mod event;
 pub mod history;
 mod layout;
+pub mod lifecycle;
 mod lock;
 mod record;
 mod verify;
@@ -21,13 +22,15 @@ pub mod views;
 
 use std::path::{Path, PathBuf};
 
-use hardline_model::{ImageName, Timestamp};
+use hardline_model::{ImageName, Progress, Timestamp};
+use hardline_policy::Base;
 
 pub use event::{
     Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
 };
 pub use history::{History, State};
 pub use layout::Layout;
+pub use lifecycle::{Interval, Lifecycle};
 pub use lock::LedgerLock;
 pub use record::{DEFAULT_MAX_CLOCK_SKEW, RecordOutcome, Recorded, Session};
 pub use verify::{Problem, VerifyReport};
@@ -128,37 +131,75 @@ impl Ledger {
         Ok(Writer { ledger: self, _lock: lock, recovered })
     }
 
-    pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
-        verify::verify(&self.layout)
+    /// Recomputes every chain and view; `progress` hears of each image.
+    pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
+        verify::verify(&self.layout, progress)
     }
 
-    /// Gates `candidate` against the image's baseline view (an empty baseline when none is
-    /// recorded yet).
+    /// When each of the image's open findings was first seen, from its log.
+    pub fn lifecycle(&self, image: &ImageName) -> Result<Lifecycle, LedgerError> {
+        Ok(Lifecycle::of(&self.history(image)?.events))
+    }
+
+    /// Gates `candidate` against the image's baseline view, or, given `base_report` (the
+    /// rescan of the base branch's SBOM with the candidate's scanner database), against that
+    /// rescan ([`hardline_policy::base::rescanned`]): its vulnerabilities, with the baseline
+    /// view's other findings, which an SBOM rescan cannot see. With neither, the image is new.
+    /// The log is read only when a rule of `gate` needs first-seen times.
     pub fn decide(
         &self,
         gate: &hardline_policy::Gate,
         image: &ImageName,
         candidate: &hardline_model::Scan,
-        exceptions: &hardline_policy::ExceptionSet,
-        today: jiff::civil::Date,
+        base_report: Option<&hardline_model::Scan>,
+        with: &DecideWith<'_>,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
+        let recorded = baseline.as_ref().map(|b| b.findings.as_slice());
+        let rescan = base_report.map(|report| {
+            hardline_policy::base::rescanned(report.findings(), recorded.unwrap_or(&[]), candidate.findings())
+        });
+        let base = match (&rescan, recorded) {
+            (Some(rescan), _) => Base::Rescan { findings: &rescan.findings, drift: &rescan.drift },
+            (None, Some(findings)) => Base::Ledger(findings),
+            (None, None) => Base::Nothing,
+        };
+        let first_seen = if gate.needs(hardline_policy::Input::FirstSeen) {
+            Some(self.lifecycle(image)?.open)
+        } else {
+            None
+        };
         let result = gate.decide(&hardline_policy::GateInput {
             image,
-            baseline: baseline.as_ref().map(|b| b.findings.as_slice()).unwrap_or(&[]),
+            base,
             candidate: candidate.findings(),
-            exceptions,
-            today,
+            exceptions: with.exceptions,
+            today: with.today,
+            context: hardline_policy::Context {
+                feeds: with.feeds,
+                first_seen: first_seen.as_ref(),
+                sla: with.sla,
+            },
         });
         Ok(Decided { result, has_baseline: baseline.is_some() })
     }
+}
+
+/// What a gate decision is made with, besides the gate and the candidate.
+#[derive(Clone, Copy, Debug)]
+pub struct DecideWith<'a> {
+    pub exceptions: &'a hardline_policy::ExceptionSet,
+    pub today: jiff::civil::Date,
+    pub feeds: &'a hardline_feeds::Feeds,
+    pub sla: hardline_policy::Sla,
 }
 
 /// A gate decision and what it was made against.
 #[derive(Clone, Debug)]
 pub struct Decided {
     pub result: hardline_policy::GateResult,
-    /// Whether the image had a baseline; without one the candidate was compared with nothing.
+    /// Whether the image has a baseline view in the ledger (with a rescan of the base branch
+    /// given, the comparison was made against that rescan either way).
     pub has_baseline: bool,
 }
 
@@ -221,12 +262,16 @@ impl Writer<'_> {
         record::append(&self.ledger.layout, image, at, body)
     }
 
-    /// Rewrites every view from its log. Returns the files that changed.
-    pub fn rebuild(&mut self) -> Result<Vec<PathBuf>, LedgerError> {
+    /// Rewrites every view from its log. Returns the files that changed. `progress` hears of
+    /// each image as its views are staged.
+    pub fn rebuild(&mut self, progress: &dyn Progress) -> Result<Vec<PathBuf>, LedgerError> {
         let mut commit = commit::Commit::default();
-        for image in self.ledger.images()? {
+        let images = self.ledger.images()?;
+        progress.start("rebuilding", images.len() as u64);
+        for image in images {
             let history = self.ledger.history(&image)?;
             record::stage_views(&self.ledger.layout, &history, &mut commit)?;
+            progress.advance(image.as_str());
         }
         commit.apply(&self.ledger.layout)
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Progress};
 use serde_json::Value;
 
 use crate::canonical;
@@ -42,9 +42,12 @@ impl VerifyReport {
     }
 }
 
-pub fn verify(layout: &Layout) -> Result<VerifyReport, LedgerError> {
+/// Checks every image's chain and views, telling `progress` as each image is done.
+pub fn verify(layout: &Layout, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
     let mut report = VerifyReport::default();
-    for image in images_with_any_file(layout)? {
+    let images = images_with_any_file(layout)?;
+    progress.start("verifying", images.len() as u64);
+    for image in images {
         let log_path = layout.log(&image);
         let relative = |p: &Path| layout.relative(p).to_path_buf();
         match check_chain(&log_path, &image) {
@@ -69,6 +72,7 @@ pub fn verify(layout: &Layout) -> Result<VerifyReport, LedgerError> {
             }),
             Err(problem) => report.problems.push(Problem { path: relative(&problem.path), ..problem }),
         }
+        progress.advance(image.as_str());
     }
     Ok(report)
 }

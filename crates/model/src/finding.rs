@@ -64,6 +64,28 @@ impl Ecosystem {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The package registry the ecosystem's packages come from (`golang`, `maven`, `npm`,
+    /// `pypi`, `composer`, `gem`, `cargo`, `nuget`, `conda`), for matching the same package
+    /// seen in two places: a Go module in a binary (`gobinary`) or a `go.mod` (`gomod`), a PHP
+    /// package in `composer.lock` (`composer`) or in the installed vendor tree
+    /// (`composer-vendor`, which a `trivy image` scan reports while a `trivy sbom` scan of the
+    /// same image says `composer`). Any other word (a distribution, an unknown source) is its
+    /// own registry. Never part of a fingerprint.
+    pub fn registry(&self) -> &str {
+        match self.0.as_str() {
+            "gobinary" | "gomod" => "golang",
+            "jar" | "pom" | "gradle" | "sbt" => "maven",
+            "npm" | "node-pkg" | "yarn" | "pnpm" | "bun" => "npm",
+            "pip" | "pipenv" | "poetry" | "uv" | "python-pkg" => "pypi",
+            "composer" | "composer-vendor" => "composer",
+            "bundler" | "gemspec" => "gem",
+            "cargo" | "rustbinary" => "cargo",
+            "nuget" | "dotnet-core" | "packages-props" => "nuget",
+            "conda-pkg" | "conda-environment" => "conda",
+            other => other,
+        }
+    }
 }
 
 impl std::fmt::Display for Ecosystem {

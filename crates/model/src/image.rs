@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 /// label (`image:<name>`) and a marker in issues, so it is checked once, where it enters (a
 /// command-line argument, a file name, a log line), and trusted everywhere after: lower-case
 /// letters, digits, `.`, `_` and `-`, at most 128 bytes, not starting with a dot — it can never
-/// climb out of the ledger's folders, and needs no escaping in Markdown or HTML.
+/// climb out of the ledger's folders, and needs no escaping in Markdown or HTML. Nor ending in
+/// `.cdx`: `cve-baseline/<image>.cdx.json` is an image's kept SBOM, so an image called `x.cdx`
+/// would have its baseline view where the SBOM of `x` lives.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct ImageName(String);
@@ -25,10 +27,15 @@ pub enum InvalidImageName {
     )]
     TooLong { start: String, length: usize },
     #[error(
-        "invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-', not starting with '.'"
+        "invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-', not starting with '.' \
+         (nor ending in \".cdx\", which names an SBOM)"
     )]
     Characters(String),
 }
+
+/// What an image's SBOM adds to its name (`cve-baseline/<image>.cdx.json`); no image name ends
+/// with it.
+pub const SBOM_STEM: &str = ".cdx";
 
 impl ImageName {
     /// The longest name, in bytes.
@@ -44,6 +51,7 @@ impl ImageName {
             return Err(InvalidImageName::TooLong { start, length: name.len() });
         }
         let valid = !name.starts_with('.')
+            && !name.ends_with(SBOM_STEM)
             && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
@@ -110,7 +118,7 @@ mod tests {
         for good in ["postgres-secured", "php-mysql-secured", "a", "app_1.2"] {
             assert!(ImageName::new(good).is_ok(), "{good}");
         }
-        for bad in ["", ".hidden", "../etc", "a/b", "Upper", "sp ace", &"x".repeat(129)] {
+        for bad in ["", ".hidden", "../etc", "a/b", "Upper", "sp ace", &"x".repeat(129), "postgres.cdx"] {
             assert!(ImageName::new(bad).is_err(), "{bad}");
         }
         assert!(serde_json::from_str::<ImageName>("\"../x\"").is_err(), "checked when read back too");

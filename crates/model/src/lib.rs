@@ -6,11 +6,13 @@
 //! This crate does no I/O and knows no file format: ingest maps formats onto it, the ledger
 //! stores it, policy and publish read it.
 
+pub mod align;
 mod counts;
 mod diff;
 mod finding;
 mod fingerprint;
 mod image;
+pub mod progress;
 pub mod row;
 mod severity;
 pub mod text;
@@ -23,6 +25,7 @@ pub use finding::{
     unique_vulnerability_ids,
 };
 pub use fingerprint::{Fingerprint, hex};
-pub use image::{ImageName, InvalidImageName};
+pub use image::{ImageName, InvalidImageName, SBOM_STEM};
+pub use progress::{Progress, Silent};
 pub use severity::Severity;
 pub use time::{InvalidTimestamp, Timestamp};

@@ -92,6 +92,42 @@ fn path_matches(pattern: &str, path: &str) -> bool {
     path == pattern || path.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// An active exception that expires within this many days is called out.
+pub const EXPIRING_SOON_DAYS: i64 = 14;
+
+/// Where an exception stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExceptionState {
+    /// Suppresses what it matches.
+    Active,
+    /// Active, and expires within [`EXPIRING_SOON_DAYS`] (this many days left).
+    ExpiringSoon(i64),
+    /// Past its date: what it matches counts again.
+    Expired,
+    /// Matches no finding of any image: safe to remove.
+    Stale,
+}
+
+impl ExceptionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionState::Active => "active",
+            ExceptionState::ExpiringSoon(_) => "expiring",
+            ExceptionState::Expired => "expired",
+            ExceptionState::Stale => "stale",
+        }
+    }
+}
+
+/// One exception reviewed against the images: where it stands and the open findings it
+/// suppresses (for an expired one: the findings it matches, which count again).
+#[derive(Clone, Debug)]
+pub struct Review<'a> {
+    pub exception: &'a Exception,
+    pub state: ExceptionState,
+    pub findings: Vec<(ImageName, Finding)>,
+}
+
 /// Every exception of a repository.
 #[derive(Clone, Debug, Default)]
 pub struct ExceptionSet {
@@ -193,6 +229,49 @@ impl ExceptionSet {
                 !images.iter().any(|(image, findings)| findings.iter().any(|f| exception.matches(f, image)))
             })
             .collect()
+    }
+
+    /// Every exception with where it stands on `today` and the findings of `images` (name and
+    /// open findings) it suppresses — or, once expired, matches without suppressing — in file
+    /// order. What `hardline exceptions` lists and the dashboard shows.
+    pub fn review<'a>(&'a self, images: &[(&ImageName, &[Finding])], today: Date) -> Vec<Review<'a>> {
+        let mut reviews: Vec<Review<'a>> = self
+            .exceptions
+            .iter()
+            .map(|exception| Review { exception, state: ExceptionState::Stale, findings: Vec::new() })
+            .collect();
+        for (image, findings) in images {
+            let applied = self.apply(findings, image, today);
+            for (finding, exception) in &applied.suppressed {
+                if let Some(review) = reviews.iter_mut().find(|r| std::ptr::eq(r.exception, *exception)) {
+                    review.findings.push(((*image).clone(), (*finding).clone()));
+                }
+            }
+            for review in reviews.iter_mut().filter(|r| r.exception.is_expired(today)) {
+                review.findings.extend(
+                    findings
+                        .iter()
+                        .filter(|f| review.exception.matches(f, image))
+                        .map(|f| ((*image).clone(), f.clone())),
+                );
+            }
+        }
+        let matched_anywhere = |exception: &Exception| {
+            images.iter().any(|(image, findings)| findings.iter().any(|f| exception.matches(f, image)))
+        };
+        for review in &mut reviews {
+            review.state = if !matched_anywhere(review.exception) {
+                ExceptionState::Stale
+            } else if review.exception.is_expired(today) {
+                ExceptionState::Expired
+            } else {
+                match review.exception.expires.map(|d| crate::sla::days_between(today, d)) {
+                    Some(days) if days <= EXPIRING_SOON_DAYS => ExceptionState::ExpiringSoon(days),
+                    _ => ExceptionState::Active,
+                }
+            };
+        }
+        reviews
     }
 
     /// Exceptions that expire within `days` of `today` (and have not yet).

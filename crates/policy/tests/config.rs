@@ -2,7 +2,7 @@
 //! parameters, and mistakes reported at their place in the file.
 
 use hardline_model::{Finding, ImageName, Severity};
-use hardline_policy::{ConfigError, ExceptionSet, Gate, GateInput, ProfileInfo, RawGateConfig};
+use hardline_policy::{Base, ConfigError, ExceptionSet, Gate, GateInput, ProfileInfo, RawGateConfig};
 use jiff::civil::date;
 
 #[derive(serde::Deserialize)]
@@ -37,7 +37,10 @@ fn rules_are_switched_on_and_off_on_top_of_the_profile() {
         "[gate.rules.new-fixable]\nenabled = true\n\n[gate.rules.count-unchanged]\nenabled = false\n",
     )
     .expect("valid");
-    assert_eq!(codes(&configured), ["critical-present", "count-increased", "count-decreased", "new-fixable"]);
+    assert_eq!(
+        codes(&configured),
+        ["critical-present", "count-increased", "count-decreased", "new-image", "new-fixable"]
+    );
     assert_eq!(configured.profile_name().as_str(), "default");
     let strict = gate("strict", "[gate.rules.new-high-or-critical]\nenabled = false\n").expect("valid");
     assert!(!codes(&strict).contains(&"new-high-or-critical"));
@@ -52,10 +55,11 @@ fn a_parameter_changes_what_a_rule_fires_on() {
     let candidate = [vuln("CVE-3", Severity::Medium, true)];
     let input = GateInput {
         image: &image,
-        baseline: &baseline,
+        base: Base::Ledger(&baseline),
         candidate: &candidate,
         exceptions: &none,
         today: date(2026, 6, 1),
+        context: hardline_policy::Context::none(),
     };
 
     let strict = gate("strict", "").expect("valid").decide(&input);

@@ -1,7 +1,7 @@
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
 use hardline_model::{Finding, Severity};
-use hardline_policy::{Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
+use hardline_policy::{Base, Context, Decision, ExceptionSet, Gate, GateInput, ProfileInfo};
 use jiff::civil::date;
 
 fn vuln(id: &str, package: &str, severity: Severity, fixed: Option<&str>) -> Finding {
@@ -19,9 +19,25 @@ fn decide(
     profile: &str,
     exceptions: &ExceptionSet,
 ) -> hardline_policy::GateResult {
+    decide_against(Base::Ledger(baseline), candidate, profile, exceptions)
+}
+
+fn decide_against(
+    base: Base<'_>,
+    candidate: &[Finding],
+    profile: &str,
+    exceptions: &ExceptionSet,
+) -> hardline_policy::GateResult {
     let gate =
         Gate::profile(ProfileInfo::find(profile).expect("a built-in profile")).expect("defaults build");
-    gate.decide(&GateInput { image: &name("img"), baseline, candidate, exceptions, today: date(2026, 6, 1) })
+    gate.decide(&GateInput {
+        image: &name("img"),
+        base,
+        candidate,
+        exceptions,
+        today: date(2026, 6, 1),
+        context: Context::none(),
+    })
 }
 
 fn rules(result: &hardline_policy::GateResult) -> Vec<&str> {
@@ -74,6 +90,58 @@ fn strict_closes_the_swap_loophole() {
     let fixable = vuln("CVE-4", "d", Severity::Medium, Some("1.1"));
     let strict = decide(&[m1.clone(), m2.clone()], &[m1.clone(), fixable], "strict", &none);
     assert_eq!(rules(&strict), vec!["count-unchanged", "new-fixable"]);
+}
+
+/// Regression: a new image was "0 → N: the count rises: block".
+#[test]
+fn a_new_image_is_reviewed_unless_an_absolute_rule_decides() {
+    let none = ExceptionSet::default();
+    let m = vuln("CVE-1", "a", Severity::Medium, Some("1.1"));
+    let h = vuln("CVE-2", "b", Severity::High, None);
+    let c = vuln("CVE-3", "c", Severity::Critical, None);
+    let first = decide_against(Base::Nothing, &[m.clone(), h.clone()], "default", &none);
+    assert_eq!((first.decision, rules(&first)), (Decision::Review, vec!["new-image"]));
+    assert_eq!(
+        first.reasons[0].message,
+        "no baseline yet: a person reviews the first scan (2 MEDIUM+ findings)"
+    );
+    let critical = decide_against(Base::Nothing, &[m.clone(), c.clone()], "default", &none);
+    assert_eq!(
+        (critical.decision, rules(&critical)),
+        (Decision::Block, vec!["critical-present", "new-image"])
+    );
+    let strict = decide_against(Base::Nothing, &[m.clone(), h.clone()], "strict", &none);
+    assert_eq!(
+        (strict.decision, rules(&strict)),
+        (Decision::Block, vec!["new-image", "new-high-or-critical", "new-fixable"]),
+        "strict means strict"
+    );
+    let clean = decide_against(Base::Nothing, &[], "default", &none);
+    assert_eq!((clean.decision, rules(&clean)), (Decision::Review, vec!["new-image"]));
+    let recorded_clean = decide(&[], &[m.clone()], "default", &none);
+    assert_eq!(rules(&recorded_clean), vec!["count-increased"], "an empty baseline is still a baseline");
+}
+
+/// A vulnerability published since the last recorded scan is in the rescanned base and in the
+/// candidate: not a count increase; a CRITICAL among them still blocks, saying where it is.
+#[test]
+fn drift_of_the_base_is_not_the_candidate_s_doing() {
+    let none = ExceptionSet::default();
+    let a = vuln("CVE-1", "a", Severity::Medium, None);
+    let drift = vuln("CVE-9", "z", Severity::Critical, None);
+    let base = [a.clone(), drift.clone()];
+    let result = decide_against(
+        Base::Rescan { findings: &base, drift: std::slice::from_ref(&drift) },
+        &[a.clone(), drift.clone()],
+        "default",
+        &none,
+    );
+    assert_eq!(rules(&result), vec!["critical-present", "count-unchanged"]);
+    assert_eq!(result.reasons[0].message, "1 CRITICAL finding(s) present: CVE-9 (on the base branch too)");
+    assert_eq!((result.baseline_count, result.candidate_count), (2, 2));
+    assert_eq!(result.base, hardline_policy::BaseSource::Rescan);
+    assert_eq!(result.base_drift, vec![drift]);
+    assert!(result.diff.new.is_empty());
 }
 
 #[test]

@@ -1,20 +1,26 @@
-//! The static dashboard for GitHub Pages: `index.html` (every image: current counts, trend
-//! chart, last events), `images/<name>.html` (the full findings table) and `data.json` (the
-//! trend data, version 1).
+//! The static dashboard for GitHub Pages: `index.html` (every image: counts after exceptions,
+//! KEV, overdue, MTTR, stale scans, trend chart, last events; the accepted risks),
+//! `images/<name>.html` (the triage table of every open finding: severity, CVSS, EPSS, KEV, fix,
+//! first seen, age, due; the accepted risks apart), `data.json` (the trend data, version 1) and
+//! `triage.js` (sorting and filtering of the triage tables).
 //!
 //! Pure: [`build`] reads the ledger, [`Dashboard::files`] renders bytes, the CLI writes them.
-//! Deterministic: every time shown comes from the ledger, never the clock, so the same ledger
-//! gives the same bytes and Pages diffs stay meaningful. The pages have no JavaScript, no
-//! external resource, and a Content-Security-Policy that allows only their own stylesheet.
+//! Deterministic: every time shown comes from the ledger or from the moment the site was
+//! generated (given, so tests fix it). The pages load no external resource; their
+//! Content-Security-Policy allows their own inline stylesheet (by hash) and the site's own
+//! script (`script-src 'self'`), and the pages are complete without the script.
 
 mod chart;
 mod escape;
 mod pages;
+mod table;
 
-use hardline_ledger::views::markdown::risk;
+use hardline_feeds::FeedInfo;
 use hardline_ledger::views::prose;
 use hardline_ledger::{Event, EventBody, History, Ledger};
-use hardline_model::{Counts, Finding, ImageName, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, ImageName, Progress, unique_vulnerability_ids};
+use hardline_policy::{Exception, ExceptionState};
+use hardline_triage::{Mttr, ScanAge, SlaRecord, Triage, Triaged};
 use jiff::Timestamp;
 
 use crate::PublishError;
@@ -23,17 +29,41 @@ use crate::PublishError;
 const RECENT_EVENTS: usize = 10;
 
 pub struct Dashboard {
+    /// When the site was generated.
+    pub generated: Timestamp,
     pub images: Vec<ImageView>,
+    /// The feeds that enriched it.
+    pub feeds: Vec<FeedInfo>,
+    /// Every accepted risk, where it stands and how many open findings it suppresses.
+    pub exceptions: Vec<ExceptionView>,
 }
 
-/// One image as the dashboard shows it: the fold of its log.
+/// An exception as the index lists it.
+pub struct ExceptionView {
+    pub exception: Exception,
+    pub state: ExceptionState,
+    /// Open findings it suppresses (expired: matches, counting again).
+    pub findings: usize,
+}
+
+/// One image as the dashboard shows it: the fold of its log, triaged.
 pub struct ImageView {
     /// `[a-z0-9._-]` by construction; escaped anyway.
     pub name: ImageName,
+    /// Open findings that count (after exceptions).
     pub counts: Counts,
+    /// Open findings accepted by an exception.
+    pub suppressed: Counts,
     pub unique: usize,
     pub fixable: usize,
+    /// The most severe band among the findings that count.
     pub risk: &'static str,
+    /// Findings that count and are in the KEV catalog; `None` without a catalog.
+    pub kev: Option<usize>,
+    pub overdue: usize,
+    pub mttr: Mttr,
+    pub sla_record: SlaRecord,
+    pub scan: ScanAge,
     /// Event time of the last recorded scan.
     pub last_scan: Option<Timestamp>,
     pub artifact: Option<String>,
@@ -41,8 +71,9 @@ pub struct ImageView {
     pub head_hash: String,
     /// One point per recorded scan, oldest first.
     pub points: Vec<Point>,
-    /// Open findings, most severe first.
-    pub findings: Vec<Finding>,
+    /// Open findings, most severe first, each with what triage knows of it (accepted ones
+    /// marked).
+    pub findings: Vec<Triaged>,
     /// The last events, newest first.
     pub recent: Vec<RecentEvent>,
 }
@@ -71,19 +102,41 @@ pub struct SiteFile {
     pub contents: String,
 }
 
-/// Reads every image's log.
-pub fn build(ledger: &Ledger) -> Result<Dashboard, PublishError> {
+/// Reads every image's log and triages it at `triage.now`, the moment the site is generated;
+/// `progress` hears of each image.
+pub fn build(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    progress: &dyn Progress,
+) -> Result<Dashboard, PublishError> {
+    let names = ledger.images()?;
+    progress.start("reading logs", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
-        images.push(image_view(&ledger.history(&name)?));
+    for name in names {
+        images.push(image_view(&ledger.history(&name)?, triage));
+        progress.advance(name.as_str());
     }
-    Ok(Dashboard { images })
+    let open: Vec<(ImageName, Vec<Finding>)> = images
+        .iter()
+        .map(|i| (i.name.clone(), i.findings.iter().map(|t| t.finding.clone()).collect()))
+        .collect();
+    let scoped: Vec<(&ImageName, &[Finding])> = open.iter().map(|(n, f)| (n, f.as_slice())).collect();
+    let today = triage.today();
+    let exceptions = triage
+        .exceptions
+        .review(&scoped, today)
+        .into_iter()
+        .map(|r| ExceptionView { exception: r.exception.clone(), state: r.state, findings: r.findings.len() })
+        .collect();
+    let feeds = triage.feeds;
+    let feeds = feeds.kev.iter().map(|k| k.info()).chain(feeds.epss.iter().map(|e| e.info())).collect();
+    Ok(Dashboard { generated: triage.now, images, feeds, exceptions })
 }
 
-fn image_view(history: &History) -> ImageView {
+fn image_view(history: &History, triage: &Triage<'_>) -> ImageView {
     let state = history.state();
-    let findings = state.findings_in_report_order();
-    let counts = Counts::from_severities(findings.iter().map(|f| f.severity));
+    let triaged = triage.of_state(&history.image, &state, &hardline_ledger::Lifecycle::of(&history.events));
+    let all: Vec<&Finding> = triaged.findings.iter().map(|t| &t.finding).collect();
     let points = history
         .events
         .iter()
@@ -95,16 +148,22 @@ fn image_view(history: &History) -> ImageView {
     let head = history.head();
     ImageView {
         name: history.image.clone(),
-        counts,
-        unique: unique_vulnerability_ids(&findings),
-        fixable: findings.iter().filter(|f| f.fixable()).count(),
-        risk: risk(&counts),
+        counts: triaged.counts,
+        suppressed: triaged.suppressed,
+        unique: unique_vulnerability_ids(all.iter().copied()),
+        fixable: all.iter().filter(|f| f.fixable()).count(),
+        risk: triaged.risk(),
+        kev: triaged.kev,
+        overdue: triaged.overdue,
+        mttr: triaged.mttr,
+        sla_record: triaged.sla_record,
+        scan: triaged.scan.clone(),
         last_scan: state.last_scan.as_ref().map(|s| s.at.instant()),
         artifact: state.last_scan.as_ref().and_then(|s| s.meta.artifact_name.clone()),
         head_seq: head.map_or(0, |e| e.seq),
         head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
         points,
-        findings,
+        findings: triaged.findings,
         recent: history.events.iter().rev().take(RECENT_EVENTS).map(recent_event).collect(),
     }
 }
@@ -131,10 +190,11 @@ impl Dashboard {
         for image in &self.images {
             files.push(SiteFile {
                 path: format!("images/{}.html", image.name),
-                contents: pages::image(image),
+                contents: pages::image(self, image),
             });
         }
         files.push(SiteFile { path: "data.json".to_owned(), contents: self.data_json() });
+        files.push(SiteFile { path: "triage.js".to_owned(), contents: pages::SCRIPT.to_owned() });
         files
     }
 
@@ -192,10 +252,13 @@ pub fn rfc3339(t: Timestamp) -> String {
 mod tests {
     use super::*;
 
+    fn empty() -> Dashboard {
+        Dashboard { generated: Timestamp::UNIX_EPOCH, images: vec![], feeds: vec![], exceptions: vec![] }
+    }
+
     #[test]
     fn empty_dashboard_is_valid_json_shape() {
-        let json: serde_json::Value =
-            serde_json::from_str(&Dashboard { images: vec![] }.data_json()).unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(&empty().data_json()).unwrap_or_default();
         assert_eq!(json, serde_json::json!({"version": 1, "images": []}));
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use hardline_model::row::FindingRow;
 use hardline_model::text::{MAX_INLINE, code, finding_label as label, inline, rows};
 use hardline_model::{ChangedField, Finding, ImageName, ScanMeta};
-use hardline_policy::{Decision, GateResult};
+use hardline_policy::{BaseSource, Decision, GateResult};
 
 use crate::markers::Marker;
 
@@ -19,6 +19,8 @@ pub enum AutoMergeNote {
     None,
     Enabled,
     Unavailable(String),
+    /// The token may not enable it (a fork's read-only token); GitHub's words.
+    Refused(String),
 }
 
 pub struct GateComment<'a> {
@@ -45,9 +47,13 @@ impl GateComment<'_> {
         let mut out = String::new();
         let _ = writeln!(out, "{}", Marker::gate_comment(self.image).as_str());
         let _ = writeln!(out, "## hardline gate · `{}` · {}\n", self.image, headline(result.decision));
+        let base = match result.base {
+            BaseSource::Rescan => "Base branch (rescanned)",
+            BaseSource::Ledger | BaseSource::Nothing => "Baseline",
+        };
         let _ = writeln!(
             out,
-            "| MEDIUM+ findings after exceptions | Baseline | This PR |\n|---|---:|---:|\n| count | {} | {} |\n",
+            "| MEDIUM+ findings after exceptions | {base} | This PR |\n|---|---:|---:|\n| count | {} | {} |\n",
             result.baseline_count, result.candidate_count
         );
         let _ = writeln!(out, "**Rules that fired** (policy `{}`):\n", result.profile.as_str());
@@ -60,13 +66,17 @@ impl GateComment<'_> {
                 inline(&reason.message, 400)
             );
         }
+        for unchecked in &result.unchecked {
+            let _ =
+                writeln!(out, "- `{}` → not checked: {}", unchecked.rule.code, unchecked.missing.missing());
+        }
         out.push('\n');
         match &self.auto_merge {
             AutoMergeNote::None => {}
             AutoMergeNote::Enabled => {
                 out.push_str("Auto-merge (squash) is enabled for this dependency update.\n\n")
             }
-            AutoMergeNote::Unavailable(why) => {
+            AutoMergeNote::Unavailable(why) | AutoMergeNote::Refused(why) => {
                 let _ = writeln!(
                     out,
                     "Auto-merge could not be enabled ({}); merge this dependency update by hand.\n",
@@ -75,8 +85,9 @@ impl GateComment<'_> {
             }
         }
         let budget = crate::row_budget(self.max_chars);
-        table(&mut out, "New", &result.diff.new, budget);
-        table(&mut out, "Fixed", &result.diff.fixed, budget);
+        table(&mut out, "New", None, &result.diff.new, budget);
+        table(&mut out, "Fixed", None, &result.diff.fixed, budget);
+        table(&mut out, BASE_DRIFT_HEADING, Some(BASE_DRIFT_NOTE), &result.base_drift, budget);
         if !result.diff.changed.is_empty() {
             let _ = writeln!(out, "<details><summary>Changed ({})</summary>\n", result.diff.changed.len());
             out.push_str("| Finding | What changed |\n|---|---|\n");
@@ -153,11 +164,21 @@ impl GateComment<'_> {
     }
 }
 
-fn table(out: &mut String, heading: &str, findings: &[Finding], budget: usize) {
+/// The heading of the findings a rescan of the base branch found that its last recorded scan
+/// did not have.
+pub const BASE_DRIFT_HEADING: &str = "On the base branch too — not caused by this pull request";
+const BASE_DRIFT_NOTE: &str = "Found by rescanning the base branch's SBOM with this pull request's \
+vulnerability database; the base branch's last recorded scan did not have them (published since, \
+most likely). They are counted on both sides.";
+
+fn table(out: &mut String, heading: &str, note: Option<&str>, findings: &[Finding], budget: usize) {
     if findings.is_empty() {
         return;
     }
     let _ = writeln!(out, "### {heading} ({})\n", findings.len());
+    if let Some(note) = note {
+        let _ = writeln!(out, "{note}\n");
+    }
     out.push_str(rows::table_header(true));
     let mut shown = 0;
     for finding in findings.iter().take(ROWS) {

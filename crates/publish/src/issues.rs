@@ -2,8 +2,11 @@
 //!
 //! The desired state comes from the ledger; the issue is found by its marker. Decisions:
 //! - no issue, findings → open one;
-//! - open issue, the set changed → replace the body, add ONE comment with what changed;
-//! - open issue, same set (the digest in its body matches) → nothing at all;
+//! - open issue, the MEDIUM+ open set changed (a finding new, fixed, or of another severity)
+//!   → replace the body, add ONE comment with what changed;
+//! - open issue, only what else the body shows changed (versions, accepted risks, KEV
+//!   listings, scans gone stale) → replace the body silently: no comment, no notification;
+//! - open issue, the body shows the same (the digest in it matches) → nothing at all;
 //! - open issue, no findings left → comment and close;
 //! - closed issue, findings again → reopen the same issue, with body and comment.
 //!
@@ -14,15 +17,18 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use hardline_feeds::{Feeds, KevEntry};
 use hardline_ledger::{EventBody, History, IssueAction, IssueSynced, Ledger, State, Writer};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
 use hardline_model::{
-    ChangedField, Counts, Finding, ImageName, Severity, Timestamp, diff, hex, unique_vulnerability_ids,
+    ChangedField, Counts, Finding, Fingerprint, ImageName, Progress, Severity, Timestamp, diff, hex,
+    unique_vulnerability_ids,
 };
-use hardline_policy::ExceptionSet;
+use hardline_policy::{Exception, ExceptionSet};
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
+use hardline_triage::{ScanAge, Triage};
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
@@ -39,6 +45,21 @@ pub struct SyncSettings<'a> {
     pub today: Date,
     /// The time stamped on the audit events.
     pub now: &'a Timestamp,
+    /// KEV listings are marked in the body when a catalog is given.
+    pub feeds: &'a Feeds,
+    /// When scans count as stale.
+    pub triage: hardline_triage::Settings,
+}
+
+impl SyncSettings<'_> {
+    fn triage(&self) -> Triage<'_> {
+        Triage {
+            exceptions: self.exceptions,
+            feeds: self.feeds,
+            settings: self.triage,
+            now: self.now.instant(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,15 +104,24 @@ pub struct SyncOutcome {
 }
 
 /// Brings the issue of each of `images` in line with the ledger, holding its lock (each action
-/// is appended to the image's audit log).
+/// is appended to the image's audit log); `progress` hears of each image.
 pub fn sync_images(
     tracker: &mut dyn Tracker,
     ledger: &Ledger,
     images: &[ImageName],
     settings: &SyncSettings<'_>,
+    progress: &dyn Progress,
 ) -> Result<Vec<SyncOutcome>, PublishError> {
     let mut writer = ledger.lock()?;
-    images.iter().map(|image| sync_image(tracker, ledger, &mut writer, image, settings)).collect()
+    progress.start("syncing issues", images.len() as u64);
+    images
+        .iter()
+        .map(|image| {
+            let outcome = sync_image(tracker, ledger, &mut writer, image, settings);
+            progress.advance(image.as_str());
+            outcome
+        })
+        .collect()
 }
 
 /// Brings the issue of `image` in line with the ledger.
@@ -105,7 +135,8 @@ pub fn sync_image(
     let history = ledger.history(image)?;
     let state = history.state();
     let open = open_findings(&state, image, settings);
-    let digest = digest(&open);
+    let view = View::of(&state, image, settings);
+    let digest = view.digest(&open);
     let marker = Marker::image_issue(image);
     let image_label = format!("image:{image}");
     let existing = tracker.find_issue(marker.as_str(), Some(&image_label))?;
@@ -125,7 +156,7 @@ pub fn sync_image(
             labels.push(&image_label);
             let issue = tracker.create_issue(
                 &title(image, &open),
-                &body(image, &open, &state, &digest, budget),
+                &body(image, &open, &state, &view, &digest, budget),
                 &labels,
             )?;
             (SyncAction::Opened, issue)
@@ -140,7 +171,7 @@ pub fn sync_image(
                 (IssueState::Open, true) => {
                     let update = IssueUpdate {
                         title: Some(format!("Security: no open MEDIUM+ findings in {image}")),
-                        body: Some(body(image, &open, &state, &digest, budget)),
+                        body: Some(body(image, &open, &state, &view, &digest, budget)),
                         state: Some(IssueState::Closed),
                     };
                     // Closed before the comment, as in the other paths: if the close fails, the
@@ -153,15 +184,18 @@ pub fn sync_image(
                     let reopen = state_now == IssueState::Closed;
                     let update = IssueUpdate {
                         title: Some(title(image, &open)),
-                        body: Some(body(image, &open, &state, &digest, budget)),
+                        body: Some(body(image, &open, &state, &view, &digest, budget)),
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
                     let previous = previous_open(&history, image, settings);
-                    tracker.create_comment(
-                        issue.number,
-                        &change_comment(image, &previous, &open, &state, reopen, budget),
-                    )?;
+                    // A comment notifies everyone watching: only for what they must act on.
+                    if reopen || set_changed(&previous, &open) {
+                        tracker.create_comment(
+                            issue.number,
+                            &change_comment(image, &previous, &open, &state, reopen, budget),
+                        )?;
+                    }
                     (if reopen { SyncAction::Reopened } else { SyncAction::Updated }, updated)
                 }
             }
@@ -204,23 +238,86 @@ fn previous_open(history: &History, image: &ImageName, settings: &SyncSettings<'
     open_findings(&state, image, settings)
 }
 
-/// Identity of the open set as the issue shows it: fingerprint, severity, versions.
-fn digest(open: &[Finding]) -> String {
-    let mut lines: Vec<String> = open
-        .iter()
-        .map(|f| {
-            let p = f.package.as_ref();
-            format!(
-                "{} {} {} {}",
-                f.fingerprint,
-                f.severity.as_str(),
-                p.map(|p| p.version.as_str()).unwrap_or(""),
-                p.and_then(|p| p.fixed_version.as_deref()).unwrap_or("")
-            )
-        })
-        .collect();
-    lines.sort();
-    hex(&Sha256::digest(lines.join("\n").as_bytes())[..16])
+/// Whether the open set changed in a way people act on: a finding new or fixed, or of another
+/// severity. Versions alone do not count.
+fn set_changed(previous: &[Finding], open: &[Finding]) -> bool {
+    let by_identity = |findings: &[Finding]| -> BTreeMap<Fingerprint, Severity> {
+        findings.iter().map(|f| (f.fingerprint.clone(), f.severity)).collect()
+    };
+    by_identity(previous) != by_identity(open)
+}
+
+/// What the body shows besides the open set: accepted risks, KEV listings, stale scans.
+struct View {
+    /// MEDIUM+ findings an active exception suppresses, with it.
+    suppressed: Vec<(Finding, Exception)>,
+    /// Findings that count (any severity) listed in the KEV catalog, with their entries.
+    kev: Vec<(Finding, KevEntry)>,
+    /// The catalog, as cited.
+    kev_catalog: Option<String>,
+    scan: ScanAge,
+}
+
+impl View {
+    fn of(state: &State, image: &ImageName, settings: &SyncSettings<'_>) -> View {
+        let all = state.findings_in_report_order();
+        let applied = settings.exceptions.apply(&all, image, settings.today);
+        let suppressed = applied
+            .suppressed
+            .iter()
+            .filter(|(f, _)| f.severity >= hardline_policy::THRESHOLD)
+            .map(|(f, e)| ((*f).clone(), (*e).clone()))
+            .collect();
+        let kev = applied
+            .counted
+            .iter()
+            .filter_map(|f| settings.feeds.kev_entry(f).map(|e| ((*f).clone(), e.clone())))
+            .collect();
+        View {
+            suppressed,
+            kev,
+            kev_catalog: settings.feeds.kev.as_ref().map(|k| k.info().citation()),
+            scan: settings.triage().scan_age(state.last_scan.as_ref().map(|s| s.at.clone())),
+        }
+    }
+
+    /// Identity of what the body shows: the open set (fingerprint, severity, versions), the
+    /// accepted risks, the KEV listings and whether the scans are stale. A body that would
+    /// show the same is not rewritten.
+    fn digest(&self, open: &[Finding]) -> String {
+        let mut lines: Vec<String> = open
+            .iter()
+            .map(|f| {
+                let p = f.package.as_ref();
+                format!(
+                    "{} {} {} {}",
+                    f.fingerprint,
+                    f.severity.as_str(),
+                    p.map(|p| p.version.as_str()).unwrap_or(""),
+                    p.and_then(|p| p.fixed_version.as_deref()).unwrap_or("")
+                )
+            })
+            .collect();
+        lines.sort();
+        // Sections that were added later are hashed only when present, so an issue whose body
+        // has none of them keeps the digest it was written with.
+        for (finding, exception) in &self.suppressed {
+            lines.push(format!(
+                "accepted {} {} {} {:?}",
+                finding.fingerprint,
+                finding.severity.as_str(),
+                exception.id,
+                exception.expires
+            ));
+        }
+        for (finding, entry) in &self.kev {
+            lines.push(format!("kev {} {}", finding.fingerprint, entry.date_added));
+        }
+        if self.scan.stale {
+            lines.push("stale".to_owned());
+        }
+        hex(&Sha256::digest(lines.join("\n").as_bytes())[..16])
+    }
 }
 
 fn title(image: &ImageName, open: &[Finding]) -> String {
@@ -248,8 +345,17 @@ fn scan_line(state: &State) -> String {
     }
 }
 
-/// The issue body: every CRITICAL and HIGH finding, the MEDIUMs summarised, bounded.
-pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str, budget: usize) -> String {
+/// The issue body: a warning when the scans stopped, the findings known to be exploited, every
+/// CRITICAL and HIGH finding, the MEDIUMs summarised, the accepted risks marked as such;
+/// bounded.
+fn body(
+    image: &ImageName,
+    open: &[Finding],
+    state: &State,
+    view: &View,
+    digest: &str,
+    budget: usize,
+) -> String {
     let counts = Counts::from_severities(open.iter().map(|f| f.severity));
     let mut out = String::new();
     let _ = writeln!(out, "{}\n{}", Marker::image_issue(image).as_str(), state_line(digest));
@@ -264,6 +370,32 @@ pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str, bu
         open.iter().filter(|f| f.fixable()).count(),
         scan_line(state)
     );
+    if view.scan.stale {
+        let _ = writeln!(
+            out,
+            "> [!WARNING]\n> **Scans have stopped**: no scan has been recorded since {} (more than {} days). \
+             What follows may be out of date.\n",
+            state.last_scan.as_ref().map_or_else(|| "the start".to_owned(), |s| s.at.date().to_string()),
+            view.scan.stale_after_days
+        );
+    }
+    if let (false, Some(catalog)) = (view.kev.is_empty(), &view.kev_catalog) {
+        let _ = writeln!(out, "### Known exploited ({})\n", inline(catalog, 80));
+        for (finding, entry) in view.kev.iter().take(COMMENT_ROWS) {
+            let line = format!(
+                "- {} {}: listed {}{}\n",
+                finding.severity,
+                finding_label(finding),
+                entry.date_added,
+                if entry.ransomware { ", used in ransomware campaigns" } else { "" }
+            );
+            if out.len() + line.len() > budget {
+                break;
+            }
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
     let severe: Vec<&Finding> = open.iter().filter(|f| f.severity >= Severity::High).collect();
     if !severe.is_empty() {
         out.push_str("### CRITICAL and HIGH\n\n");
@@ -306,6 +438,28 @@ pub fn body(image: &ImageName, open: &[Finding], state: &State, digest: &str, bu
         }
         out.push('\n');
     }
+    if !view.suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Accepted risks ({}, not counted)\n\nSuppressed by exceptions until they expire; `hardline exceptions` lists them all.\n",
+            view.suppressed.len()
+        );
+        for (finding, exception) in view.suppressed.iter().take(COMMENT_ROWS) {
+            let line = format!(
+                "- {} {}: accepted until {} ({}): {}\n",
+                finding.severity,
+                finding_label(finding),
+                exception.expires.map_or_else(|| "no expiry".to_owned(), |d| d.to_string()),
+                inline(&exception.source, 120),
+                inline(&exception.reason, MAX_INLINE)
+            );
+            if out.len() + line.len() > budget {
+                break;
+            }
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
     let _ = writeln!(
         out,
         "The full list is in `audit-logs/{image}.md` and `cve-baseline/{image}.json` in the repository. \
@@ -322,7 +476,9 @@ fn change_comment(
     reopened: bool,
     budget: usize,
 ) -> String {
-    let change = diff(previous, open);
+    let mut change = diff(previous, open);
+    // Versions alone are not news: they are in the body, silently.
+    change.changed.retain(|c| c.fields.contains(&ChangedField::Severity));
     let mut out = String::new();
     if reopened {
         let _ = writeln!(out, "Findings are back in `{image}` {}: reopening.\n", scan_line(state));

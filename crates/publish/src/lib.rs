@@ -4,6 +4,7 @@
 //! escaped with `hardline_model::text` before it is placed in a body.
 
 pub mod dashboard;
+pub mod export;
 pub mod gate_comment;
 pub mod issues;
 mod markers;
@@ -18,6 +19,8 @@ pub enum CommentAction {
     Created,
     Updated,
     Unchanged,
+    /// The token may not write (a fork's read-only token): nothing was posted.
+    Refused,
 }
 
 impl CommentAction {
@@ -26,6 +29,7 @@ impl CommentAction {
             CommentAction::Created => "created",
             CommentAction::Updated => "updated",
             CommentAction::Unchanged => "unchanged",
+            CommentAction::Refused => "refused",
         }
     }
 }

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{Event, EventBody, History, Ledger, State};
+use hardline_ledger::{Event, EventBody, History, Ledger, Lifecycle, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Fingerprint, diff, unique_vulnerability_ids};
-use hardline_policy::{Exception, ExceptionSet};
+use hardline_model::{Counts, Finding, Fingerprint, Progress, diff, unique_vulnerability_ids};
+use hardline_policy::Exception;
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
+use hardline_triage::{ImageTriage, SLA_SEVERITIES, Triage};
 use jiff::{Span, Timestamp, ToSpan};
 
 use crate::markers::Marker;
@@ -40,7 +41,13 @@ pub struct ImageSummary {
     pub previous: Counts,
     pub unique: usize,
     pub fixable: usize,
-    pub trend: Vec<(String, Counts)>,
+    /// Per week, oldest first: the counts at its end, or `None` when no scan was made in it
+    /// (a week without a scan is not a week without change).
+    pub trend: Vec<(String, Option<Counts>)>,
+    /// Scans recorded in the period.
+    pub scans_in_period: usize,
+    /// Triage of the image now: KEV, overdue, MTTR, fixes within the SLA, stale scans.
+    pub triage: ImageTriage,
     pub introduced: Vec<Finding>,
     pub fixed: Vec<Finding>,
     /// Open findings with the time they (last) appeared, oldest first.
@@ -49,37 +56,54 @@ pub struct ImageSummary {
     pub head_hash: String,
 }
 
-/// Builds the summary of the period `(now - days, now]` from the ledger.
+/// Builds the summary of the period `(now - days, now]` from the ledger, `now` being the
+/// moment `triage` is made at.
 pub fn build(
     ledger: &Ledger,
-    exceptions: &ExceptionSet,
-    now: Timestamp,
+    triage: &Triage<'_>,
     days: i64,
+    progress: &dyn Progress,
 ) -> Result<Summary, PublishError> {
+    let now = triage.now;
     let since =
         now.checked_sub(Span::new().hours(24 * days)).map_err(|e| PublishError::Other(e.to_string()))?;
+    let names = ledger.images()?;
+    progress.start("summarising", names.len() as u64);
     let mut images = Vec::new();
-    for name in ledger.images()? {
+    for name in names {
         let history = ledger.history(&name)?;
-        images.push(image_summary(&history, now, since));
+        images.push(image_summary(&history, triage, since));
+        progress.advance(name.as_str());
     }
     let today = jiff::tz::Offset::UTC.to_datetime(now).date();
-    let expiring = exceptions.expiring_within(today, EXPIRY_WARNING_DAYS).into_iter().cloned().collect();
+    let expiring =
+        triage.exceptions.expiring_within(today, EXPIRY_WARNING_DAYS).into_iter().cloned().collect();
     let week = jiff::tz::Offset::UTC.to_datetime(now).date().iso_week_date();
     Ok(Summary { now, since, week: format!("{}-W{:02}", week.year(), week.week()), images, expiring })
 }
 
-fn image_summary(history: &History, now: Timestamp, since: Timestamp) -> ImageSummary {
+fn image_summary(history: &History, triage: &Triage<'_>, since: Timestamp) -> ImageSummary {
+    let now = triage.now;
     let at_now = state_at(history, now);
     let at_since = state_at(history, since);
     let current = at_now.findings_in_report_order();
     let before = at_since.findings_in_report_order();
     let change = diff(&before, &current);
+    let scans: Vec<Timestamp> = history
+        .events
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::ScanRecorded(_)))
+        .map(|e| e.at.instant())
+        .collect();
+    let scanned = |from: Timestamp, to: Timestamp| scans.iter().filter(|t| **t > from && **t <= to).count();
     let mut trend = Vec::new();
     for week in (0..TREND_WEEKS).rev() {
         let end = now.checked_sub((24 * 7 * week).hours()).unwrap_or(now);
-        let state = state_at(history, end);
-        let counts = Counts::from_severities(state.findings.values().map(|f| f.severity));
+        let start = end.checked_sub((24 * 7).hours()).unwrap_or(end);
+        let counts = (scanned(start, end) > 0).then(|| {
+            let state = state_at(history, end);
+            Counts::from_severities(state.findings.values().map(|f| f.severity))
+        });
         trend.push((end.strftime("%Y-%m-%d").to_string(), counts));
     }
     let first_seen = first_seen(history, now);
@@ -95,6 +119,12 @@ fn image_summary(history: &History, now: Timestamp, since: Timestamp) -> ImageSu
         unique: unique_vulnerability_ids(&current),
         fixable: current.iter().filter(|f| f.fixable()).count(),
         trend,
+        scans_in_period: scanned(since, now),
+        triage: triage.of_state(
+            &history.image,
+            &at_now,
+            &Lifecycle::of(history.events.iter().filter(|e| e.at.instant() <= now)),
+        ),
         introduced: change.new,
         fixed: change.fixed,
         oldest,
@@ -135,7 +165,12 @@ fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timest
     seen
 }
 
-fn delta(now: u32, before: u32) -> String {
+/// `12 (+1)`: a count and its change over the period; `12 (no scan)` when nothing was scanned
+/// in it, so that no change is claimed for a week nobody looked.
+fn delta(now: u32, before: u32, scanned: bool) -> String {
+    if !scanned {
+        return format!("{now} (no scan)");
+    }
     match now.cmp(&before) {
         std::cmp::Ordering::Greater => format!("{now} (+{})", now - before),
         std::cmp::Ordering::Less => format!("{now} (−{})", before - now),
@@ -161,16 +196,16 @@ impl Summary {
         out.push_str("| Image | Critical | High | Medium | Low | Unknown | Unique ids | Fixable |\n");
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for image in &self.images {
-            let (c, p) = (&image.counts, &image.previous);
+            let (c, p, scanned) = (&image.counts, &image.previous, image.scans_in_period > 0);
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
                 image.name,
-                delta(c.critical, p.critical),
-                delta(c.high, p.high),
-                delta(c.medium, p.medium),
-                delta(c.low, p.low),
-                delta(c.unknown, p.unknown),
+                delta(c.critical, p.critical, scanned),
+                delta(c.high, p.high, scanned),
+                delta(c.medium, p.medium, scanned),
+                delta(c.low, p.low, scanned),
+                delta(c.unknown, p.unknown, scanned),
                 image.unique,
                 image.fixable
             );
@@ -206,19 +241,58 @@ impl Summary {
 
     fn render_image(&self, out: &mut String, image: &ImageSummary) {
         let _ = writeln!(out, "## `{}`\n", image.name);
+        let triage = &image.triage;
+        if triage.scan.stale {
+            let _ = writeln!(
+                out,
+                "> [!WARNING]\n> **Scans have stopped**: no scan for {} days (last {}); scans are stale after {} days.\n",
+                triage.scan.age_days.unwrap_or_default(),
+                triage.scan.last.as_ref().map_or_else(|| "never".to_owned(), |t| inline(t.as_str(), 40)),
+                triage.scan.stale_after_days
+            );
+        }
+        let c = &triage.counts;
+        let kev = triage.kev.map(|n| format!(", {n} in CISA's KEV catalog")).unwrap_or_default();
+        let mttr: Vec<String> = SLA_SEVERITIES
+            .iter()
+            .map(|s| {
+                let days = triage.mttr.days(*s).map_or_else(|| "–".to_owned(), |d| format!("{d:.1}"));
+                format!("{} {days}", s.as_str())
+            })
+            .collect();
+        let within = match triage.sla_record.share() {
+            Some(share) => {
+                format!("{} of {} ({:.0}%)", triage.sla_record.within, triage.sla_record.fixed, share * 100.0)
+            }
+            None => "none fixed yet".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "Open after exceptions: {} ({} critical, {} high){kev}; **{} past their SLA**; {} accepted (not counted). \
+             MTTR in days: {}. Fixed within SLA: {within}.\n",
+            c.total(),
+            c.critical,
+            c.high,
+            triage.overdue,
+            triage.suppressed.total(),
+            mttr.join(", ")
+        );
         out.push_str(
             "| Week ending | Critical | High | Medium | Low | Total |\n|---|---:|---:|---:|---:|---:|\n",
         );
-        for (week, c) in &image.trend {
-            let _ = writeln!(
-                out,
-                "| {week} | {} | {} | {} | {} | {} |",
-                c.critical,
-                c.high,
-                c.medium,
-                c.low,
-                c.total()
-            );
+        for (week, counts) in &image.trend {
+            let _ = match counts {
+                Some(c) => writeln!(
+                    out,
+                    "| {week} | {} | {} | {} | {} | {} |",
+                    c.critical,
+                    c.high,
+                    c.medium,
+                    c.low,
+                    c.total()
+                ),
+                None => writeln!(out, "| {week} | no scan | | | | |"),
+            };
         }
         out.push('\n');
         for (heading, list) in
@@ -254,16 +328,18 @@ impl Summary {
     fn week_comment(&self) -> String {
         let mut out = format!("{}\n**Week {}**\n\n", Marker::summary_week(&self.week).as_str(), self.week);
         for image in &self.images {
-            let (c, p) = (&image.counts, &image.previous);
+            let (c, p, scanned) = (&image.counts, &image.previous, image.scans_in_period > 0);
+            let stale = if image.triage.scan.stale { "; **scans have stopped**" } else { "" };
             let _ = writeln!(
                 out,
-                "- `{}`: critical {}, high {}, medium {}; {} introduced, {} fixed",
+                "- `{}`: critical {}, high {}, medium {}; {} introduced, {} fixed; {} past SLA{stale}",
                 image.name,
-                delta(c.critical, p.critical),
-                delta(c.high, p.high),
-                delta(c.medium, p.medium),
+                delta(c.critical, p.critical, scanned),
+                delta(c.high, p.high, scanned),
+                delta(c.medium, p.medium, scanned),
                 image.introduced.len(),
-                image.fixed.len()
+                image.fixed.len(),
+                image.triage.overdue
             );
         }
         out

@@ -18,6 +18,11 @@ pub enum TrackerError {
         "GitHub rejected the token for {request} ({status}: {message}); check GITHUB_TOKEN and its permissions"
     )]
     Unauthorized { request: String, status: u16, message: String },
+    /// The token may read but not write here: GitHub's 403 "Resource not accessible by
+    /// integration" on REST, or a `FORBIDDEN` GraphQL error. A fork's pull request token is
+    /// read-only, so publishers treat this as a warning, never as a failed decision.
+    #[error("GitHub refused {request}: {message}")]
+    Refused { request: String, message: String },
     /// The thing asked for does not exist.
     #[error("not found: {what}")]
     NotFound { what: String },
@@ -56,6 +61,25 @@ pub enum TrackerError {
 }
 
 impl TrackerError {
+    /// Whether the token was refused a write it lacks the permission for ([`Self::Refused`]).
+    pub fn is_refused(&self) -> bool {
+        matches!(self, Self::Refused { .. })
+    }
+
+    /// The tracker's own words for the error, without the request: GitHub's `message`.
+    pub fn tracker_message(&self) -> String {
+        match self {
+            Self::Refused { message, .. }
+            | Self::Rejected { message, .. }
+            | Self::Unauthorized { message, .. }
+            | Self::RateLimited { message, .. }
+            | Self::Http { message, .. }
+            | Self::GraphQl { message }
+            | Self::Config { message } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io { path: path.into(), source }
     }

@@ -213,14 +213,39 @@ fn a_rate_limit_longer_than_max_wait_fails_without_sleeping() {
 fn a_plain_403_is_not_retried() {
     let github = FakeGitHub::start(TOKEN);
     let (mut tracker, clock) = tracker(&github);
-    github.inject(Fault::new(ISSUES, 403).body(r#"{"message":"Resource not accessible by integration"}"#));
+    github.inject(Fault::new(ISSUES, 403).body(r#"{"message":"Must have admin rights to Repository."}"#));
     let err = tracker.create_issue("t", "b", &[]).expect_err("forbidden");
     assert!(matches!(err, TrackerError::Http { status: 403, .. }));
     assert_eq!(
         err.to_string(),
-        "GitHub answered POST /repos/acme/images/issues with 403: Resource not accessible by integration"
+        "GitHub answered POST /repos/acme/images/issues with 403: Must have admin rights to Repository."
     );
     assert!(clock.sleeps().is_empty());
+}
+
+/// A fork's pull request token may read but not write: GitHub's 403 on REST and a `FORBIDDEN`
+/// error on GraphQL are both a refusal, told apart from every other failure, never retried.
+#[test]
+fn a_read_only_token_is_refused_its_writes() {
+    const READ_ONLY: &str = "ghs_fork_read_only_Qx7";
+    let github = FakeGitHub::start(TOKEN);
+    github.add_read_only_token(READ_ONLY);
+    github.add_pull_request(7, "renovate[bot]", &[]);
+    let (mut tracker, clock) = tracker_with_token(&github, READ_ONLY);
+    let pr = tracker.pull_request(7).expect("reads are allowed");
+    assert!(tracker.list_comments(7).expect("reads are allowed").is_empty());
+    let comment = tracker.create_comment(7, "hello").expect_err("refused");
+    assert!(comment.is_refused(), "{comment}");
+    assert_eq!(
+        comment.to_string(),
+        "GitHub refused POST /repos/acme/images/issues/7/comments: Resource not accessible by integration"
+    );
+    assert_eq!(comment.tracker_message(), "Resource not accessible by integration");
+    assert!(tracker.add_labels(7, &["security-review"]).expect_err("refused").is_refused());
+    assert!(tracker.enable_auto_merge(&pr).expect_err("refused").is_refused());
+    assert!(clock.sleeps().is_empty(), "a refusal is final");
+    let shown = format!("{comment:?} {comment}");
+    assert!(!shown.contains(READ_ONLY));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `hardline dashboard`: the static site for GitHub Pages.
 
+use hardline_feeds::FeedKind;
 use hardline_publish::dashboard;
 
 use crate::cli::DashboardArgs;
@@ -19,7 +20,8 @@ pub fn run(ctx: &Context, args: DashboardArgs) -> anyhow::Result<Report> {
             ledger.layout().relative(&dir).display()
         );
     }
-    let site = dashboard::build(&ledger)?;
+    let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&FeedKind::ALL)?);
+    let site = dashboard::build(&ledger, &ctx.triage(&exceptions, &feeds), &ctx.progress())?;
     let mut report = DashboardReport { out, files: Vec::new(), changed: Vec::new() };
     for file in site.files() {
         if files::write_if_changed(&report.out.join(&file.path), &file.contents)? {

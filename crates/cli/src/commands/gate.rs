@@ -1,9 +1,16 @@
-//! `hardline gate`: a candidate against the image's baseline; with `--publish`, the decision on
-//! the pull request; with `--record`, in the audit log.
+//! `hardline gate`: a candidate against the image's baseline (or the rescan of the base
+//! branch's SBOM); with `--record`, in the audit log; with `--publish`, on the pull request.
+//!
+//! The decision comes first: it is recorded, and inside GitHub Actions written to
+//! `$GITHUB_OUTPUT` and the job summary, before anything is published, so that a later step
+//! has it even when publishing fails. A write the token may not make (a fork's read-only
+//! token) is a warning and the exit status stays the decision's; any other publishing failure
+//! is an error (exit 1), after the decision was written.
 
 use std::io::Write as _;
 
 use anyhow::Context as _;
+use hardline_ingest::InputFormat;
 use hardline_ingest::batch::read_moment_within;
 use hardline_policy::Decision;
 use hardline_publish::pull_request;
@@ -14,14 +21,28 @@ use crate::report::{GateReport, Report};
 use crate::{output, render, tracker};
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
-    let candidate =
-        read_moment_within(&args.reports, args.input, &ctx.report_limits())?.context("no report given")?;
+    let limits = ctx.report_limits();
+    let candidate = read_moment_within(&args.reports, args.input, &limits)?.context("no report given")?;
     output::warnings(candidate.warnings());
+    let base_report = match &args.base_report {
+        Some(path) => Some(hardline_ingest::read_report_within(path, InputFormat::Auto, &limits)?),
+        None => None,
+    };
+    if let Some(base) = &base_report {
+        output::warnings(base.warnings());
+    }
     let gate = ctx.config.gate(args.policy)?;
-    let decided = ctx.ledger().decide(&gate, &args.image, &candidate, &ctx.exceptions()?, ctx.today())?;
-    if !decided.has_baseline {
+    let (exceptions, feeds) = (ctx.exceptions()?, ctx.gate_feeds(&gate)?);
+    let decided = ctx.ledger().decide(
+        &gate,
+        &args.image,
+        &candidate,
+        base_report.as_ref(),
+        &ctx.decide_with(&exceptions, &feeds),
+    )?;
+    if !decided.has_baseline && base_report.is_none() {
         output::note(&format!(
-            "note: no baseline recorded for {}; comparing against an empty baseline",
+            "note: no baseline recorded for {}: a new image, so the count rules do not apply",
             args.image
         ));
     }
@@ -29,28 +50,29 @@ pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
         Some(n) => Some(n),
         None => tracker::pr_from_event()?,
     };
-    let published = if args.publish {
-        let pr = pr.context("--publish needs a pull request: pass --pr N or run on a pull_request event")?;
-        let mut tracker = tracker::open(ctx)?;
-        let settings = ctx.pull_request_settings();
-        Some(pull_request::publish(
-            tracker.as_mut(),
-            pr,
-            &args.image,
-            &decided.result,
-            &candidate.meta,
-            &settings,
-        )?)
-    } else {
-        None
-    };
     if args.record {
         let ledger = ctx.ledger();
         let mut writer = ledger.lock()?;
         writer.record_decision(&args.image, &ctx.now(), &decided.result, &candidate.meta, pr)?;
     }
-    let report = GateReport { image: args.image, decided, candidate: candidate.meta, published };
+    let mut report = GateReport { image: args.image, decided, candidate: candidate.meta, published: None };
     github_actions_outputs(report.decided.result.decision, &render::markdown::gate_comment(&report))?;
+    if args.publish {
+        let pr = pr.context("--publish needs a pull request: pass --pr N or run on a pull_request event")?;
+        let mut tracker = tracker::open(ctx)?;
+        let published = pull_request::publish(
+            tracker.as_mut(),
+            pr,
+            &report.image,
+            &report.decided.result,
+            &report.candidate,
+            &ctx.pull_request_settings(!args.no_auto_merge),
+        )?;
+        for warning in &published.warnings {
+            output::warning(warning);
+        }
+        report.published = Some(published);
+    }
     Ok(Report::Gate(Box::new(report)))
 }
 

@@ -15,7 +15,9 @@ pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<Report> {
     };
     let mut tracker = tracker::open(ctx)?;
     let exceptions = ctx.exceptions()?;
+    let feeds = ctx.feeds(&[hardline_feeds::FeedKind::Kev])?;
     let now = ctx.now();
-    let outcomes = sync_images(tracker.as_mut(), &ledger, &images, &ctx.sync_settings(&exceptions, &now))?;
+    let settings = ctx.sync_settings(&exceptions, &feeds, &now);
+    let outcomes = sync_images(tracker.as_mut(), &ledger, &images, &settings, &ctx.progress())?;
     Ok(Report::IssuesSync(SyncReport { tracker: tracker.describe(), outcomes }))
 }

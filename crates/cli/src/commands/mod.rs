@@ -3,7 +3,12 @@
 
 pub mod dashboard;
 pub mod diff;
+pub mod exceptions;
+pub mod export;
+pub mod feeds;
 pub mod gate;
+pub mod generate;
+pub mod init;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
@@ -12,7 +17,7 @@ pub mod summary;
 pub mod verify;
 pub mod vex;
 
-use crate::cli::{Command, IssuesCommand};
+use crate::cli::{Command, FeedsCommand, IssuesCommand};
 use crate::context::Context;
 use crate::report::{Kind, Report};
 
@@ -31,6 +36,12 @@ impl Command {
             Command::Vex(_) => Kind::Vex,
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
+            Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
+            Command::Exceptions => Kind::Exceptions,
+            Command::Init(_) => Kind::Init,
+            Command::Export(_) => Kind::Export,
+            Command::Completions(_) => Kind::Completions,
+            Command::Man(_) => Kind::Man,
         }
     }
 }
@@ -48,5 +59,21 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Vex(args) => vex::run(ctx, args),
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
+        Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
+        Command::Exceptions => exceptions::run(ctx),
+        Command::Init(args) => init::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
+    }
+}
+
+/// Runs a command that needs no repository (completions, man pages): these must work
+/// anywhere, even beside a hardline.toml that does not parse. `None` for every other command.
+pub fn run_standalone(command: &Command) -> Option<anyhow::Result<Report>> {
+    match command {
+        Command::Completions(args) => Some(generate::completions(args)),
+        Command::Man(args) => Some(generate::man(args)),
+        _ => None,
     }
 }

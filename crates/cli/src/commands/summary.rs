@@ -16,7 +16,8 @@ pub fn run(ctx: &Context, args: SummaryArgs) -> anyhow::Result<Report> {
         .ok()
         .filter(|d| *d > 0 && *d <= 366)
         .with_context(|| format!("--since {:?}: expected a number of days such as 7d", args.since))?;
-    let summary = summary::build(&ctx.ledger(), &ctx.exceptions()?, ctx.now, days)?;
+    let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[hardline_feeds::FeedKind::Kev])?);
+    let summary = summary::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), days, &ctx.progress())?;
     let text = summary.render();
     let file = ctx.root.join("SECURITY_SUMMARY.md");
     files::write_if_changed(&file, &text)?;

@@ -12,7 +12,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<Report> {
     if let Some(note) = &writer.recovered {
         output::note(&format!("note: {note}"));
     }
-    let report = ledger.verify()?;
+    let report = ledger.verify(&ctx.progress())?;
     drop(writer);
     Ok(Report::Verify(report))
 }

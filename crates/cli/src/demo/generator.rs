@@ -253,8 +253,8 @@ fn bump(version: &str) -> String {
     }
 }
 
-/// FNV-1a, to derive stable fake digests.
-fn fnv(text: &str) -> u64 {
+/// FNV-1a, to derive stable fake digests (and the demo's EPSS scores).
+pub fn fnv(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
         hash ^= u64::from(byte);

@@ -4,13 +4,14 @@
 //! the ledger — no network, no scanner, through the same library functions as the real
 //! commands (never through a command module).
 
+mod feeds;
 mod generator;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_ingest::{InputFormat, read_report};
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Silent};
 use hardline_publish::issues::sync_images;
 use hardline_publish::{dashboard, pull_request, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker};
@@ -33,6 +34,8 @@ const EXCEPTED: &str = "CVE-2099-9100";
 const ACCEPTED: &str = "CVE-2099-9200";
 /// The CRITICAL that arrives in week 3 in the PHP image and is fixed two weeks later.
 const CRITICAL: &str = "CVE-2099-9001";
+/// The week whose sync first sees a KEV catalog (one that lists an open HIGH).
+const KEV_WEEK: i64 = 8;
 
 pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     let out = if args.out.is_absolute() { args.out.clone() } else { ctx.root.join(&args.out) };
@@ -51,6 +54,8 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
 
     let mut weeks = Vec::new();
     let mut returning = None;
+    // Every id the demo reports, for its EPSS scores.
+    let mut reported = std::collections::BTreeSet::new();
     for week in 0..WEEKS {
         let at = start.checked_add((24 * 7 * week).hours())?;
         if week > 0 {
@@ -80,6 +85,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
         }
         let step = Context::at(out.clone(), at.checked_add(1.hours())?)?;
         for (image, name) in [(&postgres, &postgres_name), (&php, &php_name)] {
+            reported.extend(image.open.values().map(|v| v.id.clone()));
             let report = write_report(&out, image, &at.to_string())?;
             let scan = read_report(&report, InputFormat::Auto)?;
             let ledger = step.ledger();
@@ -94,6 +100,10 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
                 changed: outcome.changed,
                 total: outcome.counts.total(),
             });
+        }
+        if week == KEV_WEEK {
+            // `hardline feeds update` brings a catalog that lists one of the open findings.
+            feeds::write_kev(&out, "2026-11-01")?;
         }
         sync_issues(&step, &[postgres_name.clone(), php_name.clone()])?;
     }
@@ -112,16 +122,19 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
     postgres.add("CVE-2099-9300", "openssl", "CRITICAL", 9.1);
     postgres.add("CVE-2099-9301", "libxml2", "HIGH", 7.5);
     let regressing_report = write_candidate(&out, &postgres, 102, &end.to_string())?;
+    reported.extend([&php, &postgres].iter().flat_map(|image| image.open.values().map(|v| v.id.clone())));
+    feeds::write_epss(&out, &reported, "2026-11-10")?;
     let gate = now.config.gate(None)?;
     let exceptions = now.exceptions()?;
+    let feeds = now.gate_feeds(&gate)?;
     let ledger = now.ledger();
     let mut gates = Vec::new();
     for (pr, image, report) in
         [(101, &php_name, &improving_report), (102, &postgres_name, &regressing_report)]
     {
         let candidate = read_report(report, InputFormat::Auto)?;
-        let decided = ledger.decide(&gate, image, &candidate, &exceptions, now.today())?;
-        let settings = now.pull_request_settings();
+        let decided = ledger.decide(&gate, image, &candidate, None, &now.decide_with(&exceptions, &feeds))?;
+        let settings = now.pull_request_settings(true);
         let published =
             pull_request::publish(&mut tracker, pr, image, &decided.result, &candidate.meta, &settings)?;
         ledger.lock()?.record_decision(image, &now.now(), &decided.result, &candidate.meta, Some(pr))?;
@@ -135,13 +148,14 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
             comment: published.comment,
         });
     }
-    let summary = summary::build(&ledger, &exceptions, now.now, 7)?;
+    let feeds = now.feeds(&hardline_feeds::FeedKind::ALL)?;
+    let summary = summary::build(&ledger, &now.triage(&exceptions, &feeds), 7, &Silent)?;
     files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), &summary.render())?;
-    for file in dashboard::build(&ledger)?.files() {
+    for file in dashboard::build(&ledger, &now.triage(&exceptions, &feeds), &Silent)?.files() {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
     }
     summary::publish(&mut tracker, &summary, &now.config.issues.labels)?;
-    let verified = ledger.verify()?;
+    let verified = ledger.verify(&Silent)?;
     anyhow::ensure!(verified.ok(), "the demo ledger does not verify: {:?}", verified.problems);
 
     Ok(Report::Demo(DemoReport {
@@ -156,8 +170,9 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
 fn sync_issues(ctx: &Context, images: &[ImageName]) -> anyhow::Result<()> {
     let mut tracker = LocalTracker::new(&ctx.root.join(".hardline/tracker"));
     let exceptions = ctx.exceptions()?;
+    let feeds = ctx.feeds(&[hardline_feeds::FeedKind::Kev])?;
     let now = ctx.now();
-    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &now))?;
+    sync_images(&mut tracker, &ctx.ledger(), images, &ctx.sync_settings(&exceptions, &feeds, &now), &Silent)?;
     Ok(())
 }
 

@@ -8,14 +8,16 @@ use std::fmt::Write;
 use hardline_model::row::{FindingRow, Subject};
 use hardline_model::text::terminal;
 use hardline_model::{ChangedField, Finding};
-use hardline_publish::gate_comment::AutoMergeNote;
+use hardline_policy::BaseSource;
+use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
 
 use super::Renderer;
 use super::style::{Role, Style};
 use crate::report::{
-    DashboardReport, DemoReport, DiffReport, GateReport, Kind, RebuildReport, RecordReport, Report,
-    StatusReport, SummaryReport, SyncReport,
+    DashboardReport, DemoReport, DiffReport, ExceptionsReport, FeedsReport, GateReport, InitReport, Kind,
+    ManReport, RebuildReport, RecordReport, Report, StatusReport, SummaryReport, SyncReport,
 };
+use hardline_feeds::update::Outcome;
 
 pub static RENDERER: Renderer = Renderer { name: "human", offers: &Kind::ALL, render };
 
@@ -33,6 +35,20 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Vex(document) => super::json_v1::pretty(document),
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
+        Report::Init(init) => self::init(init),
+        // A standard document is the same whatever the format: other tools read it.
+        Report::Export(export) => match &export.out {
+            Some(out) => format!("wrote {} ({})", out.display(), export.format),
+            None => export.document.clone(),
+        },
+        Report::FeedsUpdate(feeds) => self::feeds(feeds, style),
+        Report::Exceptions(exceptions) => self::exceptions(exceptions, style),
+        // Generated text for shells and `man`, printed as it is.
+        Report::Completions(script) => script.clone(),
+        Report::Man(ManReport::Page(roff)) => roff.clone(),
+        Report::Man(ManReport::Written { dir, files }) => {
+            format!("wrote {} manual pages to {}", files.len(), dir.display())
+        }
     })
 }
 
@@ -100,18 +116,44 @@ fn status(status: &StatusReport, style: &Style) -> String {
     }
     let row = |c: &[String], last: &str| {
         format!(
-            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7} {:>7} {:>8}  {last}\n",
-            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]
+            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>6} {:>7} {:>7} {:>5} {:>7} {:>8}  {last}\n",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]
         )
     };
-    let header =
-        ["IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "UNIQUE", "FIXABLE", "RISK"].map(str::to_owned);
+    let header = [
+        "IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "SUPPR", "UNIQUE", "FIXABLE", "KEV", "OVERDUE",
+        "RISK",
+    ]
+    .map(str::to_owned);
     let mut out = row(&header, "LAST SCAN");
     for image in &status.images {
         out.push_str(&row(&super::status_cells(image), image.last_scan.as_ref().map_or("-", |t| t.as_str())));
     }
-    exception_notes(&mut out, status, style);
+    let remediation =
+        |c: &[String]| format!("{:<24} {:>6} {:>6} {:>6} {:>6}  {}\n", c[0], c[1], c[2], c[3], c[4], c[5]);
+    out.push('\n');
+    out.push_str(&remediation(
+        &["MTTR (DAYS)", "CRIT", "HIGH", "MEDIUM", "LOW", "FIXED WITHIN SLA"].map(str::to_owned),
+    ));
+    for image in &status.images {
+        out.push_str(&remediation(&super::remediation_cells(image)));
+    }
+    status_notes(&mut out, status, style);
     out
+}
+
+/// What a person should notice below the tables: stale scans, exception housekeeping, the
+/// feeds that were read.
+pub fn status_notes(out: &mut String, status: &StatusReport, style: &Style) {
+    for image in &status.images {
+        if let Some(note) = super::stale_note(&image.scan) {
+            let _ = writeln!(out, "{} {}: {note}", style.paint(Role::Warning, "warning:"), image.name);
+        }
+    }
+    exception_notes(out, status, style);
+    for feed in &status.feeds {
+        let _ = writeln!(out, "{} {}", style.paint(Role::Note, "feed:"), feed.describe());
+    }
 }
 
 /// Exception housekeeping, for people. Exception ids and reasons are written by people in
@@ -162,19 +204,38 @@ fn diff(report: &DiffReport, style: &Style) -> String {
 fn gate(report: &GateReport, style: &Style) -> String {
     let result = &report.decided.result;
     let decision = style.paint(Role::Decision(result.decision), &result.decision.as_str().to_uppercase());
+    let base = match result.base {
+        BaseSource::Rescan => "; base: the rescanned base branch",
+        BaseSource::Ledger | BaseSource::Nothing => "",
+    };
     let mut out = format!(
-        "{}: {decision} (policy {}; MEDIUM+ after exceptions {} → {})\n",
+        "{}: {decision} (policy {}; MEDIUM+ after exceptions {} → {}{base})\n",
         report.image, result.profile, result.baseline_count, result.candidate_count
     );
     for reason in &result.reasons {
         let effect = style.paint(Role::Decision(reason.effect), reason.effect.as_str());
         let _ = writeln!(out, "  {} [{effect}]: {}", reason.rule.code, clean(&reason.message));
     }
+    for unchecked in &result.unchecked {
+        let _ = writeln!(
+            out,
+            "  {} [{}]: {}",
+            unchecked.rule.code,
+            style.paint(Role::Note, "not checked"),
+            unchecked.missing.missing()
+        );
+    }
     for f in &result.diff.new {
         let _ = writeln!(out, "  {} {}", style.paint(Role::Added, "new  "), finding_line(f, style));
     }
     for f in &result.diff.fixed {
         let _ = writeln!(out, "  {} {}", style.paint(Role::Removed, "fixed"), finding_line(f, style));
+    }
+    if !result.base_drift.is_empty() {
+        let _ = writeln!(out, "  {}:", BASE_DRIFT_HEADING);
+        for f in &result.base_drift {
+            let _ = writeln!(out, "  {} {}", style.paint(Role::Note, "base "), finding_line(f, style));
+        }
     }
     for e in &result.expired_exceptions {
         let _ = writeln!(
@@ -205,11 +266,31 @@ fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
     for problem in &report.problems {
         let _ = writeln!(out, "{}", style.paint(Role::Failure, &clean(&problem.to_string())));
     }
-    out.push_str(&if report.ok() {
-        "ledger verifies".to_owned()
-    } else {
-        style.paint(Role::Failure, "ledger does NOT verify")
-    });
+    if report.ok() {
+        out.push_str(if report.images.is_empty() {
+            "ledger verifies (no audit logs yet)"
+        } else {
+            "ledger verifies"
+        });
+        return out;
+    }
+    out.push_str(&style.paint(Role::Failure, "ledger does NOT verify"));
+    // What to do next depends on what is wrong: a view is a function of its log; a log is not.
+    let is_log = |p: &hardline_ledger::Problem| p.path.extension().is_some_and(|e| e == "jsonl");
+    if report.problems.iter().any(|p| !is_log(p)) {
+        let _ = write!(
+            out,
+            "\n{} `hardline rebuild` rewrites the views from their logs",
+            style.paint(Role::Note, "help:")
+        );
+    }
+    if report.problems.iter().any(is_log) {
+        let _ = write!(
+            out,
+            "\n{} a log line cannot be rewritten: restore the log from version control (`git log -p -- audit-logs/`)",
+            style.paint(Role::Note, "help:")
+        );
+    }
     out
 }
 
@@ -245,8 +326,105 @@ fn summary(report: &SummaryReport) -> String {
     format!("wrote {} ({}){issue}", path(&report.file), report.week)
 }
 
+fn feeds(report: &FeedsReport, style: &Style) -> String {
+    let mut out = String::new();
+    for feed in &report.feeds {
+        let _ = match &feed.result {
+            Ok(updated) => writeln!(
+                out,
+                "{}: {} → {} ({})",
+                feed.kind.name(),
+                match updated.outcome {
+                    Outcome::Downloaded(bytes) => format!("downloaded {bytes} bytes"),
+                    Outcome::NotModified => "not modified".to_owned(),
+                },
+                updated.path.strip_prefix(&report.root).unwrap_or(&updated.path).display(),
+                updated.info.describe()
+            ),
+            Err(error) => writeln!(
+                out,
+                "{}: {} {}",
+                feed.kind.name(),
+                style.paint(Role::Failure, "failed:"),
+                clean(error)
+            ),
+        };
+    }
+    out
+}
+
+fn exceptions(report: &ExceptionsReport, style: &Style) -> String {
+    if report.entries.is_empty() {
+        return "no accepted risks: security/exceptions.toml, .trivyignore.yaml and security/*.openvex.json \
+                hold none"
+            .to_owned();
+    }
+    let mut out = String::new();
+    for entry in &report.entries {
+        let exception = &entry.exception;
+        let _ = writeln!(
+            out,
+            "{} · {} · {}",
+            clean(&exception.id),
+            super::exception_state_text(entry.state, exception, report.today, style),
+            clean(&exception.source)
+        );
+        let _ = writeln!(out, "  reason: {}", clean(&exception.reason));
+        if let Some(vex) = &exception.vex {
+            let _ = writeln!(out, "  vex: {}", clean(vex));
+        }
+        let scope = super::exception_scope(exception);
+        if !scope.is_empty() {
+            let _ = writeln!(out, "  scope: {}", clean(&scope));
+        }
+        let verb = match entry.state {
+            hardline_policy::ExceptionState::Expired => "matches (counting again)",
+            _ => "suppresses",
+        };
+        if !entry.findings.is_empty() {
+            let _ = writeln!(out, "  {verb} {} open finding(s):", entry.findings.len());
+        }
+        for (image, finding) in &entry.findings {
+            let _ = writeln!(out, "    {:<24} {}", image.as_str(), finding_line(finding, style));
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
+
 fn dashboard(report: &DashboardReport) -> String {
     format!("wrote {} ({} files, {} changed)", path(&report.out), report.files.len(), report.changed.len())
+}
+
+fn init(report: &InitReport) -> String {
+    let mut out = format!("wrote {} files in {}:\n", report.files.len(), report.dir.display());
+    for file in &report.files {
+        let _ = writeln!(out, "  {file}");
+    }
+    let names: Vec<&str> = report.images.iter().map(|i| i.as_str()).collect();
+    let images = if names.is_empty() { "none yet".to_owned() } else { names.join(", ") };
+    let _ = writeln!(
+        out,
+        "\nThe workflows run hardline through the action {} and build every images/*/Dockerfile \
+         (today: {images}).",
+        report.action.describe()
+    );
+    for image in &report.without_dockerfile {
+        let _ = writeln!(
+            out,
+            "note: images/{image}/Dockerfile does not exist yet; the workflows will build it once it does"
+        );
+    }
+    out.push_str(
+        "\nNext:\n\
+         \x20 1. Review and commit these files.\n\
+         \x20 2. Protect the default branch and require the `hardline/gate` status (set by pr-gate-publish).\n\
+         \x20 3. Choose where the ledger is written: a branch of its own (repository variable\n\
+         \x20    HARDLINE_LEDGER_BRANCH), or a GitHub App allowed to bypass the protection (variable\n\
+         \x20    HARDLINE_APP_CLIENT_ID, secret HARDLINE_APP_PRIVATE_KEY in the environment hardline-ledger).\n\
+         \x20 4. Run the first scan: Actions → scan → Run workflow.",
+    );
+    out
 }
 
 /// What publishing did about auto-merge, in words.
@@ -255,6 +433,7 @@ pub fn auto_merge_text(note: &AutoMergeNote) -> String {
         AutoMergeNote::None => "not requested".to_owned(),
         AutoMergeNote::Enabled => "enabled".to_owned(),
         AutoMergeNote::Unavailable(why) => format!("unavailable: {}", clean(why)),
+        AutoMergeNote::Refused(why) => format!("refused: {}", clean(why)),
     }
 }
 

@@ -51,8 +51,9 @@ pub fn formats_of(kind: Kind) -> Vec<&'static str> {
     RENDERERS.iter().filter(|r| r.offers(kind)).map(|r| r.name).collect()
 }
 
-/// The columns of the status table, in order, for both the human and the Markdown table.
-pub(crate) fn status_cells(image: &crate::report::ImageStatus) -> [String; 9] {
+/// The columns of the status table, in order, for both the human and the Markdown table:
+/// counts after exceptions, the suppressed, KEV (`-` without a catalog), overdue, risk.
+pub(crate) fn status_cells(image: &crate::report::ImageStatus) -> [String; 12] {
     let c = &image.counts;
     [
         image.name.to_string(),
@@ -61,10 +62,47 @@ pub(crate) fn status_cells(image: &crate::report::ImageStatus) -> [String; 9] {
         c.medium.to_string(),
         c.low.to_string(),
         c.unknown.to_string(),
+        image.suppressed.total().to_string(),
         image.unique_vulnerabilities.to_string(),
         image.fixable.to_string(),
+        image.kev.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+        image.overdue.to_string(),
         image.risk.to_owned(),
     ]
+}
+
+/// The columns of the remediation table: MTTR per severity in days, and fixes within the SLA.
+pub(crate) fn remediation_cells(image: &crate::report::ImageStatus) -> [String; 6] {
+    let mttr = |severity| image.mttr.days(severity).map_or_else(|| "-".to_owned(), |d| format!("{d:.1}"));
+    [
+        image.name.to_string(),
+        mttr(hardline_model::Severity::Critical),
+        mttr(hardline_model::Severity::High),
+        mttr(hardline_model::Severity::Medium),
+        mttr(hardline_model::Severity::Low),
+        within_sla(&image.sla_record),
+    ]
+}
+
+/// `12 of 14 (86%)`, or `-` when nothing with an SLA was fixed.
+pub(crate) fn within_sla(record: &hardline_triage::SlaRecord) -> String {
+    match record.share() {
+        Some(share) => format!("{} of {} ({:.0}%)", record.within, record.fixed, share * 100.0),
+        None => "-".to_owned(),
+    }
+}
+
+/// `no scan for 12 days (last 2026-11-09T04:00:00Z; stale after 8 days)` for a stale image.
+pub(crate) fn stale_note(scan: &hardline_triage::ScanAge) -> Option<String> {
+    if !scan.stale {
+        return None;
+    }
+    Some(format!(
+        "no scan for {} days (last {}; scans are stale after {} days)",
+        scan.age_days.unwrap_or_default(),
+        scan.last.as_ref().map_or("never", |t| t.as_str()),
+        scan.stale_after_days
+    ))
 }
 
 /// `id (file:line)`: how an exception is named in reports.
@@ -72,16 +110,67 @@ pub(crate) fn describe_exception(exception: &hardline_policy::Exception) -> Stri
     format!("{} ({})", exception.id, exception.source)
 }
 
+/// Where an exception stands, for people: `active until 2027-01-08 (58 days left)`,
+/// `EXPIRED on 2026-11-21: its findings count again`, … Marked words go through the style.
+pub(crate) fn exception_state_text(
+    state: hardline_policy::ExceptionState,
+    exception: &hardline_policy::Exception,
+    today: jiff::civil::Date,
+    style: &Style,
+) -> String {
+    use hardline_policy::ExceptionState;
+    use style::Role;
+    let expires = exception.expires.map(|d| d.to_string());
+    match (state, expires) {
+        (ExceptionState::Stale, _) => {
+            format!("{}: matches no finding in any image; remove it?", style.paint(Role::Note, "STALE"))
+        }
+        (ExceptionState::Expired, expires) => format!(
+            "{} on {}: its findings count again",
+            style.paint(Role::Warning, "EXPIRED"),
+            expires.unwrap_or_default()
+        ),
+        (ExceptionState::ExpiringSoon(days), expires) => format!(
+            "{} {} ({days} days left)",
+            style.paint(Role::Warning, "EXPIRES SOON:"),
+            expires.unwrap_or_default()
+        ),
+        (ExceptionState::Active, Some(expires)) => format!(
+            "active until {expires} ({} days left)",
+            exception.expires.map_or(0, |d| hardline_policy::sla::days_between(today, d))
+        ),
+        (ExceptionState::Active, None) => "active, no expiry (imported without one)".to_owned(),
+    }
+}
+
+/// `images postgres-secured; packages libc6`: what an exception is limited to (empty: every
+/// finding with its id, in every image).
+pub(crate) fn exception_scope(exception: &hardline_policy::Exception) -> String {
+    let mut parts = Vec::new();
+    for (name, list) in [
+        ("images", &exception.images),
+        ("packages", &exception.packages),
+        ("package URLs", &exception.purls),
+        ("paths", &exception.paths),
+    ] {
+        if !list.is_empty() {
+            parts.push(format!("{name} {}", list.join(", ")));
+        }
+    }
+    parts.join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_command_is_written_in_human_and_all_but_the_demo_in_json() {
+    fn every_command_is_written_in_human_and_all_but_the_demo_and_generated_text_in_json() {
         for kind in Kind::ALL {
             let formats = formats_of(kind);
             assert!(formats.contains(&"human"), "{kind:?}: {formats:?}");
-            assert_eq!(formats.contains(&"json"), kind != Kind::Demo, "{kind:?}: {formats:?}");
+            let text_only = matches!(kind, Kind::Demo | Kind::Completions | Kind::Man);
+            assert_eq!(formats.contains(&"json"), !text_only, "{kind:?}: {formats:?}");
         }
         let names: std::collections::BTreeSet<_> = RENDERERS.iter().map(|r| r.name).collect();
         assert_eq!(names.len(), RENDERERS.len());

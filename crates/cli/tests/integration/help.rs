@@ -83,3 +83,67 @@ fn a_format_a_command_does_not_write_is_a_usage_error() {
     let out = repo.run(&["--format", "markdown", "diff", report, report]);
     insta::assert_snapshot!("usage_error_format_not_offered", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Errors name the file or flag at fault and say what to do next (a `help:` line), for the
+/// mistakes a new user makes first. Pinned as snapshots of stderr.
+#[test]
+fn errors_name_the_file_or_flag_and_say_what_to_do_next() {
+    let repo = Repo::new();
+    let empty = repo.write("empty.json", "{}");
+    let empty = empty.to_str().unwrap_or_default();
+    let report = repo.write("r.json", &crate::common::trivy_report("2026-01-05T04:00:00Z", &[]));
+    let report = report.to_str().unwrap_or_default();
+    let nowhere = repo.path().join("nowhere");
+    let nowhere = nowhere.to_str().unwrap_or_default();
+    for (name, args, needle) in [
+        (
+            "error_report_missing",
+            vec!["record", "--image", "app", "--report", "missing.json"],
+            "missing.json",
+        ),
+        ("error_not_a_report", vec!["gate", "--image", "app", "--report", empty], "empty.json"),
+        (
+            "error_feed_missing",
+            vec!["--kev", "kev.json", "gate", "--image", "app", "--report", report, "--policy", "strict"],
+            "kev.json",
+        ),
+        ("error_root_missing", vec!["--root", nowhere, "verify"], "--root"),
+    ] {
+        let out = if args[0] == "--root" {
+            let mut command = std::process::Command::new(crate::common::bin());
+            command.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+            command.args(&args).output().expect("run hardline")
+        } else {
+            repo.run(&args)
+        };
+        let stderr = crate::common::scrub(&String::from_utf8_lossy(&out.stderr), repo.path());
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{name} names {needle}: {stderr}");
+        assert!(stderr.lines().any(|l| l.starts_with("help: ")), "{name} says what to do next: {stderr}");
+        insta::assert_snapshot!(name, stderr);
+    }
+    assert!(!std::path::Path::new(nowhere).exists(), "a mistyped --root is not created");
+}
+
+/// A ledger that does not verify says what to do about each kind of problem.
+#[test]
+fn a_failed_verify_says_what_to_do_next() {
+    let repo = Repo::new();
+    let report = repo.write("r.json", &crate::common::trivy_report("2026-01-05T04:00:00Z", &[]));
+    repo.ok(&["record", "--image", "app", "--report", report.to_str().unwrap_or_default()]);
+    let view = repo.path().join("cve-baseline/app.json");
+    let mut text = repo.read("cve-baseline/app.json");
+    text.push_str("edited\n");
+    std::fs::write(&view, text).expect("edit the view");
+    let out = repo.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("help: `hardline rebuild` rewrites the views"), "{stdout}");
+    assert!(!stdout.contains("restore the log"), "no log line is wrong: {stdout}");
+    repo.ok(&["rebuild"]);
+    let log = repo.path().join("audit-logs/app.jsonl");
+    let edited = repo.read("audit-logs/app.jsonl").replacen("\"seq\":1", "\"seq\":7", 1);
+    std::fs::write(&log, edited).expect("edit the log");
+    let stdout = String::from_utf8_lossy(&repo.run(&["verify"]).stdout).into_owned();
+    assert!(stdout.contains("restore the log from version control"), "{stdout}");
+}

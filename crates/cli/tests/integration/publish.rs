@@ -507,11 +507,135 @@ fn gate_in_github_actions_writes_outputs_and_takes_the_pr_from_the_event() {
     let comments = github.comments(42);
     assert_eq!(comments.len(), 1, "the PR number came from the event payload");
     assert_eq!(std::fs::read_to_string(&output).expect("output"), "decision=allow\n");
+    // The summary is written before publishing (so that it exists whatever publishing does):
+    // it is the comment but for what publishing did about auto-merge.
     let summary = std::fs::read_to_string(&summary).expect("summary");
+    let published =
+        comments[0].body.replace("Auto-merge (squash) is enabled for this dependency update.\n\n", "");
+    assert_ne!(published, comments[0].body, "auto-merge was enabled");
+    assert_eq!(summary, published, "step summary:\n{summary}\ncomment:\n{}", comments[0].body);
+}
+
+/// Regression: with a fork's read-only token `gate --publish` failed (exit 1) even on allow.
+/// The decision is written first; every refused write is one warning; the exit status is the
+/// decision's; the token is never printed.
+#[test]
+fn gate_publish_with_a_read_only_token_warns_and_keeps_the_decision() {
+    const READ_ONLY: &str = "ghs_forkReadOnly0123456789abcdefghij";
+    for (vulns, status, decision, refused) in [
+        (&[MEDIUM_ZLIB][..], 0, "allow", vec!["auto-merge", "comment"]),
+        (&[MEDIUM_ZLIB, HIGH_LIBXML][..], 10, "review", vec!["label", "comment"]),
+        (&[HIGH_OPENSSL, MEDIUM_ZLIB, CRITICAL_GLIBC][..], 20, "block", vec!["comment"]),
+    ] {
+        let Gate { github, mut repo } = gate_setup();
+        github.add_read_only_token(READ_ONLY);
+        set_env(&mut repo, "GITHUB_TOKEN", READ_ONLY);
+        let output = repo.write("runner/output.txt", "");
+        let summary = repo.write("runner/summary.md", "");
+        set_env(&mut repo, "GITHUB_ACTIONS", "true");
+        set_env(&mut repo, "GITHUB_OUTPUT", &output.display().to_string());
+        set_env(&mut repo, "GITHUB_STEP_SUMMARY", &summary.display().to_string());
+        let report = write_report(&repo, SCAN_2, vulns);
+        let args =
+            ["--format", "json", "gate", "--image", IMAGE, "--report", &report, "--publish", "--pr", "42"];
+        let (code, stdout, stderr) = run(&repo, &args);
+        assert_eq!(code, Some(status), "{decision}: {stdout}\n{stderr}");
+        assert_eq!(std::fs::read_to_string(&output).expect("output"), format!("decision={decision}\n"));
+        assert!(std::fs::read_to_string(&summary).expect("summary").contains(GATE_MARKER));
+        let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("::warning::")).collect();
+        let expected: Vec<String> = refused
+            .iter()
+            .map(|what| {
+                format!(
+                    "::warning::hardline: could not publish to #42 ({what}): Resource not accessible by \
+                     integration — a fork's pull request token is read-only; pr-gate-publish.yml \
+                     publishes from workflow_run"
+                )
+            })
+            .collect();
+        assert_eq!(warnings, expected, "{decision}");
+        let json: Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(json["decision"], decision);
+        assert_eq!(
+            (json["published"]["refused"].as_bool(), json["published"]["comment"].as_str()),
+            (Some(true), Some("refused"))
+        );
+        assert_eq!(json["published"]["warnings"].as_array().map(Vec::len), Some(refused.len()));
+        assert!(github.comments(42).is_empty() && github.pull_request(42).expect("pr").auto_merge.is_none());
+        assert!(!stdout.contains(READ_ONLY) && !stderr.contains(READ_ONLY), "the token was printed");
+    }
+}
+
+/// Anything but a refusal stays an error (exit 1), after the decision was written.
+#[test]
+fn gate_publish_that_fails_otherwise_is_an_error_after_the_outputs() {
+    let Gate { github, mut repo } = gate_setup();
+    let output = repo.write("runner/output.txt", "");
+    set_env(&mut repo, "GITHUB_ACTIONS", "true");
+    set_env(&mut repo, "GITHUB_OUTPUT", &output.display().to_string());
+    set_env(&mut repo, "GITHUB_TOKEN", "ghs_notAValidToken000000000000000000");
+    let report = write_report(&repo, SCAN_2, &[MEDIUM_ZLIB]);
+    let (code, stdout, stderr) = gate(&repo, &report, Some("42"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("401"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&output).expect("output"), "decision=allow\n");
+    assert!(github.comments(42).is_empty());
+}
+
+/// `--no-auto-merge`: the comment and the label as usual, never auto-merge.
+#[test]
+fn gate_publish_no_auto_merge_comments_but_never_merges() {
+    let Gate { github, repo } = gate_setup();
+    let better = write_report(&repo, SCAN_2, &[MEDIUM_ZLIB]);
+    let args = [
+        "--format",
+        "json",
+        "gate",
+        "--image",
+        IMAGE,
+        "--report",
+        &better,
+        "--publish",
+        "--pr",
+        "42",
+        "--no-auto-merge",
+    ];
+    let (code, stdout, stderr) = run(&repo, &args);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["published"]["auto_merge"], "not requested");
+    assert_eq!(github.comments(42).len(), 1);
+    assert_eq!(github.pull_request(42).expect("pr").auto_merge, None);
+    assert_eq!(count(&github, "POST", "/graphql"), 0, "auto-merge was not even asked for");
+    let without_publish = run(&repo, &["gate", "--image", IMAGE, "--report", &better, "--no-auto-merge"]);
+    assert_eq!(without_publish.0, Some(2), "--no-auto-merge needs --publish");
+}
+
+/// Regression: a `dependencies` label made anyone's pull request eligible for auto-merge, and
+/// anyone with triage rights can add a label. The author decides; the old key still reads, with
+/// a warning that names its line.
+#[test]
+fn a_label_no_longer_grants_auto_merge() {
+    let Gate { github, repo } = gate_setup();
+    github.add_pull_request(43, "mallory", &["dependencies"]);
+    repo.write("hardline.toml", "[pull_requests]\ndependency_labels = [\"dependencies\"]\n");
+    let better = write_report(&repo, SCAN_2, &[MEDIUM_ZLIB]);
+    let (code, stdout, stderr) = gate(&repo, &better, Some("43"));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(github.pull_request(43).expect("pr").auto_merge, None);
+    assert_eq!(github.comments(43).len(), 1);
     assert!(
-        summary.contains(comments[0].body.trim_end()),
-        "step summary:\n{summary}\ncomment:\n{}",
-        comments[0].body
+        stderr.contains(
+            "hardline.toml:2:21: pull_requests.dependency_labels no longer makes a pull request eligible"
+        ),
+        "{stderr}"
+    );
+    let (code, _, _) = gate(&repo, &better, Some("42"));
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        github.pull_request(42).expect("pr").auto_merge.as_deref(),
+        Some("SQUASH"),
+        "renovate[bot] is"
     );
 }
 
@@ -994,4 +1118,68 @@ fn the_token_never_reaches_output_the_ledger_or_the_working_files() {
     assert_eq!(leaked, Vec::<PathBuf>::new(), "ledger, views, .hardline/ and reports hold no token");
     // Nor did the token travel in a request body.
     assert!(github.requests().iter().all(|r| !r.body.contains(TOKEN)));
+}
+
+/// Issue noise: a comment (which notifies every watcher) only when the MEDIUM+ open set
+/// changes — a finding new, fixed, or of another severity. A version bump that keeps a finding,
+/// an accepted risk, a KEV listing or scans that stopped update the body silently.
+#[test]
+fn only_a_changed_open_set_earns_a_comment_the_rest_updates_the_body_silently() {
+    let github = FakeGitHub::start(TOKEN);
+    let mut repo = github_repo(&github);
+    let medium: Vuln<'_> = ("CVE-2026-0100", "zlib1g", "MEDIUM", "1.3-1", "");
+    record(&mut repo, "2026-03-02T04:00:00Z", &[medium, HIGH_OPENSSL]);
+    assert_eq!(sync(&repo), "opened");
+    let number = github.issues()[0].number;
+
+    // The same findings in new versions (and a fix now known): the body follows, silently.
+    let bumped: Vuln<'_> = ("CVE-2026-0100", "zlib1g", "MEDIUM", "1.3-2", "1.3-3");
+    record(&mut repo, "2026-03-09T04:00:00Z", &[bumped, HIGH_OPENSSL]);
+    assert_eq!(sync(&repo), "updated");
+    let issue = github.issue(number).expect("the issue");
+    assert!(issue.body.contains("1 fixable"), "the body shows the new fix: {}", issue.body);
+    assert_eq!(github.comments(number).len(), 0, "no comment for versions alone");
+
+    // An exception accepts the MEDIUM: the body marks it as accepted risk, silently too.
+    repo.write(
+        "security/exceptions.toml",
+        "[[exception]]\nid = \"CVE-2026-0100\"\nreason = \"not reachable\"\nexpires = \"2026-12-31\"\n",
+    );
+    assert_eq!(sync(&repo), "updated");
+    let issue = github.issue(number).expect("the issue");
+    assert!(issue.body.contains("### Accepted risks (1, not counted)"), "{}", issue.body);
+    assert!(issue.body.contains("accepted until 2026-12-31") && issue.body.contains("not reachable"));
+    assert_eq!(
+        github.comments(number).len(),
+        0,
+        "accepting a risk is a decision already made in a pull request"
+    );
+
+    // Three weeks without a scan: the body says the scans stopped; still no comment.
+    set_env(&mut repo, "HARDLINE_NOW", "2026-03-31T04:00:00Z");
+    assert_eq!(sync(&repo), "updated");
+    let issue = github.issue(number).expect("the issue");
+    assert!(
+        issue.body.contains("**Scans have stopped**: no scan has been recorded since 2026-03-09"),
+        "{}",
+        issue.body
+    );
+    assert_eq!(github.comments(number).len(), 0);
+    github.clear_requests();
+    assert_eq!(sync(&repo), "unchanged");
+    assert_eq!(mutations(&github), []);
+
+    // A severity change is news: one comment naming it.
+    let critical: Vuln<'_> = (HIGH_OPENSSL.0, HIGH_OPENSSL.1, "CRITICAL", HIGH_OPENSSL.3, HIGH_OPENSSL.4);
+    record(&mut repo, "2026-04-01T04:00:00Z", &[bumped, critical]);
+    assert_eq!(sync(&repo), "updated");
+    let comments = github.comments(number);
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    assert!(
+        comments[0].body.contains("0 new, 0 fixed, 1 changed") && comments[0].body.contains("severity"),
+        "{}",
+        comments[0].body
+    );
+    assert!(!github.issue(number).expect("the issue").body.contains("Scans have stopped"));
+    repo.ok(&["verify"]);
 }

@@ -62,6 +62,25 @@ pub fn inline(text: &str, max: usize) -> String {
     out.trim().to_owned()
 }
 
+/// Plain text on one line, for logs and workflow commands rather than Markdown: control and
+/// invisible characters become spaces, runs of spaces one, and the text is cut to `max`
+/// characters, marking a cut with `…`.
+pub fn single_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (kept, ch) in
+        text.chars().map(|c| if c.is_control() || is_invisible(c) { ' ' } else { c }).enumerate()
+    {
+        if kept >= max {
+            out.push('…');
+            break;
+        }
+        if !(ch == ' ' && out.ends_with(' ')) {
+            out.push(ch);
+        }
+    }
+    out.trim().to_owned()
+}
+
 fn rest_starts_with(text: &str, index: usize, prefix: &str) -> bool {
     text.get(index + 1..).is_some_and(|rest| rest.starts_with(prefix))
 }
@@ -208,6 +227,12 @@ mod tests {
         assert!(out.chars().count() <= 101);
         assert!(out.ends_with('…'));
         assert!(code(&"b".repeat(10_000), 50).chars().count() <= 53);
+    }
+
+    #[test]
+    fn single_lines_stay_single_and_bounded() {
+        assert_eq!(single_line("a\nb\r\n\u{1b}[31mc  d\u{200b}", 100), "a b [31mc d");
+        assert_eq!(single_line(&"x".repeat(50), 10), format!("{}…", "x".repeat(10)));
     }
 
     #[test]

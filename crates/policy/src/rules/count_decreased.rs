@@ -15,6 +15,9 @@ struct CountDecreased;
 
 impl Rule for CountDecreased {
     fn evaluate(&self, facts: &Facts<'_>) -> Option<String> {
+        if !facts.has_base {
+            return None; // 0 → N is a new image, not a regression: `new-image` asks a person
+        }
         let (before, after) = (facts.baseline.len(), facts.candidate.len());
         (after < before).then(|| format!("MEDIUM+ findings fall from {before} to {after}"))
     }

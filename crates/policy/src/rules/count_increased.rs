@@ -14,6 +14,9 @@ struct CountIncreased;
 
 impl Rule for CountIncreased {
     fn evaluate(&self, facts: &Facts<'_>) -> Option<String> {
+        if !facts.has_base {
+            return None; // 0 → N is a new image, not a regression: `new-image` asks a person
+        }
         let (before, after) = (facts.baseline.len(), facts.candidate.len());
         (after > before).then(|| format!("MEDIUM+ findings rise from {before} to {after}"))
     }

@@ -21,7 +21,17 @@ impl Rule for CriticalPresent {
         if criticals.is_empty() {
             return None;
         }
-        let ids: Vec<&str> = criticals.iter().take(5).map(|f| f.id.as_str()).collect();
+        let ids: Vec<String> = criticals
+            .iter()
+            .take(5)
+            .map(|f| {
+                if facts.is_base_drift(f) {
+                    format!("{} (on the base branch too)", f.id)
+                } else {
+                    f.id.clone()
+                }
+            })
+            .collect();
         let more =
             if criticals.len() > 5 { format!(" and {} more", criticals.len() - 5) } else { String::new() };
         Some(format!("{} CRITICAL finding(s) present: {}{more}", criticals.len(), ids.join(", ")))

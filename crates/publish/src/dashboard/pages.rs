@@ -3,16 +3,20 @@
 
 use std::fmt::Write;
 
-use hardline_model::row::{FindingRow, Subject};
-use hardline_model::{Finding, Severity};
+use hardline_model::Severity;
+use hardline_policy::ExceptionState;
 use sha2::{Digest, Sha256};
 
 use super::escape::{MAX_TEXT, esc, https};
-use super::{Dashboard, ImageView, chart};
+use super::{Dashboard, ImageView, chart, table};
+
+/// The script that sorts and filters the triage tables, served as `triage.js`: first-party, so
+/// the CSP allows it by `script-src 'self'`; the pages are whole without it.
+pub const SCRIPT: &str = include_str!("triage.js");
 
 /// The one stylesheet, inline; the CSP allows exactly this text by its hash.
 const CSS: &str = "\
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:#202124;background:#fff}
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1280px;padding:1rem 1.5rem;color:#202124;background:#fff}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid #dadce0;padding-bottom:.3rem}
 .meta{color:#5f6368;font-size:.9rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}
@@ -21,62 +25,103 @@ th{background:#f1f3f4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 td.t{max-width:32rem;overflow-wrap:anywhere}code{font-size:.82rem;overflow-wrap:anywhere}
 .sev{display:inline-block;min-width:4.8rem;padding:.05rem .4rem;border-radius:.25rem;color:#fff;font-size:.75rem;font-weight:600;text-align:center}
 .critical{background:#b3261e}.high{background:#e8710a}.medium{background:#f2b600;color:#202124}.low{background:#4a86e8}.unknown,.none{background:#80868b}
+.kev{display:inline-block;padding:.05rem .35rem;border-radius:.25rem;background:#202124;color:#fff;font-size:.72rem;font-weight:700}
+.late{color:#b3261e;font-weight:600}.warn{background:#fef7e0;border-left:4px solid #f2b600;padding:.4rem .8rem}
+.expired{color:#b3261e;font-weight:600}.stale-exception{color:#5f6368;font-style:italic}
+tr.accepted td{color:#5f6368}
+table.triage th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
+table.triage th[aria-sort=ascending] button::after{content:' ▲'}table.triage th[aria-sort=descending] button::after{content:' ▼'}
+.controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.5rem 0;font-size:.88rem}
+.controls input[type=search]{min-width:16rem;padding:.2rem .4rem}
 svg.chart{max-width:100%;height:auto;display:block}.hit:hover rect{fill-opacity:.08}
 a{color:#1a5fb4}
 ";
 
-fn page(title: &str, body: &str) -> String {
+fn page(title: &str, body: &str, script: Option<&str>) -> String {
     let hash = base64(&Sha256::digest(CSS.as_bytes()));
+    let script = script.map(|src| format!("<script src=\"{src}\" defer></script>\n")).unwrap_or_default();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{hash}'; \
-         img-src 'none'; base-uri 'none'; form-action 'none'\">\n\
+         script-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n<style>{CSS}</style>\n{script}</head>\n\
          <body>\n{body}</body>\n</html>\n"
     )
 }
 
 pub fn index(dashboard: &Dashboard) -> String {
     let mut out = String::from("<h1>hardline · security dashboard</h1>\n");
-    let as_of = dashboard.as_of().map(|t| format!(" as of {}", human_time(t))).unwrap_or_default();
+    let as_of = dashboard.as_of().map(|t| format!("; last event {}", human_time(t))).unwrap_or_default();
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Derived from the hash-chained audit logs (<code>audit-logs/&lt;image&gt;.jsonl</code>){as_of}. \
-         Trend data: <a href=\"data.json\">data.json</a>.</p>"
+        "<p class=\"meta\">Generated {} from the hash-chained audit logs (<code>audit-logs/&lt;image&gt;.jsonl</code>){as_of}. \
+         Counts are of open findings after exceptions, what the gate counts. \
+         Trend data: <a href=\"data.json\">data.json</a>.</p>",
+        human_time(dashboard.generated)
     );
+    feeds_line(&mut out, dashboard);
     if dashboard.images.is_empty() {
         out.push_str("<p>No image has been recorded yet.</p>\n");
-        return page("hardline dashboard", &out);
+        return page("hardline dashboard", &out, None);
     }
+    for image in &dashboard.images {
+        stale_warning(&mut out, image);
+    }
+    let kev = dashboard.images.iter().any(|i| i.kev.is_some());
     out.push_str(
         "<table>\n<thead><tr><th>Image</th><th>Risk</th><th class=\"n\">Critical</th><th class=\"n\">High</th>\
-         <th class=\"n\">Medium</th><th class=\"n\">Low</th><th class=\"n\">Unknown</th><th class=\"n\">Unique ids</th>\
-         <th class=\"n\">Fixable</th><th>Last scan</th><th>Chain head</th></tr></thead>\n<tbody>\n",
+         <th class=\"n\">Medium</th><th class=\"n\">Low</th><th class=\"n\">Unknown</th><th class=\"n\">Accepted</th>",
+    );
+    if kev {
+        out.push_str("<th class=\"n\">KEV</th>");
+    }
+    out.push_str(
+        "<th class=\"n\">Overdue</th><th class=\"n\">Unique ids</th><th class=\"n\">Fixable</th><th>Last scan</th>\
+         <th>Chain head</th></tr></thead>\n<tbody>\n",
     );
     for image in &dashboard.images {
         let name = esc(image.name.as_str(), MAX_TEXT);
         let c = &image.counts;
+        let kev_cell = if kev {
+            format!("<td class=\"n\">{}</td>", image.kev.map_or_else(|| "–".to_owned(), |n| n.to_string()))
+        } else {
+            String::new()
+        };
+        let overdue = if image.overdue > 0 {
+            format!("<span class=\"late\">{}</span>", image.overdue)
+        } else {
+            "0".to_owned()
+        };
+        let last_scan = image.last_scan.map(human_time).unwrap_or_else(|| "–".to_owned());
+        let last_scan = if image.scan.stale {
+            format!("<span class=\"late\">{last_scan} (stale)</span>")
+        } else {
+            last_scan
+        };
         let _ = writeln!(
             out,
             "<tr><td><a href=\"images/{name}.html\">{name}</a></td><td>{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td><code title=\"{}\">#{} {}…</code></td></tr>",
+             <td class=\"n\">{}</td>{kev_cell}<td class=\"n\">{overdue}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td>{last_scan}</td><td><code title=\"{}\">#{} {}…</code></td></tr>",
             badge(image.risk),
             c.critical,
             c.high,
             c.medium,
             c.low,
             c.unknown,
+            image.suppressed.total(),
             image.unique,
             image.fixable,
-            image.last_scan.map(human_time).unwrap_or_else(|| "–".to_owned()),
             esc(&image.head_hash, 64),
             image.head_seq,
             esc(image.head_hash.get(..12).unwrap_or(&image.head_hash), 12),
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    remediation(&mut out, dashboard);
+    exceptions(&mut out, dashboard);
     for image in &dashboard.images {
         let name = esc(image.name.as_str(), MAX_TEXT);
         let _ = writeln!(out, "<h2 id=\"{name}\"><a href=\"images/{name}.html\">{name}</a></h2>");
@@ -85,43 +130,160 @@ pub fn index(dashboard: &Dashboard) -> String {
         out.push('\n');
         recent_events(&mut out, image);
     }
-    page("hardline dashboard", &out)
+    page("hardline dashboard", &out, None)
 }
 
-pub fn image(image: &ImageView) -> String {
+pub fn image(dashboard: &Dashboard, image: &ImageView) -> String {
     let name = esc(image.name.as_str(), MAX_TEXT);
     let mut out =
         format!("<p class=\"meta\"><a href=\"../index.html\">← all images</a></p>\n<h1>{name}</h1>\n");
     head_line(&mut out, image);
+    let _ = writeln!(out, "<p class=\"meta\">Generated {}.</p>", human_time(dashboard.generated));
+    feeds_line(&mut out, dashboard);
+    stale_warning(&mut out, image);
     let c = &image.counts;
+    let kev = image.kev.map(|n| format!("; {n} in CISA's KEV catalog")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "<p>{} open: {} critical, {} high, {} medium, {} low, {} unknown; {} unique ids, {} fixable.</p>",
+        "<p>{} open after exceptions: {} critical, {} high, {} medium, {} low, {} unknown{kev}; {} overdue; \
+         {} accepted risks not counted; {} unique ids, {} fixable.</p>",
         c.total(),
         c.critical,
         c.high,
         c.medium,
         c.low,
         c.unknown,
+        image.overdue,
+        image.suppressed.total(),
         image.unique,
         image.fixable
     );
     out.push_str(&chart::trend(image.name.as_str(), &image.points));
     out.push('\n');
-    let _ = writeln!(out, "<h2>Open findings ({})</h2>", image.findings.len());
-    if image.findings.is_empty() {
+    let (accepted, open): (Vec<_>, Vec<_>) = image.findings.iter().partition(|t| t.is_suppressed());
+    let _ = writeln!(out, "<h2>Open findings ({})</h2>", open.len());
+    if open.is_empty() {
         out.push_str("<p>None.</p>\n");
     } else {
         out.push_str(
-            "<table>\n<thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>Installed</th><th>Fixed in</th>\
-             <th>Title</th></tr></thead>\n<tbody>\n",
+            "<p class=\"meta\">Most severe first. Due is first seen plus the SLA days of the severity; a finding in \
+             CISA's KEV catalog is due as a critical. With scripts on, every column sorts and the table filters.</p>\n",
         );
-        for finding in &image.findings {
-            finding_row(&mut out, finding);
-        }
-        out.push_str("</tbody>\n</table>\n");
+        table::open(&mut out, &open);
     }
-    page(&format!("{name} · hardline dashboard"), &out)
+    if !accepted.is_empty() {
+        let _ = writeln!(out, "<h2>Accepted risks ({}, not counted)</h2>", accepted.len());
+        out.push_str("<p class=\"meta\">Suppressed by an exception until it expires; see <code>hardline exceptions</code>.</p>\n");
+        table::accepted(&mut out, &accepted);
+    }
+    page(&format!("{name} · hardline dashboard"), &out, Some("../triage.js"))
+}
+
+/// The feeds that enriched the site, or that none did.
+fn feeds_line(out: &mut String, dashboard: &Dashboard) {
+    if dashboard.feeds.is_empty() {
+        out.push_str("<p class=\"meta\">No threat feed was given (<code>hardline feeds update</code>): KEV and EPSS are not shown.</p>\n");
+    } else {
+        let feeds: Vec<String> = dashboard.feeds.iter().map(|f| esc(&f.describe(), MAX_TEXT)).collect();
+        let _ = writeln!(out, "<p class=\"meta\">Feeds: {}.</p>", feeds.join("; "));
+    }
+}
+
+fn stale_warning(out: &mut String, image: &ImageView) {
+    if !image.scan.stale {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"warn\"><strong>{}: scans have stopped.</strong> No scan for {} days (last {}); scans are \
+         stale after {} days, so what is shown may be out of date.</p>",
+        esc(image.name.as_str(), MAX_TEXT),
+        image.scan.age_days.unwrap_or_default(),
+        image.last_scan.map(human_time).unwrap_or_else(|| "never".to_owned()),
+        image.scan.stale_after_days
+    );
+}
+
+/// MTTR per severity and fixes within the SLA, per image.
+fn remediation(out: &mut String, dashboard: &Dashboard) {
+    out.push_str(
+        "<table>\n<caption class=\"meta\">Remediation, from every fix in the audit logs: mean days from the first \
+         scan with a finding to the first without it</caption>\n<thead><tr><th>Image</th><th class=\"n\">MTTR \
+         critical</th><th class=\"n\">MTTR high</th><th class=\"n\">MTTR medium</th><th class=\"n\">MTTR \
+         low</th><th class=\"n\">Fixed within SLA</th></tr></thead>\n<tbody>\n",
+    );
+    for image in &dashboard.images {
+        let mttr = |s| image.mttr.days(s).map_or_else(|| "–".to_owned(), |d| format!("{d:.1} d"));
+        let within = match image.sla_record.share() {
+            Some(share) => {
+                format!("{} of {} ({:.0}%)", image.sla_record.within, image.sla_record.fixed, share * 100.0)
+            }
+            None => "–".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{within}</td></tr>",
+            esc(image.name.as_str(), MAX_TEXT),
+            mttr(Severity::Critical),
+            mttr(Severity::High),
+            mttr(Severity::Medium),
+            mttr(Severity::Low),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// Every accepted risk; expired and stale ones stand out.
+fn exceptions(out: &mut String, dashboard: &Dashboard) {
+    let _ = writeln!(out, "<h2 id=\"accepted-risks\">Accepted risks ({})</h2>", dashboard.exceptions.len());
+    if dashboard.exceptions.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<table>\n<thead><tr><th>Exception</th><th>State</th><th>Expires</th><th class=\"n\">Suppresses</th>\
+         <th>Scope</th><th>Reason</th><th>VEX</th><th>Where</th></tr></thead>\n<tbody>\n",
+    );
+    for view in &dashboard.exceptions {
+        let e = &view.exception;
+        let state = match view.state {
+            ExceptionState::Active => "active".to_owned(),
+            ExceptionState::ExpiringSoon(days) => {
+                format!("<span class=\"late\">expires in {days} days</span>")
+            }
+            ExceptionState::Expired => {
+                "<span class=\"expired\">EXPIRED: its findings count again</span>".to_owned()
+            }
+            ExceptionState::Stale => {
+                "<span class=\"stale-exception\">stale: matches nothing; remove it?</span>".to_owned()
+            }
+        };
+        let mut scope = Vec::new();
+        for (what, list) in [
+            ("images", &e.images),
+            ("packages", &e.packages),
+            ("paths", &e.paths),
+            ("package URLs", &e.purls),
+        ] {
+            if !list.is_empty() {
+                scope.push(format!("{what}: {}", esc(&list.join(", "), MAX_TEXT)));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{state}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"t\">{}</td>\
+             <td>{}</td><td><code>{}</code></td></tr>",
+            esc(&e.id, 80),
+            e.expires.map_or_else(|| "never".to_owned(), |d| d.to_string()),
+            view.findings,
+            if scope.is_empty() { "every image".to_owned() } else { scope.join("; ") },
+            esc(&e.reason, MAX_TEXT),
+            e.vex.as_deref().map(|v| esc(v, 80)).unwrap_or_default(),
+            esc(&e.source, 120)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// Risk, last scan, artifact and the chain head of an image.
@@ -163,43 +325,12 @@ fn recent_events(out: &mut String, image: &ImageView) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-/// One finding as a row of the image page's table.
-fn finding_row(out: &mut String, finding: &Finding) {
-    let row = FindingRow::of(finding);
-    let id = esc(row.id, 80);
-    let id = match https(row.url) {
-        Some(href) => format!("<a href=\"{href}\" rel=\"noopener noreferrer\">{id}</a>"),
-        None => id,
-    };
-    let (subject, installed, fixed) = match row.subject {
-        Subject::Package { name, installed, fixed } => {
-            (esc(name, 120), esc(installed, 80), esc(fixed.unwrap_or(""), 80))
-        }
-        Subject::File { path, line } => {
-            let line = line.map(|n| format!(":{n}")).unwrap_or_default();
-            (format!("{}{line}", esc(path, 160)), String::new(), String::new())
-        }
-        Subject::Nothing => Default::default(),
-    };
-    let _ = writeln!(
-        out,
-        "<tr><td>{}</td><td><code>{id}</code></td><td><code>{subject}</code></td><td><code>{installed}</code></td>\
-         <td><code>{fixed}</code></td><td class=\"t\">{}</td></tr>",
-        severity_badge(row.severity),
-        esc(row.title, MAX_TEXT)
-    );
-}
-
 fn badge(risk: &'static str) -> String {
     format!("<span class=\"sev {}\">{risk}</span>", risk.to_ascii_lowercase())
 }
 
-fn severity_badge(severity: Severity) -> String {
-    format!("<span class=\"sev {}\">{}</span>", severity.as_str(), severity.label())
-}
-
 /// `2026-01-05 04:00 UTC`.
-fn human_time(t: jiff::Timestamp) -> String {
+pub(super) fn human_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 

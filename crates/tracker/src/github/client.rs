@@ -20,6 +20,9 @@ const USER_AGENT: &str =
 /// Responses larger than this are refused (a page of 100 issues of 65,536 characters each is
 /// about 26 MB at worst in UTF-8).
 const BODY_LIMIT: u64 = 64 * 1024 * 1024;
+/// How GitHub's 403 begins when the token lacks a permission ("… by integration" for an
+/// Actions or App token, "… by personal access token" for a fine-grained one).
+const NOT_ACCESSIBLE: &str = "Resource not accessible by";
 /// GitHub asks for at least a minute after a secondary rate limit that names no wait.
 const SECONDARY_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
@@ -298,6 +301,9 @@ fn status_error(status: u16, shown: &str, message: &str, body: &str, verdict: &V
             TrackerError::RateLimited { request, message: format!("{status}: {message}"), retry_after: *wait }
         }
         (401, _) => TrackerError::Unauthorized { request, status, message: message.to_owned() },
+        (403, _) if message.starts_with(NOT_ACCESSIBLE) => {
+            TrackerError::Refused { request, message: message.to_owned() }
+        }
         (404, _) => TrackerError::NotFound { what: format!("{request} (GitHub: {message})") },
         (422, _) => TrackerError::Rejected {
             tracker: "GitHub".to_owned(),

@@ -259,8 +259,9 @@ impl Tracker for GitHubTracker {
 }
 
 /// Reads the answer of the auto-merge mutation. GraphQL reports refusals as `errors` in a 200:
-/// "not found" is an error of ours; anything else (auto-merge not allowed in this repository,
-/// the pull request already mergeable, no permission) is a reason not to auto-merge.
+/// "not found" is an error of ours; `FORBIDDEN` is a token that may not write (a fork's);
+/// anything else (auto-merge not allowed in this repository, the pull request already
+/// mergeable) is a reason not to auto-merge.
 fn auto_merge_outcome(json: &Value) -> Result<AutoMerge, TrackerError> {
     let errors = json.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();
     if !errors.is_empty() {
@@ -269,7 +270,14 @@ fn auto_merge_outcome(json: &Value) -> Result<AutoMerge, TrackerError> {
             .map(|e| e.get("message").and_then(Value::as_str).unwrap_or("unknown error"))
             .collect::<Vec<_>>()
             .join("; ");
-        let not_found = errors.iter().any(|e| e.get("type").and_then(Value::as_str) == Some("NOT_FOUND"));
+        let of_type = |kind: &str| errors.iter().any(|e| e.get("type").and_then(Value::as_str) == Some(kind));
+        if of_type("FORBIDDEN") {
+            return Err(TrackerError::Refused {
+                request: "POST /graphql (enablePullRequestAutoMerge)".to_owned(),
+                message,
+            });
+        }
+        let not_found = of_type("NOT_FOUND");
         return if not_found {
             Err(TrackerError::GraphQl { message })
         } else {
@@ -430,6 +438,8 @@ mod tests {
         let missing =
             json!({ "errors": [{ "type": "NOT_FOUND", "message": "Could not resolve to a node" }] });
         assert!(auto_merge_outcome(&missing).is_err());
+        let forbidden = json!({ "data": null, "errors": [{ "type": "FORBIDDEN", "message": "Resource not accessible by integration" }] });
+        assert!(auto_merge_outcome(&forbidden).expect_err("refused").is_refused());
         let enabled = json!({ "data": { "enablePullRequestAutoMerge": { "pullRequest": { "number": 3 } } } });
         assert_eq!(auto_merge_outcome(&enabled).expect("enabled"), AutoMerge::Enabled);
     }

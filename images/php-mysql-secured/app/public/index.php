@@ -26,7 +26,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
             unset($_SESSION['csrf']);
             header('Location: /', true, 303);
             exit;
-        } catch (PDOException $ex) {
+        } catch (RuntimeException $ex) { // PDOException, or a secret file that cannot be read
             error_log('notes: insert failed: ' . $ex->getMessage());
             http_response_code(503);
             $error = 'The note could not be saved.';
@@ -37,7 +37,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
 $notes = [];
 try {
     $notes = db()->query('SELECT author, body, created_at FROM notes ORDER BY id DESC LIMIT 50')->fetchAll();
-} catch (PDOException $ex) {
+} catch (RuntimeException $ex) { // PDOException, or a secret file that cannot be read
     error_log('notes: read failed: ' . $ex->getMessage());
     http_response_code(503);
     $error ??= 'The notes are unavailable.';
