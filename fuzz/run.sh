@@ -24,7 +24,7 @@ CACHE=${HARDLINE_CACHE:-$HOME/.cache/hardline-ci}
 FUZZ_BIN="$CACHE/cargo-fuzz/bin"
 CORPORA="$CACHE/fuzz-corpus"
 ARTIFACTS="$CACHE/fuzz-artifacts"
-ALL_TARGETS=(report exceptions_toml trivyignore_yaml openvex hardline_toml ledger_log)
+ALL_TARGETS=(report exceptions_toml trivyignore_yaml trivyignore openvex cyclonedx_vex hardline_toml ledger_log)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 mkdir -p "$CACHE"

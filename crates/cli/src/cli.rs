@@ -367,6 +367,10 @@ pub struct RecordArgs {
     /// scan's time.
     #[arg(long, value_name = "TIME")]
     pub scanned_at: Option<Timestamp>,
+    /// Refuse, rather than warn about, a report that names another image than the image's
+    /// history (or findings in none of its files).
+    #[arg(long)]
+    pub strict_artifact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -417,6 +421,10 @@ pub struct GateArgs {
     /// Also append the decision to the image's audit log.
     #[arg(long)]
     pub record: bool,
+    /// Refuse, rather than warn about, a candidate that names another image than the image's
+    /// history (or findings in none of its files).
+    #[arg(long)]
+    pub strict_artifact: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use hardline_feeds::store::Store;
 use hardline_feeds::{Epss, FeedKind, Feeds, Kev};
-use hardline_model::Timestamp;
+use hardline_ingest::ReadOptions;
+use hardline_model::{ImageName, PackageClass, Timestamp};
 use hardline_policy::{ExceptionSet, Input};
 use hardline_publish::issues::SyncSettings;
 use hardline_publish::pull_request::PullRequestSettings;
@@ -136,11 +137,6 @@ impl Context {
         hardline_ledger::Ledger::open(&self.root).with_max_clock_skew(self.config.limits.max_clock_skew)
     }
 
-    /// The bounds every report is read within (`[limits]`).
-    pub fn report_limits(&self) -> hardline_ingest::Limits {
-        self.config.limits.ingest
-    }
-
     /// The current time as events record it: whole seconds, UTC.
     pub fn now(&self) -> Timestamp {
         Timestamp::from_instant(self.now)
@@ -148,6 +144,25 @@ impl Context {
 
     pub fn today(&self) -> jiff::civil::Date {
         jiff::tz::Offset::UTC.to_datetime(self.now).date()
+    }
+
+    /// What ingest may consult for reports of `image`: the repository (`--root`) their file
+    /// paths point into, and the image's distribution as its ledger knows it (the ecosystem of
+    /// its OS packages), for reports that do not name it (Trivy's SARIF).
+    /// And the bounds every report is read within (`[limits]`).
+    pub fn read_options(&self, image: Option<&ImageName>) -> anyhow::Result<ReadOptions> {
+        let distribution = match image {
+            Some(image) => self.ledger().baseline(image)?.and_then(|baseline| {
+                baseline
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| f.package)
+                    .find(|p| p.class == PackageClass::Os && p.ecosystem.as_str() != "unknown-os")
+                    .map(|p| p.ecosystem)
+            }),
+            None => None,
+        };
+        Ok(ReadOptions::at(&self.root).with_distribution(distribution).with_limits(self.config.limits.ingest))
     }
 
     pub fn exceptions(&self) -> anyhow::Result<ExceptionSet> {

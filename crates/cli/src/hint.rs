@@ -97,6 +97,11 @@ fn ingest(error: &IngestError) -> Option<String> {
              IMAGE`"
                 .to_owned(),
         ),
+        IngestError::NotAReport { .. } => Some(
+            "`trivy sbom --format json --output report.json FILE` (or `grype sbom:FILE -o json`) gives the \
+             report to record; a VEX document belongs in security/, where its statements are exceptions"
+                .to_owned(),
+        ),
         IngestError::UnknownFormat { .. } => Some(
             "`--input FORMAT` reads the file as that format and says what in it does not fit; Trivy writes \
              its report with `--format json`"

@@ -7,17 +7,19 @@
 //!
 //! | Target | What an attacker controls | Parser |
 //! | --- | --- | --- |
-//! | `report` | a scanner report (any registered format, detected) | `hardline_ingest::parse_report_within` |
+//! | `report` | a scanner report (any registered format, detected) | `hardline_ingest::parse_report_with` |
 //! | `exceptions_toml` | `security/exceptions.toml` in a pull request | `hardline_policy::exceptions::parse_toml` |
 //! | `trivyignore_yaml` | `.trivyignore.yaml` | `hardline_policy::exceptions::parse_trivyignore` |
+//! | `trivyignore` | `.trivyignore` (Trivy's plain list) | `hardline_policy::trivyignore::parse` |
 //! | `openvex` | `security/*.openvex.json` | `hardline_policy::vex::parse` |
+//! | `cyclonedx_vex` | a CycloneDX VEX document in `security/` | `hardline_policy::cyclonedx::parse` |
 //! | `hardline_toml` | `hardline.toml` | `hardline::config::Config::parse` |
 //! | `ledger_log` | `audit-logs/<image>.jsonl`, as `verify` and `record` read it | `Ledger::verify`, `History::from_bytes` |
 
 use std::path::Path;
 
 use hardline_ingest::limits::{MAX_ID_BYTES, MAX_PATH_BYTES, MAX_TEXT_BYTES};
-use hardline_ingest::{FORMATS, InputFormat, Limits, parse_report_within};
+use hardline_ingest::{FORMATS, InputFormat, Limits, ReadOptions, parse_report_with};
 use hardline_model::ImageName;
 use hardline_policy::ExceptionError;
 
@@ -29,7 +31,9 @@ pub static TARGETS: &[(&str, Harness)] = &[
     ("report", report),
     ("exceptions_toml", exceptions_toml),
     ("trivyignore_yaml", trivyignore_yaml),
+    ("trivyignore", trivyignore),
     ("openvex", openvex),
+    ("cyclonedx_vex", cyclonedx_vex),
     ("hardline_toml", hardline_toml),
     ("ledger_log", ledger_log),
 ];
@@ -37,12 +41,16 @@ pub static TARGETS: &[(&str, Harness)] = &[
 /// The limits reports are fuzzed under: small, so that the bounds themselves are reached.
 const LIMITS: Limits = Limits { max_report_bytes: 64 * 1024, max_findings: 64 };
 
+fn options() -> ReadOptions {
+    ReadOptions::default().with_limits(LIMITS)
+}
+
 /// The longest a cut text field can be: the bound plus the cut marker.
 const MARKER_ROOM: usize = 40;
 
 /// A scanner report of any registered format.
 pub fn report(data: &[u8]) {
-    let Ok(scan) = parse_report_within(data, InputFormat::Auto, "fuzz.json", &LIMITS) else { return };
+    let Ok(scan) = parse_report_with(data, InputFormat::Auto, "fuzz.json", &options()) else { return };
     assert!(scan.findings().len() <= LIMITS.max_findings);
     for finding in scan.findings() {
         assert!(finding.id.len() <= MAX_ID_BYTES, "an id over the bound: {}", finding.id.len());
@@ -58,7 +66,7 @@ pub fn report(data: &[u8]) {
     }
     // The format detection chose must read it the same way when forced.
     let forced = FORMATS.iter().find(|f| {
-        parse_report_within(data, InputFormat::Forced(f), "fuzz.json", &LIMITS).is_ok_and(|s| s == scan)
+        parse_report_with(data, InputFormat::Forced(f), "fuzz.json", &options()).is_ok_and(|s| s == scan)
     });
     assert!(forced.is_some(), "no forced format reads the report as auto-detection did");
     for format in FORMATS {
@@ -79,6 +87,20 @@ pub fn trivyignore_yaml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let path = Path::new(".trivyignore.yaml");
     check_position(text, hardline_policy::exceptions::parse_trivyignore(text, path, path));
+}
+
+/// `.trivyignore`, Trivy's plain list.
+pub fn trivyignore(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let path = Path::new(".trivyignore");
+    check_position(text, hardline_policy::trivyignore::parse(text, path, path));
+}
+
+/// A CycloneDX VEX document.
+pub fn cyclonedx_vex(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let path = Path::new("security/fuzz.cdx.json");
+    check_position(text, hardline_policy::cyclonedx::parse(text, path, path));
 }
 
 /// An OpenVEX document.

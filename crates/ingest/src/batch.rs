@@ -21,7 +21,7 @@ use hardline_model::{Scan, Timestamp};
 
 use crate::detect::{SNIFF_WINDOW, detect};
 use crate::limits::open_regular;
-use crate::{IngestError, InputFormat, Limits, read_error, read_report_within};
+use crate::{IngestError, InputFormat, Limits, ReadOptions, correlate, read_error, read_report_with};
 
 /// The reports of one call, planned.
 pub struct Reports {
@@ -31,32 +31,25 @@ pub struct Reports {
 
 enum Source {
     /// A history, every report's time known: parsed one at a time in this order.
-    History { paths: Vec<PathBuf>, input: InputFormat, limits: Limits, order: Vec<usize> },
+    History { paths: Vec<PathBuf>, input: InputFormat, options: ReadOptions, order: Vec<usize> },
     /// Parsed up front; merged if of several kinds; in time order, each with its label's index.
     Parsed(Vec<(usize, Scan)>),
 }
 
 impl Reports {
-    /// [`Reports::open_within`] the default [`Limits`].
-    pub fn open(paths: &[PathBuf], input: InputFormat) -> Result<Reports, IngestError> {
-        Reports::open_within(paths, input, &Limits::default())
-    }
-
     /// Plans the reading of `paths`: reads the first bytes of each to learn its format, time and
-    /// artifact kind, and parses them all now unless they are a history with known times. Every
-    /// report is read within `limits`.
-    pub fn open_within(
+    /// artifact kind, and parses them all now unless they are a history with known times.
+    pub fn open(
         paths: &[PathBuf],
         input: InputFormat,
-        limits: &Limits,
+        options: &ReadOptions,
     ) -> Result<Reports, IngestError> {
-        let limits = *limits;
         let mut labels: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        if let Some(order) = history_order(paths, input, &limits)? {
-            let source = Source::History { paths: paths.to_vec(), input, limits, order };
+        if let Some(order) = history_order(paths, input, &options.limits)? {
+            let source = Source::History { paths: paths.to_vec(), input, options: options.clone(), order };
             return Ok(Reports { labels, source });
         }
-        let parsed = read_all_within(paths, input, &limits)?;
+        let parsed = read_all(paths, input, options)?;
         let count = parsed.len();
         let scans = merge_kinds(parsed);
         if scans.len() < count {
@@ -93,15 +86,15 @@ impl Reports {
         let inner = match self.source {
             Source::Parsed(scans) => Inner::Parsed(scans.into_iter()),
             // One report: no second thread (its allocator arena would only add memory).
-            Source::History { paths, input, limits, order } if order.len() == 1 => {
-                Inner::One(order.first().map(|&index| (index, paths[index].clone(), input, limits)))
+            Source::History { paths, input, options, order } if order.len() == 1 => {
+                Inner::One(order.first().map(|&index| (index, paths[index].clone(), input, options)))
             }
-            Source::History { paths, input, limits, order } => {
+            Source::History { paths, input, options, order } => {
                 // A rendezvous channel: the parser hands over one scan and starts the next.
                 let (sender, receiver) = sync_channel(0);
                 let parser = std::thread::spawn(move || {
                     for index in order {
-                        let scan = read_report_within(&paths[index], input, &limits);
+                        let scan = read_report_with(&paths[index], input, &options);
                         let failed = scan.is_err();
                         if sender.send((index, scan)).is_err() || failed {
                             break;
@@ -122,7 +115,7 @@ pub struct Scans {
 
 enum Inner {
     Parsed(std::vec::IntoIter<(usize, Scan)>),
-    One(Option<(usize, PathBuf, InputFormat, Limits)>),
+    One(Option<(usize, PathBuf, InputFormat, ReadOptions)>),
     Streamed {
         receiver: Option<Receiver<(usize, Result<Scan, IngestError>)>>,
         parser: Option<JoinHandle<()>>,
@@ -135,8 +128,8 @@ impl Iterator for Scans {
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.inner {
             Inner::Parsed(scans) => scans.next().map(Ok),
-            Inner::One(next) => next.take().map(|(index, path, input, limits)| {
-                read_report_within(&path, input, &limits).map(|s| (index, s))
+            Inner::One(next) => next.take().map(|(index, path, input, options)| {
+                read_report_with(&path, input, &options).map(|s| (index, s))
             }),
             Inner::Streamed { receiver, .. } => {
                 let (index, scan) = receiver.as_ref()?.recv().ok()?;
@@ -197,17 +190,12 @@ fn read_head(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> {
     Ok(head)
 }
 
-/// [`read_all_within`] the default [`Limits`].
-pub fn read_all(paths: &[PathBuf], input: InputFormat) -> Result<Vec<Scan>, IngestError> {
-    read_all_within(paths, input, &Limits::default())
-}
-
-/// Parses every report within `limits` (on every core; each report is independent), keeping
-/// their order. The first error in report order is the one returned.
-pub fn read_all_within(
+/// Parses every report (on every core; each report is independent), keeping their order. The
+/// first error in report order is the one returned.
+pub fn read_all(
     paths: &[PathBuf],
     input: InputFormat,
-    limits: &Limits,
+    options: &ReadOptions,
 ) -> Result<Vec<Scan>, IngestError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, paths.len().max(1));
     let chunk = paths.len().div_ceil(workers).max(1);
@@ -216,7 +204,7 @@ pub fn read_all_within(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter().map(|path| read_report_within(path, input, limits)).collect::<Vec<_>>()
+                    part.iter().map(|path| read_report_with(path, input, options)).collect::<Vec<_>>()
                 })
             })
             .collect();
@@ -240,19 +228,14 @@ pub fn read_all_within(
     results.into_iter().collect()
 }
 
-/// [`read_moment_within`] the default [`Limits`].
-pub fn read_moment(paths: &[PathBuf], input: InputFormat) -> Result<Option<Scan>, IngestError> {
-    read_moment_within(paths, input, &Limits::default())
-}
-
-/// Parses every report within `limits` and merges them into one scan of one moment (the
-/// candidate of a gate). `None` when there is no report.
-pub fn read_moment_within(
+/// Parses every report and merges them into one scan of one moment (the candidate of a gate).
+/// `None` when there is no report.
+pub fn read_moment(
     paths: &[PathBuf],
     input: InputFormat,
-    limits: &Limits,
+    options: &ReadOptions,
 ) -> Result<Option<Scan>, IngestError> {
-    Ok(merge(read_all_within(paths, input, limits)?))
+    Ok(merge(read_all(paths, input, options)?))
 }
 
 /// Reports of several scanners or artifact kinds are one moment and merge into one scan;
@@ -268,7 +251,8 @@ pub fn merge_kinds(scans: Vec<Scan>) -> Vec<Scan> {
 
 /// Merges scans of one image at one moment, from several scanners, into one. The container
 /// image scan's metadata describes the result (else the first scan with a time); its time is
-/// the latest of them.
+/// the latest of them. Equivalent checks of different scanners become one finding
+/// ([`correlate`]).
 pub fn merge(mut scans: Vec<Scan>) -> Option<Scan> {
     let latest = scans
         .iter()
@@ -287,7 +271,7 @@ pub fn merge(mut scans: Vec<Scan>) -> Option<Scan> {
         merged = merged.merge(other);
     }
     merged.meta.created_at = latest;
-    Some(merged)
+    Some(correlate(merged))
 }
 
 #[cfg(test)]
@@ -311,12 +295,15 @@ mod tests {
         let week1 = trivy(dir, "1.json", "2026-01-05T04:00:00Z", "container_image");
         let config = trivy(dir, "c.json", "2026-01-12T05:00:00Z", "filesystem");
 
-        let history = Reports::open(&[week2.clone(), week1.clone()], InputFormat::Auto).expect("plans");
+        let options = ReadOptions::default();
+        let history =
+            Reports::open(&[week2.clone(), week1.clone()], InputFormat::Auto, &options).expect("plans");
         assert!(matches!(history.source, Source::History { .. }));
         let order: Vec<usize> = history.into_scans().map(|s| s.expect("parses").0).collect();
         assert_eq!(order, [1, 0], "oldest first");
 
-        let moment = Reports::open(&[week2.clone(), config.clone()], InputFormat::Auto).expect("plans");
+        let moment =
+            Reports::open(&[week2.clone(), config.clone()], InputFormat::Auto, &options).expect("plans");
         assert_eq!(moment.len(), 1, "two kinds of artifact are one moment");
         assert_eq!(moment.label(0), format!("{} + {}", week2.display(), config.display()));
         let merged: Vec<_> = moment.into_scans().collect::<Result<_, _>>().expect("parses");
@@ -336,8 +323,10 @@ mod tests {
         let bad = dir.join("2.json");
         let truncated = r#"{"SchemaVersion": 2, "CreatedAt": "2026-01-12T04:00:00Z", "ArtifactType": "container_image", "Results": [{"#;
         std::fs::write(&bad, truncated).expect("write");
-        let scans: Vec<_> =
-            Reports::open(&[bad, good], InputFormat::Auto).expect("plans").into_scans().collect();
+        let scans: Vec<_> = Reports::open(&[bad, good], InputFormat::Auto, &ReadOptions::default())
+            .expect("plans")
+            .into_scans()
+            .collect();
         assert_eq!(scans.len(), 2);
         assert!(scans[0].is_ok() && scans[1].is_err(), "the good one first, then the error");
     }

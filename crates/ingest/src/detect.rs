@@ -12,6 +12,7 @@
 
 use crate::format::Format;
 use crate::json::line_col;
+use crate::sbom::{NOT_REPORTS, NotAReport};
 use crate::{FORMATS, IngestError, InputFormat};
 
 /// How far into the input detection may read.
@@ -34,7 +35,20 @@ pub(crate) struct Detected {
 }
 
 pub(crate) fn detect(bytes: &[u8], requested: InputFormat, source: &str) -> Result<Detected, IngestError> {
-    let walk = walk_top_level(bytes, SNIFF_WINDOW, |key| decides(key).is_some());
+    let walk = walk_top_level(bytes, SNIFF_WINDOW, |key| decides(key).is_some() || refused(key).is_some());
+    // An SBOM is refused whatever format was asked for: it is no report of any.
+    if let Some((kind, key, name)) =
+        walk.keys.last().and_then(|k| refused(k).map(|(kind, name)| (kind, k, name)))
+    {
+        let at = key.locate(bytes);
+        return Err(IngestError::NotAReport {
+            source_name: source.to_owned(),
+            line: at.line,
+            column: at.column,
+            what: kind.what,
+            key: name,
+        });
+    }
     let decided = walk.keys.iter().find_map(|k| decides(k).map(|(f, name)| (f, k, name)));
     let version_of = |format: &Format| {
         let name = format.version_key.as_bytes();
@@ -65,6 +79,14 @@ fn decides(key: &RawKey<'_>) -> Option<(&'static Format, &'static str)> {
     FORMATS.iter().find_map(|format| {
         let deciding = format.detect.iter().find(|d| d.matches(key.name, key.value))?;
         Some((*format, deciding.name()))
+    })
+}
+
+/// Which kind of non-report a key gives away, if any, and the key's name.
+fn refused(key: &RawKey<'_>) -> Option<(&'static NotAReport, &'static str)> {
+    NOT_REPORTS.iter().find_map(|kind| {
+        let deciding = kind.detect.iter().find(|d| d.matches(key.name, key.value))?;
+        Some((kind, deciding.name()))
     })
 }
 

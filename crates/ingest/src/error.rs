@@ -24,6 +24,13 @@ pub enum IngestError {
     #[error("{source_name}: not a scanner report: {hint}; expected {}", expected_any())]
     UnknownFormat { source_name: String, hint: String },
 
+    /// A document of a kind hardline recognises but does not read as a report (an SBOM).
+    #[error(
+        "{source_name}:{line}:{column}: this is {what} (top-level key `{key}`), not a scanner report; {}",
+        crate::sbom::SCAN_IT_FIRST
+    )]
+    NotAReport { source_name: String, line: usize, column: usize, what: &'static str, key: &'static str },
+
     /// A known format in a version this parser does not read. Never guessed at: a new schema
     /// may mean something different with the same field names.
     #[error("{source_name}:{line}:{column}: unsupported {field} {found}; expected {expected}")]

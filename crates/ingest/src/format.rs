@@ -9,7 +9,7 @@ use std::str::FromStr;
 use hardline_model::{Scan, Timestamp};
 
 use crate::detect::{KeyAt, peek_string};
-use crate::{FORMATS, IngestError, UnknownInputFormat};
+use crate::{FORMATS, IngestError, ReadOptions, UnknownInputFormat};
 
 /// One input format.
 pub struct Format {
@@ -34,9 +34,15 @@ pub struct Format {
     pub(crate) parse: Parse,
 }
 
-/// A format's parser: the report's bytes, its name for errors, and the version key when
-/// detection saw it (so that an unsupported version is refused before the body is read).
-pub(crate) type Parse = fn(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError>;
+/// A format's parser: the report's bytes, its name for errors, the version key when detection
+/// saw it (so that an unsupported version is refused before the body is read), and what the
+/// parser may consult beyond the report.
+pub(crate) type Parse = fn(
+    bytes: &[u8],
+    source: &str,
+    version: Option<&KeyAt>,
+    options: &ReadOptions,
+) -> Result<Scan, IngestError>;
 
 /// A top-level key that identifies a format.
 pub(crate) enum DetectKey {

@@ -31,6 +31,39 @@ pub(crate) fn non_empty(text: Option<&Text<'_>>) -> Option<String> {
     text.map(Text::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
 }
 
+/// The present, non-empty parts joined by a space (`debian` and `13.3` → `debian 13.3`), if any.
+pub(crate) fn joined<'t>(parts: impl IntoIterator<Item = Option<&'t Text<'t>>>) -> Option<String> {
+    let parts: Vec<&str> = parts.into_iter().flatten().map(Text::as_str).filter(|s| !s.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A report's time, if it gives one; a time that does not parse is an error at the top-level
+/// `key` that holds it (`field` names it in the message).
+pub(crate) fn timestamp(
+    text: Option<&Text<'_>>,
+    bytes: &[u8],
+    source: &str,
+    format: &'static str,
+    key: &str,
+    field: &str,
+) -> Result<Option<hardline_model::Timestamp>, IngestError> {
+    let Some(text) = non_empty(text) else { return Ok(None) };
+    hardline_model::Timestamp::parse(&text).map(Some).map_err(|e| {
+        let at = crate::detect::locate_key(bytes, key).unwrap_or(crate::detect::KeyAt {
+            line: 1,
+            column: 1,
+            raw_value: text.clone(),
+        });
+        IngestError::Invalid {
+            source_name: source.to_owned(),
+            line: at.line,
+            column: at.column,
+            format,
+            message: format!("{field}: {e}"),
+        }
+    })
+}
+
 /// 1-based line and column (in bytes) of `offset`, counted the way `serde_json` counts.
 pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];

@@ -3,8 +3,9 @@
 //! Every input format is one module with its own raw serde types (`raw.rs`), kept apart from
 //! the domain model, a mapping onto it (`mod.rs`), and one [`Format`] descriptor (name,
 //! detection keys, version key, time key, parser) listed once in [`FORMATS`]. Today: Trivy's
-//! JSON report (schema 2) and SARIF 2.1.0 from any tool (hadolint, zizmor, semgrep, checkov,
-//! Trivy…).
+//! JSON report (schema 2), SARIF 2.1.0 from any tool (hadolint, zizmor, semgrep, checkov,
+//! Trivy…) and Grype's JSON report. SBOMs (CycloneDX, SPDX, syft) are recognised only to be
+//! refused with a clear error: they list packages, not findings (`sbom.rs`).
 //!
 //! Reports can be tens of megabytes, so they are read whole into memory and deserialised in one
 //! pass by `serde_json::from_slice` into types that borrow from the buffer: strings without
@@ -23,42 +24,53 @@
 //! a new format gets them by being listed in [`FORMATS`].
 
 pub mod batch;
+mod correlate;
 mod detect;
+mod ecosystem;
 mod error;
 mod format;
+mod grype;
 mod json;
 pub mod limits;
+mod options;
 mod sarif;
+mod sbom;
 mod trivy;
 
 use std::path::Path;
 
 use hardline_model::Scan;
 
+pub use correlate::{EQUIVALENT_CHECKS, Equivalence, correlate};
 pub use error::{IngestError, UnknownInputFormat};
 pub use format::{Format, InputFormat};
 pub use limits::{Limits, read_bounded};
+pub use options::ReadOptions;
 pub use trivy::normalize_check_id;
 
 /// Every input format, in the order detection and `--input` list them. Adding a format is a
 /// module (`src/<format>/`, with its raw types and a `pub(crate) static FORMAT: Format`) and
 /// one line here.
-pub static FORMATS: &[&Format] = &[&trivy::FORMAT, &sarif::FORMAT];
+pub static FORMATS: &[&Format] = &[&trivy::FORMAT, &sarif::FORMAT, &grype::FORMAT];
 
-/// Parses one report held in memory, within the default [`Limits`]. `source` names it in
-/// errors (usually the file path).
+/// Parses one report held in memory. `source` names it in errors (usually the file path).
+/// Without a repository to look into, within the default [`Limits`]: see [`parse_report_with`].
 pub fn parse_report(bytes: &[u8], format: InputFormat, source: &str) -> Result<Scan, IngestError> {
-    parse_report_within(bytes, format, source, &Limits::default())
+    parse_report_with(bytes, format, source, &ReadOptions::default())
 }
 
-/// Parses one report held in memory within `limits`: the one road from bytes to a [`Scan`],
-/// whatever the format, so that every format is bounded alike.
-pub fn parse_report_within(
+/// Parses one report held in memory, consulting `options` (the repository its paths point
+/// into, the image's distribution, the limits). Equivalent checks of different scanners in it
+/// are merged ([`correlate`]). The one road from bytes to a [`Scan`], whatever the format, so
+/// that every format is bounded alike: the size and the encoding are checked before the
+/// format's parser runs, the scan's fields and findings after ([`limits`]).
+pub fn parse_report_with(
     bytes: &[u8],
     format: InputFormat,
     source: &str,
-    limits: &Limits,
+    options: &ReadOptions,
 ) -> Result<Scan, IngestError> {
+    let limits = &options.limits;
     if bytes.len() as u64 > limits.max_report_bytes {
         return Err(IngestError::TooLarge {
             source_name: source.to_owned(),
@@ -70,20 +82,25 @@ pub fn parse_report_within(
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     limits::check_utf8(bytes, source)?;
     let detected = detect::detect(bytes, format, source)?;
-    let scan = (detected.format.parse)(bytes, source, detected.version.as_ref())?;
+    let scan = correlate((detected.format.parse)(bytes, source, detected.version.as_ref(), options)?);
     limits::bound(scan, source, limits)
 }
 
-/// Reads and parses one report file within the default [`Limits`]; errors name the file as
-/// `path` displays.
+/// Reads and parses one report file; errors name the file as `path` displays.
 pub fn read_report(path: &Path, format: InputFormat) -> Result<Scan, IngestError> {
-    read_report_within(path, format, &Limits::default())
+    read_report_with(path, format, &ReadOptions::default())
 }
 
-/// Reads (at most [`Limits::max_report_bytes`] of it) and parses one report file.
-pub fn read_report_within(path: &Path, format: InputFormat, limits: &Limits) -> Result<Scan, IngestError> {
+/// [`read_report`], consulting `options`: at most [`Limits::max_report_bytes`] are read, from a
+/// regular file only.
+pub fn read_report_with(
+    path: &Path,
+    format: InputFormat,
+    options: &ReadOptions,
+) -> Result<Scan, IngestError> {
+    let limits = &options.limits;
     let bytes = read_bounded(path, limits.max_report_bytes).map_err(|e| read_error(path, e, limits))?;
-    parse_report_within(&bytes, format, &path.display().to_string(), limits)
+    parse_report_with(&bytes, format, &path.display().to_string(), options)
 }
 
 /// A failure to read a report, as an [`IngestError`]: a file over the limit says which limit.

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use hardline_ingest::{InputFormat, read_report};
+use hardline_ingest::{InputFormat, ReadOptions, read_report, read_report_with};
+
+mod support;
 use hardline_model::{Counts, FindingKind, Severity};
 use serde_json::Value;
 
@@ -134,4 +136,51 @@ fn go_modules_carry_the_binary_path() {
 
 fn forced(name: &str) -> InputFormat {
     InputFormat::Forced(hardline_ingest::Format::named(name).expect("a registered format"))
+}
+
+/// Every real report, converted to SARIF by the real Trivy (`trivy convert --format sarif`,
+/// offline), reads as the same findings as its JSON: same fingerprints, ids, severities,
+/// packages (name, installed and fixed version, class, ecosystem, path), titles and links.
+/// SARIF carries no CVSS vectors, vendor ids, status or purl, so those are not compared. The
+/// distribution comes from the image (here its JSON; in use, its ledger).
+#[test]
+fn every_corpus_report_reads_the_same_as_trivy_sarif() {
+    let Some(dir) = corpus_dir() else { return };
+    let Some(trivy) = support::tool("trivy") else { return };
+    let scratch = tempfile::tempdir().expect("temp dir");
+    for path in corpus_files(&dir) {
+        let sarif_path = scratch.path().join("report.sarif");
+        let output = support::run(
+            std::process::Command::new(&trivy)
+                .args(["convert", "--quiet", "--format", "sarif", "--output"])
+                .arg(&sarif_path)
+                .arg(&path)
+                .env("TRIVY_CACHE_DIR", scratch.path().join("cache")),
+            scratch.path(),
+            std::time::Duration::from_secs(120),
+        );
+        assert!(
+            output.status.success(),
+            "trivy convert {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json = read_report(&path, InputFormat::Auto).expect("corpus report parses");
+        let distribution = json
+            .findings()
+            .iter()
+            .filter_map(|f| f.package.as_ref())
+            .find(|p| p.class == hardline_model::PackageClass::Os)
+            .map(|p| p.ecosystem.clone());
+        let options = ReadOptions::default().with_distribution(distribution);
+        let sarif = read_report_with(&sarif_path, InputFormat::Auto, &options).expect("Trivy's SARIF parses");
+        let json_findings: Vec<_> = json.findings().iter().map(support::without_what_sarif_lacks).collect();
+        let sarif_findings: Vec<_> = sarif.findings().iter().map(support::without_what_sarif_lacks).collect();
+        assert_eq!(sarif_findings.len(), json_findings.len(), "{}", path.display());
+        for (a, b) in sarif_findings.iter().zip(&json_findings) {
+            assert_eq!(a, b, "{}", path.display());
+        }
+        assert_eq!(sarif.meta.artifact_name, json.meta.artifact_name);
+        assert_eq!(sarif.meta.image_id, json.meta.image_id);
+    }
 }

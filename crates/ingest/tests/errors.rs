@@ -79,7 +79,8 @@ fn non_json_is_an_unknown_format() {
     assert_eq!(
         error.to_string(),
         "report.json: not a scanner report: the input is not a JSON object (it starts with \
-         `Total: 3 (HIGH: 1)`); expected a Trivy JSON report (SchemaVersion 2) or a SARIF 2.1.0 log"
+         `Total: 3 (HIGH: 1)`); expected a Trivy JSON report (SchemaVersion 2), a SARIF 2.1.0 log or a \
+         Grype JSON report (`grype -o json`)"
     );
 }
 
@@ -93,17 +94,20 @@ fn an_empty_file_is_an_unknown_format() {
 fn a_json_array_is_an_unknown_format() {
     let shown = error(b"[{\"check_type\": \"dockerfile\"}]", InputFormat::Auto).to_string();
     assert!(shown.contains("found a JSON array at the top level"), "{shown}");
-    assert!(shown.ends_with("expected a Trivy JSON report (SchemaVersion 2) or a SARIF 2.1.0 log"));
+    assert!(shown.ends_with(
+        "expected a Trivy JSON report (SchemaVersion 2), a SARIF 2.1.0 log or a Grype JSON report (`grype -o json`)"
+    ));
 }
 
 #[test]
 fn another_json_object_is_an_unknown_format_listing_its_keys() {
-    let shown =
-        error(br#"{"name": "left-pad", "version": "2.1.0", "matches": []}"#, InputFormat::Auto).to_string();
+    let shown = error(br#"{"name": "left-pad", "version": "2.1.0", "main": "index.js"}"#, InputFormat::Auto)
+        .to_string();
     assert_eq!(
         shown,
         "report.json: not a scanner report: found a JSON object with top-level keys `name`, \
-         `version`, `matches`; expected a Trivy JSON report (SchemaVersion 2) or a SARIF 2.1.0 log"
+         `version`, `main`; expected a Trivy JSON report (SchemaVersion 2), a SARIF 2.1.0 log or a \
+         Grype JSON report (`grype -o json`)"
     );
 }
 
@@ -194,10 +198,14 @@ fn a_missing_file_names_the_path() {
 fn input_format_names() {
     assert_eq!("auto".parse::<InputFormat>(), Ok(InputFormat::Auto));
     assert_eq!("Trivy".parse::<InputFormat>(), Ok(forced("trivy")));
-    assert_eq!(InputFormat::names().collect::<Vec<_>>(), ["auto", "trivy", "sarif"]);
+    assert_eq!(InputFormat::names().collect::<Vec<_>>(), ["auto", "trivy", "sarif", "grype"]);
     assert_eq!("sarif".parse::<InputFormat>(), Ok(forced("sarif")));
-    let error = "grype".parse::<InputFormat>().expect_err("not supported");
-    assert_eq!(error.to_string(), "unknown input format `grype`: expected `auto`, `trivy` or `sarif`");
+    assert_eq!("grype".parse::<InputFormat>(), Ok(forced("grype")));
+    let error = "cyclonedx".parse::<InputFormat>().expect_err("not supported");
+    assert_eq!(
+        error.to_string(),
+        "unknown input format `cyclonedx`: expected `auto`, `trivy`, `sarif` or `grype`"
+    );
 }
 
 #[test]
@@ -227,4 +235,58 @@ fn a_creation_time_that_is_not_rfc_3339_names_its_line() {
 
 fn forced(name: &str) -> InputFormat {
     InputFormat::Forced(hardline_ingest::Format::named(name).expect("a registered format"))
+}
+
+/// An SBOM is not a report: given as one (even with a forced format), it is refused with what
+/// to do instead, at the key that gave it away.
+#[test]
+fn an_sbom_given_as_a_report_says_to_scan_it_first() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}"#,
+            "a CycloneDX document",
+            "bomFormat",
+        ),
+        (
+            "{\n  \"$schema\": \"http://cyclonedx.org/schema/bom-1.6.schema.json\",\n  \"bomFormat\": \"CycloneDX\"}",
+            "a CycloneDX document",
+            "$schema",
+        ),
+        (
+            r#"{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": []}"#,
+            "an SPDX SBOM",
+            "spdxVersion",
+        ),
+        (r#"{"artifacts": [], "artifactRelationships": [], "source": {}}"#, "a syft SBOM", "artifacts"),
+    ];
+    for (input, what, key) in cases {
+        for format in
+            [InputFormat::Auto, InputFormat::Forced(hardline_ingest::Format::named("trivy").expect("trivy"))]
+        {
+            let error = error(input.as_bytes(), format);
+            let shown = error.to_string();
+            assert!(matches!(error, IngestError::NotAReport { .. }), "{shown}");
+            assert!(shown.contains(what) && shown.contains(&format!("`{key}`")), "{shown}");
+            assert!(shown.ends_with("an SBOM lists packages, not findings: scan it first"), "{shown}");
+        }
+    }
+    let at =
+        error(b"{\n  \"$schema\": \"http://cyclonedx.org/schema/bom-1.6.schema.json\"}", InputFormat::Auto);
+    assert!(at.to_string().starts_with("report.json:2:3: "), "{at}");
+}
+
+#[test]
+fn a_grype_report_is_recognised_by_its_first_key() {
+    let scan = parse_report(
+        br#"{"matches": [], "descriptor": {"name": "grype", "version": "0.86.1"}}"#,
+        InputFormat::Auto,
+        "g.json",
+    )
+    .expect("an empty Grype report");
+    assert_eq!((scan.meta.scanner.as_str(), scan.findings().len()), ("grype", 0));
+    let bad = error(br#"{"matches": [{"vulnerability": {}}], "descriptor": {}}"#, InputFormat::Auto);
+    assert!(bad.to_string().contains("invalid Grype JSON report"), "{bad}");
+    // Another tool's `matches` is not an empty scan that would fix everything.
+    let other = error(br#"{"matches": []}"#, InputFormat::Auto);
+    assert!(other.to_string().contains("missing field `descriptor`"), "{other}");
 }

@@ -6,11 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use hardline_ingest::{InputFormat, read_report};
+use hardline_ingest::{InputFormat, ReadOptions, read_report, read_report_with};
 use hardline_model::{Scan, hex};
 use sha2::{Digest, Sha256};
 
-/// One line per finding, sorted by fingerprint: the fingerprint and what it identifies.
+/// One line per finding, sorted by fingerprint: the fingerprint and what it identifies, and
+/// after `<-` the fingerprints it carries on (its former identities), if any.
 fn identities(scan: &Scan) -> String {
     let mut lines: Vec<String> = scan
         .findings()
@@ -21,7 +22,10 @@ fn identities(scan: &Scan) -> String {
                 (None, Some(l)) => l.path.clone(),
                 (None, None) => "-".to_owned(),
             };
-            format!("{} {} {} {what}", f.fingerprint, f.kind.as_str(), f.id)
+            let former: Vec<String> =
+                scan.former_identities().of(&f.fingerprint).map(|p| p.as_str().to_owned()).collect();
+            let former = if former.is_empty() { String::new() } else { format!(" <- {}", former.join(" ")) };
+            format!("{} {} {} {what}{former}", f.fingerprint, f.kind.as_str(), f.id)
         })
         .collect();
     lines.sort();
@@ -45,6 +49,24 @@ fn fingerprints_of_every_fixture() {
         let scan = read_report(&path, InputFormat::Auto).expect("fixture parses");
         let name = path.file_name().map(|n| n.to_string_lossy().replace('.', "_")).unwrap_or_default();
         insta::assert_snapshot!(format!("fingerprints_{name}"), identities(&scan));
+    }
+}
+
+/// SARIF results identified by the line they flag, with the files they name at hand: the
+/// scanned inputs, or (zizmor, which names files from the enclosing git repository) the
+/// repository itself.
+#[test]
+fn fingerprints_of_every_sarif_fixture_in_its_repository() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = manifest.join("tests/fixtures");
+    let reports = sorted_files(&dir, |p| p.extension().is_some_and(|e| e == "sarif"));
+    assert!(reports.len() >= 4, "every SARIF fixture: {reports:?}");
+    for path in reports {
+        let name = path.file_name().map(|n| n.to_string_lossy().replace('.', "_")).unwrap_or_default();
+        let root = if name.starts_with("zizmor") { manifest.join("../..") } else { dir.join("inputs") };
+        let scan =
+            read_report_with(&path, InputFormat::Auto, &ReadOptions::at(root)).expect("fixture parses");
+        insta::assert_snapshot!(format!("fingerprints_{name}_in_its_repository"), identities(&scan));
     }
 }
 

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hardline_ingest::{InputFormat, read_report};
-use hardline_model::{Finding, FindingKind, Scan, Severity};
+use hardline_ingest::{InputFormat, ReadOptions, read_report, read_report_with};
+use hardline_model::{Ecosystem, Finding, FindingKind, PackageClass, Scan, Severity};
+
+mod support;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
@@ -13,6 +15,11 @@ fn fixture(name: &str) -> PathBuf {
 
 fn scan(name: &str) -> Scan {
     read_report(&fixture(name), InputFormat::Auto).expect("fixture parses")
+}
+
+/// A fixture read with the scanned inputs at hand, as `--root` gives them.
+fn scan_in_inputs(name: &str) -> Scan {
+    read_report_with(&fixture(name), InputFormat::Auto, &ReadOptions::at(fixture("inputs"))).expect("parses")
 }
 
 fn by_id(scan: &Scan) -> BTreeMap<&str, &Finding> {
@@ -62,21 +69,72 @@ fn both_trivy_check_id_schemes_give_the_same_identity() {
 }
 
 /// Trivy's SARIF of the same scan reads as the same checks with the same severities and
-/// titles (the identity differs: SARIF gives no cause lines).
+/// titles; with the Dockerfile at hand (`--root`) it is the same findings, fingerprints
+/// included: the cause lines SARIF leaves out are read from the file.
 #[test]
-fn trivy_sarif_agrees_with_trivy_json() {
-    let sarif = scan("trivy-0.76-config.sarif");
+fn trivy_config_sarif_and_json_are_the_same_findings() {
     let json = scan("trivy-0.76-config.json");
+    let sarif = scan_in_inputs("trivy-0.76-config.sarif");
     assert_eq!(sarif.meta.scanner, "trivy");
     assert_eq!(sarif.meta.scanner_version.as_deref(), Some("0.76.0"));
-    let (sarif, json) = (by_id(&sarif), by_id(&json));
-    assert_eq!(sarif.keys().collect::<Vec<_>>(), json.keys().collect::<Vec<_>>());
-    for (id, finding) in &sarif {
+    assert_eq!(sarif.findings(), json.findings());
+
+    // Without the file, the same checks, severities, titles and places, identified otherwise.
+    let (without, json) = (scan("trivy-0.76-config.sarif"), by_id(&json));
+    let without = by_id(&without);
+    assert_eq!(without.keys().collect::<Vec<_>>(), json.keys().collect::<Vec<_>>());
+    for (id, finding) in &without {
         assert_eq!(finding.kind, FindingKind::Misconfiguration, "{id}");
-        assert_eq!(finding.severity, json[id].severity, "{id}");
-        assert_eq!(finding.title, json[id].title, "{id}");
-        assert_eq!(finding.url, json[id].url, "{id}");
+        assert_eq!(
+            (finding.severity, &finding.title, &finding.url),
+            (json[id].severity, &json[id].title, &json[id].url)
+        );
         assert_eq!(finding.location.as_ref().map(|l| &l.path), json[id].location.as_ref().map(|l| &l.path));
+    }
+}
+
+/// The secret scan too: SARIF's message ends with the same masked match the JSON's identity
+/// hashes (and, like the JSON's, it is hashed, never kept).
+#[test]
+fn trivy_secret_sarif_and_json_are_the_same_findings() {
+    let sarif = scan("trivy-0.76-secret.sarif");
+    assert_eq!(sarif.findings(), scan("trivy-0.76-secret.json").findings());
+    let serialised = serde_json::to_string(sarif.findings()).expect("serialises");
+    assert!(!serialised.contains("AWS_ACCESS_KEY_ID") && !serialised.contains("****"));
+}
+
+/// Trivy's SARIF of an image scan (`trivy convert --format sarif` of `trivy-0.76-image.json`,
+/// by Trivy 0.76 itself; `tests/corpus.rs` does the same for every real report) keeps each package, its installed and fixed version and its class, so
+/// it is the same findings as the JSON: same fingerprints, ids, severities, packages, titles
+/// and links. SARIF carries no CVSS vectors, vendor ids, status or purl; those are left out,
+/// and none of them is identity. The distribution is not in SARIF: the image's ledger gives it.
+#[test]
+fn trivy_vulnerability_sarif_and_json_are_the_same_findings() {
+    let options = ReadOptions::default().with_distribution(Some(Ecosystem::new("debian")));
+    let sarif =
+        read_report_with(&fixture("trivy-0.76-image.sarif"), InputFormat::Auto, &options).expect("parses");
+    let json = scan("trivy-0.76-image.json");
+    assert_eq!(sarif.meta.artifact_name, json.meta.artifact_name);
+    assert_eq!(sarif.meta.artifact_type, json.meta.artifact_type);
+    assert_eq!(sarif.meta.image_id, json.meta.image_id);
+    assert_eq!(sarif.meta.repo_digests, json.meta.repo_digests);
+    let sarif: Vec<Finding> = sarif.findings().iter().map(support::without_what_sarif_lacks).collect();
+    let json: Vec<Finding> = json.findings().iter().map(support::without_what_sarif_lacks).collect();
+    assert_eq!(sarif, json);
+    assert!(sarif.iter().any(|f| f.package.as_ref().is_some_and(|p| p.fixed_version.is_some())));
+
+    // Without the distribution, the OS packages cannot have the JSON's identity (and say so
+    // by their ecosystem); the language packages still do.
+    let unknown = scan("trivy-0.76-image.sarif");
+    for (a, b) in unknown.findings().iter().zip(&json) {
+        let package = a.package.as_ref().expect("a package");
+        match package.class {
+            PackageClass::Os => {
+                assert_eq!(package.ecosystem.as_str(), "unknown-os");
+                assert_ne!(a.fingerprint, b.fingerprint);
+            }
+            PackageClass::Lang => assert_eq!(a.fingerprint, b.fingerprint),
+        }
     }
 }
 
@@ -183,6 +241,7 @@ fn identities_are_stable_across_reads_and_distinct_within_a_report() {
     for name in [
         "trivy-0.76-config.json",
         "trivy-0.76-config.sarif",
+        "trivy-0.76-secret.sarif",
         "hadolint-2.15.1.sarif",
         "zizmor-1.32.0.sarif",
         "semgrep-1.185.0.sarif",
@@ -251,4 +310,51 @@ fn sparse_vulnerability_is_tolerated() {
     let package = finding.package.as_ref().expect("package");
     assert_eq!(package.path.as_deref(), Some("composer.lock"), "lang path falls back to the target");
     assert_eq!((finding.cvss.as_ref(), finding.status, finding.url.as_ref()), (None, None, None));
+}
+
+/// Grype's report of the image `trivy-0.76-image.json` describes (written in the shape of
+/// `grype -o json`; no Grype runs here): the same vulnerabilities in the same packages are the
+/// same findings, fingerprints included — a GHSA with one related CVE is that CVE, a Go module
+/// in a binary is `gobinary` at the binary's path, a Java archive is `group:artifact`.
+#[test]
+fn grype_and_trivy_give_the_same_findings_where_their_facts_agree() {
+    let grype = scan("grype-0.86-image.json");
+    assert_eq!(
+        (grype.meta.scanner.as_str(), grype.meta.scanner_version.as_deref()),
+        ("grype", Some("0.86.1"))
+    );
+    assert_eq!(grype.meta.artifact_name.as_deref(), Some("example/php-app:ci"));
+    assert_eq!(grype.meta.artifact_type.as_deref(), Some("container_image"));
+    assert_eq!(grype.meta.image_id.as_deref(), Some("sha256:5e0d7a11c9f2"));
+    assert_eq!(grype.meta.os.as_deref(), Some("debian 13"));
+    assert!(grype.meta.created_at.is_some());
+    assert_eq!(grype.findings().len(), 12, "13 matches, one listed twice; ignored matches are not findings");
+    assert!(grype.findings().iter().all(|f| f.id != "CVE-2026-9999"), "an ignored match");
+
+    let trivy = scan("trivy-0.76-image.json");
+    let by_fingerprint: BTreeMap<_, _> = grype.findings().iter().map(|f| (&f.fingerprint, f)).collect();
+    for expected in trivy.findings() {
+        let found = by_fingerprint.get(&expected.fingerprint).unwrap_or_else(|| {
+            panic!("Trivy's {} in {:?} is not among Grype's findings", expected.id, expected.package)
+        });
+        let (a, b) =
+            (found.package.as_ref().expect("a package"), expected.package.as_ref().expect("a package"));
+        assert_eq!(
+            (&found.id, &a.name, a.class, &a.ecosystem, &a.path),
+            (&expected.id, &b.name, b.class, &b.ecosystem, &b.path)
+        );
+        assert_eq!(a.fixed_version, b.fixed_version, "{}", expected.id);
+        assert_eq!(found.severity, expected.severity, "{}", expected.id);
+    }
+    let only_grype: Vec<&str> = grype
+        .findings()
+        .iter()
+        .filter(|f| !trivy.findings().iter().any(|t| t.fingerprint == f.fingerprint))
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(only_grype, ["CVE-2026-7000"]);
+    let redirect = grype.findings().iter().find(|f| f.id == "CVE-2026-3000").expect("the GHSA's CVE");
+    assert!(redirect.is_named("GHSA-3rr6-1111-2222"), "the GHSA is an alias");
+    let apt = grype.findings().iter().find(|f| f.id == "CVE-2011-3374").expect("apt");
+    assert_eq!(apt.status, Some(hardline_model::Status::Affected), "not-fixed");
 }

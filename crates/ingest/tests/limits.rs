@@ -2,7 +2,9 @@
 //! applied around the registry's parsers, not inside them.
 
 use hardline_ingest::limits::{MAX_ID_BYTES, MAX_PATH_BYTES, MAX_TEXT_BYTES};
-use hardline_ingest::{FORMATS, IngestError, InputFormat, Limits, parse_report, parse_report_within};
+use hardline_ingest::{
+    FORMATS, IngestError, InputFormat, Limits, ReadOptions, parse_report, parse_report_with,
+};
 use serde_json::json;
 
 fn trivy(id: &str, title: &str, package: &str, url: &str) -> Vec<u8> {
@@ -21,7 +23,6 @@ fn trivy(id: &str, title: &str, package: &str, url: &str) -> Vec<u8> {
 
 fn sarif(rule: &str, message: &str, uri: &str) -> Vec<u8> {
     json!({
-        // First (keys are sorted): detection reads the first 64 KiB only.
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -34,14 +35,37 @@ fn sarif(rule: &str, message: &str, uri: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+fn grype(id: &str, description: &str, package: &str, url: &str) -> Vec<u8> {
+    json!({
+        "descriptor": {"name": "grype", "version": "0.86.1", "timestamp": "2026-03-02T04:00:00Z"},
+        "matches": [{
+            "vulnerability": {"id": id, "severity": "High", "description": description, "urls": [url],
+                "dataSource": url, "fix": {"versions": [], "state": "not-fixed"}},
+            "artifact": {"name": package, "version": "1", "type": "deb",
+                "locations": [{"path": "/var/lib/dpkg/status"}], "purl": format!("pkg:deb/debian/{package}@1")}
+        }],
+        "source": {"type": "image", "target": {"userInput": "app:1"}}
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// One hostile report per registered format.
+fn hostile(huge: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("trivy", trivy("CVE-2026-0001", huge, huge, &format!("https://x/{huge}"))),
+        ("sarif", sarif("rule.one", huge, huge)),
+        ("grype", grype("CVE-2026-0001", huge, huge, &format!("https://x/{huge}"))),
+    ]
+}
+
 #[test]
 fn every_format_is_bounded_by_the_same_pass() {
-    assert_eq!(FORMATS.len(), 2, "a new format: add a hostile report of it here");
     let huge = "h".repeat(1_000_000);
-    let reports = [
-        ("trivy", trivy("CVE-2026-0001", &huge, &huge, &format!("https://x/{huge}"))),
-        ("sarif", sarif("rule.one", &huge, &huge)),
-    ];
+    let reports = hostile(&huge);
+    let names: Vec<&str> = reports.iter().map(|(name, _)| *name).collect();
+    let registered: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
+    assert_eq!(names, registered, "a new format: add a hostile report of it here");
     for (name, bytes) in reports {
         let scan = parse_report(&bytes, InputFormat::Auto, name).unwrap_or_else(|e| panic!("{name}: {e}"));
         let finding = &scan.findings()[0];
@@ -66,12 +90,12 @@ fn every_format_is_bounded_by_the_same_pass() {
 
 #[test]
 fn size_and_findings_limits_hold_for_every_format() {
-    let small = Limits { max_report_bytes: 100, ..Limits::default() };
-    let none = Limits { max_findings: 0, ..Limits::default() };
-    for (name, bytes) in [("trivy", trivy("CVE-1", "t", "p", "https://x")), ("sarif", sarif("r", "m", "f"))] {
-        let error = parse_report_within(&bytes, InputFormat::Auto, name, &small).expect_err(name);
+    let small = ReadOptions::default().with_limits(Limits { max_report_bytes: 100, ..Limits::default() });
+    let none = ReadOptions::default().with_limits(Limits { max_findings: 0, ..Limits::default() });
+    for (name, bytes) in hostile("h") {
+        let error = parse_report_with(&bytes, InputFormat::Auto, name, &small).expect_err(name);
         assert!(error.to_string().contains("raise `max_report_size`"), "{name}: {error}");
-        let error = parse_report_within(&bytes, InputFormat::Auto, name, &none).expect_err(name);
+        let error = parse_report_with(&bytes, InputFormat::Auto, name, &none).expect_err(name);
         assert!(error.to_string().contains("raise `max_findings`"), "{name}: {error}");
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use hardline_model::{Finding, Fingerprint, ImageName, ScanMeta, Timestamp, hex};
+use hardline_model::{Finding, Fingerprint, FormerIdentities, ImageName, ScanMeta, Timestamp, hex};
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody, GENESIS};
@@ -22,6 +22,10 @@ pub struct History {
 pub struct State {
     pub findings: BTreeMap<Fingerprint, Finding>,
     pub last_scan: Option<LastScan>,
+    /// Every re-identification folded so far (current → former fingerprints), so that a
+    /// comparison of two states across one does not read it as fixed plus new. Derived from
+    /// the events; not part of the digest (the findings are).
+    pub former: FormerIdentities,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +45,9 @@ impl State {
     pub fn apply_body(&mut self, body: &EventBody, at: &Timestamp) {
         if let EventBody::ScanRecorded(scan) = body {
             scan.diff.apply(&mut self.findings);
+            if !scan.diff.reidentified.is_empty() {
+                self.former.extend(scan.diff.former_identities());
+            }
             self.last_scan =
                 Some(LastScan { meta: scan.scan.clone(), scan_id: scan.scan_id.clone(), at: at.clone() });
         }

@@ -155,7 +155,12 @@ impl Ledger {
         with: &DecideWith<'_>,
     ) -> Result<Decided, LedgerError> {
         let baseline = self.baseline(image)?;
-        let recorded = baseline.as_ref().map(|b| b.findings.as_slice());
+        // A baseline finding the candidate carries on under a new identity (a change of
+        // identity rule, two scanners' readings merged) is compared as that finding.
+        let carried = baseline
+            .as_ref()
+            .map(|b| candidate.former_identities().carry_over(&b.findings, candidate.findings()));
+        let recorded = carried.as_deref();
         let rescan = base_report.map(|report| {
             hardline_policy::base::rescanned(report.findings(), recorded.unwrap_or(&[]), candidate.findings())
         });

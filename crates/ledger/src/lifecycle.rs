@@ -48,12 +48,31 @@ impl Lifecycle {
         lifecycle
     }
 
-    /// Folds one event: a scan's new findings open, its fixed findings close.
+    /// Folds one event: a scan's new findings open, its fixed findings close, and a
+    /// re-identified finding goes on under its new fingerprint with the time it was first seen
+    /// under the old one (the earliest, when several became one).
     pub fn apply(&mut self, event: &Event) {
         let EventBody::ScanRecorded(scan) = &event.body else { return };
         for finding in &scan.diff.fixed {
             if let Some(opened) = self.open.remove(&finding.fingerprint) {
                 self.fixed.push(Interval { finding: finding.clone(), opened, closed: event.at.clone() });
+            }
+        }
+        let carried: Vec<(Fingerprint, Timestamp)> = scan
+            .diff
+            .reidentified
+            .iter()
+            .filter_map(|c| {
+                self.open.get(&c.before.fingerprint).map(|t| (c.after.fingerprint.clone(), t.clone()))
+            })
+            .collect();
+        for change in &scan.diff.reidentified {
+            self.open.remove(&change.before.fingerprint);
+        }
+        for (fingerprint, opened) in carried {
+            let entry = self.open.entry(fingerprint).or_insert_with(|| opened.clone());
+            if opened.instant() < entry.instant() {
+                *entry = opened;
             }
         }
         for finding in &scan.diff.new {
@@ -89,6 +108,32 @@ mod tests {
         let image = ImageName::new("img").expect("a name");
         let at = Timestamp::parse(at).expect("a time");
         Event::seal(seq, at, image, GENESIS.into(), body, String::new()).expect("sealed").0
+    }
+
+    /// A change of identity keeps a finding's age: it was not fixed, and it is not new.
+    #[test]
+    fn a_reidentified_finding_keeps_the_time_it_was_first_seen() {
+        let legacy = Finding::debian_vulnerability("LEGACY", "p", "1", Severity::Medium);
+        let (a, b) = (
+            Finding::debian_vulnerability("A", "p", "1", Severity::Medium),
+            Finding::debian_vulnerability("B", "p", "1", Severity::Medium),
+        );
+        let mut later = scan(2, "2026-02-01T00:00:00Z", &[], &[]);
+        if let EventBody::ScanRecorded(recorded) = &mut later.body {
+            for after in [&a, &b] {
+                recorded.diff.reidentified.push(hardline_model::Change {
+                    before: legacy.clone(),
+                    after: after.clone(),
+                    fields: Vec::new(),
+                });
+            }
+        }
+        let lifecycle = Lifecycle::of(&[scan(1, "2026-01-01T00:00:00Z", &[&legacy], &[]), later]);
+        assert!(lifecycle.fixed.is_empty(), "not fixed");
+        let first = Timestamp::parse("2026-01-01T00:00:00Z").expect("a time");
+        assert_eq!(lifecycle.first_seen(&a.fingerprint), Some(&first));
+        assert_eq!(lifecycle.first_seen(&b.fingerprint), Some(&first));
+        assert_eq!(lifecycle.first_seen(&legacy.fingerprint), None);
     }
 
     #[test]

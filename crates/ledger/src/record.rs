@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use hardline_model::{
-    Counts, Diff, Finding, ImageName, Scan, Timestamp, diff, hex, unique_vulnerability_ids,
+    Counts, Diff, Finding, FormerIdentities, ImageName, Scan, Timestamp, diff, hex, unique_vulnerability_ids,
 };
 use sha2::{Digest, Sha256};
 
@@ -38,6 +38,9 @@ pub struct RecordOutcome {
     pub new: usize,
     pub fixed: usize,
     pub changed: usize,
+    /// How many findings carry on a former finding under a new identity (see
+    /// [`hardline_model::FormerIdentities`]).
+    pub reidentified: usize,
     pub counts: Counts,
 }
 
@@ -291,6 +294,9 @@ pub struct Session<'a> {
     start: Option<Vec<Finding>>,
     /// Otherwise, the one recorded scan's diff.
     single: Option<Diff>,
+    /// The re-identifications recorded so far, so that the call's total diff does not show a
+    /// finding that changed identity as fixed and new.
+    former: FormerIdentities,
     /// How far past `now` a scan's time may be.
     max_skew: jiff::SignedDuration,
 }
@@ -299,8 +305,15 @@ impl<'a> Session<'a> {
     pub fn open(layout: &'a Layout, image: &ImageName, several: bool) -> Result<Session<'a>, LedgerError> {
         let tip = Tip::load(layout, image)?;
         let start = several.then(|| tip.state.findings.values().cloned().collect());
-        let max_skew = DEFAULT_MAX_CLOCK_SKEW;
-        Ok(Session { layout, tip, outcomes: Vec::new(), start, single: None, max_skew })
+        Ok(Session {
+            layout,
+            tip,
+            outcomes: Vec::new(),
+            start,
+            single: None,
+            former: FormerIdentities::default(),
+            max_skew: DEFAULT_MAX_CLOCK_SKEW,
+        })
     }
 
     /// Accepts scans up to `max_skew` past `now` instead of [`DEFAULT_MAX_CLOCK_SKEW`].
@@ -335,7 +348,7 @@ impl<'a> Session<'a> {
             });
         }
         let payload = ScanRecorded {
-            diff: Diff::against(&tip.state.findings, scan.findings()),
+            diff: Diff::against(&tip.state.findings, scan.findings(), scan.former_identities()),
             counts: scan.counts(),
             unique_vulnerabilities: unique_vulnerability_ids(scan.findings()),
             scan_id: scan_id(&scan, &at),
@@ -350,6 +363,7 @@ impl<'a> Session<'a> {
             new: payload.diff.new.len(),
             fixed: payload.diff.fixed.len(),
             changed: payload.diff.changed.len(),
+            reidentified: payload.diff.reidentified.len(),
             counts: payload.counts,
         };
         // A scan newer than the last one cannot be in the log yet: only an older (or
@@ -365,12 +379,13 @@ impl<'a> Session<'a> {
             if self.start.is_none() {
                 self.single = Some(payload.diff.clone());
             }
+            self.former.extend(payload.diff.former_identities());
             outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload))?);
             outcome.recorded = true;
         } else {
             // Nothing appended, so nothing changed: the diff against today's state would
             // describe a scan that is not being recorded.
-            (outcome.new, outcome.fixed, outcome.changed) = (0, 0, 0);
+            (outcome.new, outcome.fixed, outcome.changed, outcome.reidentified) = (0, 0, 0, 0);
         }
         self.outcomes.push(outcome);
         Ok(self.outcomes.last().expect("just pushed"))
@@ -378,9 +393,12 @@ impl<'a> Session<'a> {
 
     /// Writes everything recorded, all or nothing.
     pub fn commit(self) -> Result<Recorded, LedgerError> {
-        let Session { layout, tip, outcomes, start, single, max_skew: _ } = self;
+        let Session { layout, tip, outcomes, start, single, former, max_skew: _ } = self;
         let total = match &start {
-            Some(start) => diff(start, tip.state.findings.values()),
+            Some(start) => {
+                let end: Vec<Finding> = tip.state.findings.values().cloned().collect();
+                diff(&former.carry_over(start, &end), &end)
+            }
             None => single.unwrap_or_default(),
         };
         let counts = Counts::from_severities(tip.state.findings.values().map(|f| f.severity));

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, Fingerprint};
+use crate::{Finding, Fingerprint, FormerIdentities};
 
 /// A finding whose identity stayed but whose reading moved between two scans.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +55,14 @@ pub struct Diff {
     pub changed: Vec<Change>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refreshed: Vec<Finding>,
+    /// Findings of the baseline that the candidate carries on under another fingerprint (see
+    /// [`FormerIdentities`]): `before` as the baseline held it, `after` the candidate's finding,
+    /// `fields` what moved materially. Neither fixed nor new. One `before` may appear in
+    /// several entries (one finding became several) and one `after` too (two became one).
+    /// Absent from every log written before identities could change, so old events keep
+    /// their bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reidentified: Vec<Change>,
     /// Findings present and identical on both sides; not serialised (it is the bulk).
     #[serde(skip)]
     pub unchanged: usize,
@@ -63,31 +71,67 @@ pub struct Diff {
 impl Diff {
     /// Whether the candidate differs from the baseline in any way at all.
     pub fn is_empty(&self) -> bool {
-        self.new.is_empty() && self.fixed.is_empty() && self.changed.is_empty() && self.refreshed.is_empty()
+        self.new.is_empty()
+            && self.fixed.is_empty()
+            && self.changed.is_empty()
+            && self.refreshed.is_empty()
+            && self.reidentified.is_empty()
     }
 
     /// Applies this diff to `state`, which must be the baseline it was computed from.
     pub fn apply(&self, state: &mut BTreeMap<Fingerprint, Finding>) {
-        for finding in &self.fixed {
+        for finding in self.fixed.iter().chain(self.reidentified.iter().map(|c| &c.before)) {
             state.remove(&finding.fingerprint);
         }
-        for finding in self.new.iter().chain(&self.refreshed).chain(self.changed.iter().map(|c| &c.after)) {
+        let kept = self.new.iter().chain(&self.refreshed).chain(self.changed.iter().map(|c| &c.after));
+        for finding in kept.chain(self.reidentified.iter().map(|c| &c.after)) {
             state.insert(finding.fingerprint.clone(), finding.clone());
         }
+    }
+
+    /// The re-identifications of this diff as former identities (current → former).
+    pub fn former_identities(&self) -> FormerIdentities {
+        let mut former = FormerIdentities::default();
+        for change in &self.reidentified {
+            former.add(&change.after.fingerprint, change.before.fingerprint.clone());
+        }
+        former
     }
 }
 
 impl Diff {
     /// [`diff`] of a state already keyed by fingerprint (the ledger's) against a candidate,
-    /// without building a second map of the state.
-    pub fn against(state: &BTreeMap<Fingerprint, Finding>, candidate: &[Finding]) -> Diff {
+    /// without building a second map of the state. A state finding the candidate carries on
+    /// under another fingerprint (`former`) is [`Diff::reidentified`], not fixed.
+    pub fn against(
+        state: &BTreeMap<Fingerprint, Finding>,
+        candidate: &[Finding],
+        former: &FormerIdentities,
+    ) -> Diff {
         let in_candidate: std::collections::HashSet<&Fingerprint> =
             candidate.iter().map(|f| &f.fingerprint).collect();
+        let claims = former.claims(candidate, |f| state.contains_key(f));
+        let claimed: std::collections::HashSet<usize> = claims.values().flatten().copied().collect();
         let mut out = Diff::default();
-        for new in candidate {
-            classify(&mut out, state.get(&new.fingerprint), new);
+        for (index, new) in candidate.iter().enumerate() {
+            match state.get(&new.fingerprint) {
+                None if claimed.contains(&index) => {}
+                old => classify(&mut out, old, new),
+            }
         }
-        out.fixed = state.values().filter(|f| !in_candidate.contains(&f.fingerprint)).cloned().collect();
+        for (fingerprint, claimants) in &claims {
+            let before = &state[fingerprint];
+            for &index in claimants {
+                let after = &candidate[index];
+                let fields = material_changes(before, after);
+                out.reidentified.push(Change { before: before.clone(), after: after.clone(), fields });
+            }
+        }
+        out.fixed = state
+            .values()
+            .filter(|f| !in_candidate.contains(&f.fingerprint) && !claims.contains_key(&f.fingerprint))
+            .cloned()
+            .collect();
         out.sort();
         out
     }
@@ -97,6 +141,10 @@ impl Diff {
         self.fixed.sort_by(Finding::report_order);
         self.refreshed.sort_by(Finding::report_order);
         self.changed.sort_by(|a, b| Finding::report_order(&a.after, &b.after));
+        self.reidentified.sort_by(|a, b| {
+            Finding::report_order(&a.after, &b.after)
+                .then_with(|| a.before.fingerprint.cmp(&b.before.fingerprint))
+        });
     }
 }
 
@@ -194,6 +242,33 @@ mod tests {
         expected.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
         assert_eq!(folded, expected, "folding the diff reproduces the candidate");
         let keyed: BTreeMap<_, _> = old.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect();
-        assert_eq!(Diff::against(&keyed, &new), d, "the keyed variant agrees");
+        assert_eq!(Diff::against(&keyed, &new, &FormerIdentities::default()), d, "the keyed variant agrees");
+    }
+
+    /// A finding the candidate carries on under a new fingerprint is neither fixed nor new,
+    /// and folding the diff leaves the state holding exactly the candidate.
+    #[test]
+    fn a_former_identity_is_reidentified_not_fixed_plus_new() {
+        let legacy = vuln("LEGACY", "1", Severity::Medium);
+        let (a, b) = (vuln("A", "1", Severity::Medium), vuln("B", "1", Severity::High));
+        let gone = vuln("GONE", "1", Severity::Low);
+        let mut former = FormerIdentities::default();
+        former.add(&a.fingerprint, legacy.fingerprint.clone());
+        former.add(&b.fingerprint, legacy.fingerprint.clone());
+        let mut state: BTreeMap<_, _> =
+            [&legacy, &gone].iter().map(|f| (f.fingerprint.clone(), (*f).clone())).collect();
+        let candidate = [a.clone(), b.clone()];
+        let d = Diff::against(&state, &candidate, &former);
+        assert!(d.new.is_empty(), "{:?}", d.new);
+        assert_eq!(d.fixed, vec![gone], "only the finding really gone is fixed");
+        assert_eq!(d.reidentified.len(), 2);
+        assert!(d.reidentified.iter().all(|c| c.before == legacy));
+        assert_eq!(d.reidentified[0].after, b, "report order: the HIGH first");
+        assert_eq!(d.reidentified[0].fields, vec![ChangedField::Severity]);
+        assert_eq!(d.former_identities().of(&a.fingerprint).collect::<Vec<_>>(), vec![&legacy.fingerprint]);
+        d.apply(&mut state);
+        let mut expected = candidate.to_vec();
+        expected.sort_by(|x, y| x.fingerprint.cmp(&y.fingerprint));
+        assert_eq!(state.into_values().collect::<Vec<_>>(), expected);
     }
 }

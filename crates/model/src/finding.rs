@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Counts, Fingerprint, Severity, Timestamp};
+use crate::{Counts, Fingerprint, FormerIdentities, Severity, Timestamp};
 
 /// What sort of problem a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -299,12 +299,14 @@ impl ScanMeta {
 }
 
 /// What one scanner said about one artifact at one time: metadata and a set of findings,
-/// unique by fingerprint and sorted in report order, plus what reading the report had to
-/// change or leave out (for people; never stored).
+/// unique by fingerprint and sorted in report order, with the fingerprints some of them were
+/// known by before ([`FormerIdentities`]), and what reading the report had to change or leave
+/// out (warnings for people; never stored).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scan {
     pub meta: ScanMeta,
     findings: Vec<Finding>,
+    former: FormerIdentities,
     warnings: Vec<String>,
 }
 
@@ -322,7 +324,15 @@ impl Scan {
         }
         let mut findings: Vec<Finding> = by_identity.into_values().collect();
         findings.sort_by(Finding::report_order);
-        Scan { meta, findings, warnings: Vec::new() }
+        Scan { meta, findings, former: FormerIdentities::default(), warnings: Vec::new() }
+    }
+
+    /// The same scan, with `former` naming the fingerprints some findings were known by before
+    /// (only those of findings in the scan are kept).
+    pub fn with_former_identities(mut self, former: FormerIdentities) -> Scan {
+        self.former.extend(former);
+        self.former.retain_present(&self.findings);
+        self
     }
 
     pub fn findings(&self) -> &[Finding] {
@@ -350,6 +360,22 @@ impl Scan {
         self.warnings.push(warning.into());
     }
 
+    /// The warnings, taken out (for a caller that rebuilds the scan and gives them back).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// The fingerprints the scan's findings were known by before.
+    pub fn former_identities(&self) -> &FormerIdentities {
+        &self.former
+    }
+
+    /// The findings and their former identities, for a caller that rebuilds the scan (merging
+    /// findings across scanners).
+    pub fn into_parts(self) -> (ScanMeta, Vec<Finding>, FormerIdentities) {
+        (self.meta, self.findings, self.former)
+    }
+
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
@@ -368,9 +394,11 @@ impl Scan {
     pub fn merge(mut self, other: Scan) -> Scan {
         let mut findings = std::mem::take(&mut self.findings);
         findings.extend(other.findings);
+        let mut former = std::mem::take(&mut self.former);
+        former.extend(other.former);
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.extend(other.warnings);
-        Scan { warnings, ..Scan::new(self.meta, findings) }
+        Scan { warnings, ..Scan::new(self.meta, findings).with_former_identities(former) }
     }
 }
 

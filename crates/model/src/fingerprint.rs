@@ -61,6 +61,34 @@ impl Fingerprint {
         Fingerprint::of("supplied", &[tool, rule_id, value])
     }
 
+    /// A SARIF result without the tool's own fingerprint, in a file of the repository: (tool,
+    /// rule id, file, hash of the flagged statement's content, occurrence). The hash is of
+    /// content, not of a line number, so lines inserted above leave it alone; `occurrence`
+    /// counts earlier results of the same tool, rule, file and hash, in line order, so two
+    /// identical results stay two findings.
+    pub fn flagged_line(
+        tool: &str,
+        rule_id: &str,
+        file: &str,
+        line_hash: &str,
+        occurrence: usize,
+    ) -> Fingerprint {
+        Fingerprint::of("sarif-line", &[tool, rule_id, file, line_hash, &occurrence.to_string()])
+    }
+
+    /// A SARIF result without the tool's own fingerprint whose file hardline cannot read:
+    /// (tool, rule id, file, message, occurrence), the occurrence counted in line order among
+    /// results with the same tool, rule, file and message.
+    pub fn flagged_message(
+        tool: &str,
+        rule_id: &str,
+        file: &str,
+        message: &str,
+        occurrence: usize,
+    ) -> Fingerprint {
+        Fingerprint::of("sarif-message", &[tool, rule_id, file, message, &occurrence.to_string()])
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -7,10 +7,12 @@
 //! stores it, policy and publish read it.
 
 pub mod align;
+mod artifact;
 mod counts;
 mod diff;
 mod finding;
 mod fingerprint;
+mod former;
 mod image;
 pub mod progress;
 pub mod row;
@@ -18,6 +20,7 @@ mod severity;
 pub mod text;
 mod time;
 
+pub use artifact::{ArtifactMismatch, artifact_mismatch, same_file};
 pub use counts::Counts;
 pub use diff::{Change, ChangedField, Diff, diff};
 pub use finding::{
@@ -25,6 +28,7 @@ pub use finding::{
     unique_vulnerability_ids,
 };
 pub use fingerprint::{Fingerprint, hex};
+pub use former::FormerIdentities;
 pub use image::{ImageName, InvalidImageName, SBOM_STEM};
 pub use progress::{Progress, Silent};
 pub use severity::Severity;

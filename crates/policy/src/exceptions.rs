@@ -1,4 +1,6 @@
-//! Accepted risks: `security/exceptions.toml`, plus an import of Trivy's `.trivyignore.yaml`.
+//! Accepted risks: `security/exceptions.toml`, plus imports of Trivy's `.trivyignore.yaml` and
+//! plain `.trivyignore` (`trivyignore.rs`), OpenVEX (`vex.rs`) and CycloneDX VEX
+//! (`cyclonedx.rs`) documents in `security/`.
 //!
 //! Read in two steps, as cargo-deny and zizmor do: raw serde types that refuse unknown
 //! fields, then validation into [`Exception`]s, with errors that point at the line.
@@ -26,6 +28,13 @@ pub enum ExceptionError {
     Invalid { path: PathBuf, line: usize, column: usize, message: String },
 }
 
+impl ExceptionError {
+    /// An error at `line`:`column` (1-based) of the file at `path`.
+    pub(crate) fn at(path: &Path, line: usize, column: usize, message: String) -> ExceptionError {
+        ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
+    }
+}
+
 /// One accepted risk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exception {
@@ -42,8 +51,9 @@ pub struct Exception {
     pub paths: Vec<String>,
     pub reason: String,
     pub vex: Option<String>,
-    /// Valid through this day. `None` only for imported `.trivyignore.yaml` entries without
-    /// `expired_at`, which are reported as such.
+    /// Valid through this day. `None` for imported entries that carry no date (a
+    /// `.trivyignore.yaml` entry without `expired_at`, a `.trivyignore` line without `exp:`,
+    /// a VEX statement), which are reported as such.
     pub expires: Option<Date>,
     /// `file:line`, so reports can say where an exception is written.
     pub source: String,
@@ -151,8 +161,8 @@ pub struct Applied<'f, 'e> {
 }
 
 impl ExceptionSet {
-    /// Reads `security/exceptions.toml`, `.trivyignore.yaml` and every `security/*.openvex.json`
-    /// under `root`; all optional.
+    /// Reads `security/exceptions.toml`, `.trivyignore.yaml`, `.trivyignore`, and every
+    /// `security/*.openvex.json` and `security/*.cdx.json` under `root`; all optional.
     pub fn load(root: &Path) -> Result<ExceptionSet, ExceptionError> {
         let mut set = ExceptionSet::default();
         let toml_path = root.join("security/exceptions.toml");
@@ -163,21 +173,34 @@ impl ExceptionSet {
         if let Some(text) = read_optional(&yaml_path)? {
             set.exceptions.extend(parse_trivyignore(&text, &yaml_path, Path::new(".trivyignore.yaml"))?);
         }
+        let plain_path = root.join(".trivyignore");
+        if let Some(text) = read_optional(&plain_path)? {
+            set.exceptions.extend(crate::trivyignore::parse(&text, &plain_path, Path::new(".trivyignore"))?);
+        }
+        type Reader = fn(&str, &Path, &Path) -> Result<Vec<Exception>, ExceptionError>;
+        let readers: [(&str, Reader); 2] =
+            [(".openvex.json", crate::vex::parse), (".cdx.json", crate::cyclonedx::parse)];
         let security = root.join("security");
-        let mut vex_files: Vec<std::path::PathBuf> = std::fs::read_dir(&security)
+        let mut documents: Vec<(PathBuf, Reader)> = std::fs::read_dir(&security)
             .map(|entries| {
                 entries
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.to_string_lossy().ends_with(".openvex.json"))
+                    .filter_map(|p| {
+                        let name = p.file_name()?.to_string_lossy().into_owned();
+                        readers
+                            .iter()
+                            .find(|(suffix, _)| name.ends_with(suffix))
+                            .map(|(_, read)| (p.clone(), *read))
+                    })
                     .collect()
             })
             .unwrap_or_default();
-        vex_files.sort();
-        for path in vex_files {
+        documents.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, read) in documents {
             if let Some(text) = read_optional(&path)? {
                 let shown = Path::new("security").join(path.file_name().unwrap_or_default());
-                set.exceptions.extend(crate::vex::parse(&text, &path, &shown)?);
+                set.exceptions.extend(read(&text, &path, &shown)?);
             }
         }
         Ok(set)

@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod config;
+pub mod cyclonedx;
 mod decision;
 pub mod exceptions;
 mod gate;
@@ -11,6 +12,7 @@ mod open;
 pub mod profile;
 pub mod rules;
 pub mod sla;
+pub mod trivyignore;
 pub mod vex;
 
 pub use config::{ConfigError, RawGateConfig};

@@ -52,7 +52,7 @@ struct RawComponent {
 
 /// The image a product id names: `pkg:oci/<name>@…` or `pkg:oci/<name>?…` gives `<name>`;
 /// anything else is taken as the image name itself.
-fn image_of(product: &str) -> String {
+pub(crate) fn image_of(product: &str) -> String {
     let name = product.strip_prefix("pkg:oci/").unwrap_or(product);
     name.split(['@', '?']).next().unwrap_or(name).to_owned()
 }
@@ -65,20 +65,9 @@ pub fn purl_base(purl: &str) -> &str {
 
 /// Reads one OpenVEX document. `shown` is how exceptions name the file.
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
-    let invalid = |line: usize, column: usize, message: String| ExceptionError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
-    let document: RawDocument = serde_json::from_str(text).map_err(|e| {
-        // serde_json counts columns from 0 at the start of a line (an empty file is at 1:0) and
-        // repeats the place in its message.
-        let full = e.to_string();
-        let message =
-            full.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&full);
-        invalid(e.line(), e.column().max(1), message.to_owned())
-    })?;
+    let invalid =
+        |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
+    let document: RawDocument = serde_json::from_str(text).map_err(|e| ExceptionError::json(path, &e))?;
     if !document.context.starts_with("https://openvex.dev/ns") {
         return Err(invalid(1, 1, format!("not an OpenVEX document: @context is {:?}", document.context)));
     }

@@ -188,7 +188,8 @@ pub fn sync_image(
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
-                    let previous = previous_open(&history, image, settings);
+                    // A finding re-identified since then is the same finding, not fixed and new.
+                    let previous = state.former.carry_over(&previous_open(&history, image, settings), &open);
                     // A comment notifies everyone watching: only for what they must act on.
                     if reopen || set_changed(&previous, &open) {
                         tracker.create_comment(

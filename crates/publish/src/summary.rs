@@ -87,7 +87,8 @@ fn image_summary(history: &History, triage: &Triage<'_>, since: Timestamp) -> Im
     let at_now = state_at(history, now);
     let at_since = state_at(history, since);
     let current = at_now.findings_in_report_order();
-    let before = at_since.findings_in_report_order();
+    // A finding re-identified during the period is the same finding, not fixed plus new.
+    let before = at_now.former.carry_over(&at_since.findings_in_report_order(), &current);
     let change = diff(&before, &current);
     let scans: Vec<Timestamp> = history
         .events
@@ -148,21 +149,11 @@ fn state_at(history: &History, t: Timestamp) -> State {
     state
 }
 
-/// When each finding open at `now` last appeared.
+/// When each finding open at `now` last appeared (the ledger's lifecycle of the events up to
+/// then: a re-identified finding keeps the time its former identity appeared).
 fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
-    let mut seen = BTreeMap::new();
-    for event in &history.events {
-        let Some(at) = event_time(event).filter(|at| *at <= now) else { continue };
-        if let EventBody::ScanRecorded(scan) = &event.body {
-            for finding in &scan.diff.new {
-                seen.insert(finding.fingerprint.clone(), at);
-            }
-            for finding in &scan.diff.fixed {
-                seen.remove(&finding.fingerprint);
-            }
-        }
-    }
-    seen
+    let events = history.events.iter().filter(|event| event_time(event).is_some_and(|at| at <= now));
+    Lifecycle::of(events).open.into_iter().map(|(fingerprint, at)| (fingerprint, at.instant())).collect()
 }
 
 /// `12 (+1)`: a count and its change over the period; `12 (no scan)` when nothing was scanned

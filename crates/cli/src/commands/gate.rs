@@ -11,7 +11,8 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 use hardline_ingest::InputFormat;
-use hardline_ingest::batch::read_moment_within;
+use hardline_ingest::batch::read_moment;
+use hardline_model::artifact_mismatch;
 use hardline_policy::Decision;
 use hardline_publish::pull_request;
 
@@ -21,11 +22,25 @@ use crate::report::{GateReport, Report};
 use crate::{output, render, tracker};
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
-    let limits = ctx.report_limits();
-    let candidate = read_moment_within(&args.reports, args.input, &limits)?.context("no report given")?;
+    let options = ctx.read_options(Some(&args.image))?;
+    let candidate = read_moment(&args.reports, args.input, &options)?.context("no report given")?;
     output::warnings(candidate.warnings());
+    if let Some(baseline) = ctx.ledger().baseline(&args.image)?
+        && let Some(mismatch) = artifact_mismatch(
+            baseline.scan.as_ref(),
+            &baseline.findings,
+            &candidate.meta,
+            candidate.findings(),
+        )
+    {
+        let message = format!("the candidate may be of another image than {}: {mismatch}", args.image);
+        if args.strict_artifact {
+            anyhow::bail!("{message}; no decision (--strict-artifact)");
+        }
+        output::note(&format!("warning: {message} (--strict-artifact refuses such a report)"));
+    }
     let base_report = match &args.base_report {
-        Some(path) => Some(hardline_ingest::read_report_within(path, InputFormat::Auto, &limits)?),
+        Some(path) => Some(hardline_ingest::read_report_with(path, InputFormat::Auto, &options)?),
         None => None,
     };
     if let Some(base) = &base_report {

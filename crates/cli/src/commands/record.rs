@@ -1,6 +1,7 @@
 //! `hardline record`: reports of one image into its ledger.
 
 use hardline_ingest::batch::Reports;
+use hardline_model::{Finding, ScanMeta, artifact_mismatch};
 
 use crate::cli::RecordArgs;
 use crate::context::Context;
@@ -12,13 +13,17 @@ use crate::output;
 pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
     // Reading the reports' first bytes (or parsing them all) before the lock: a bad report
     // stops the command before anything is written.
-    let reports = Reports::open_within(&args.reports, args.input, &ctx.report_limits())?;
+    let reports = Reports::open(&args.reports, args.input, &ctx.read_options(Some(&args.image))?)?;
     let labels: Vec<String> = (0..reports.len()).map(|i| reports.label(i).to_owned()).collect();
     let ledger = ctx.ledger();
     let mut writer = ledger.lock()?;
     if let Some(note) = &writer.recovered {
         output::note(&format!("note: {note}"));
     }
+    // Each scan is checked against the one before it: the history's last, then the batch's.
+    let baseline = ledger.baseline(&args.image)?;
+    let mut previous: (Option<ScanMeta>, Vec<Finding>) =
+        baseline.map(|b| (b.scan, b.findings)).unwrap_or_default();
     let progress = ctx.progress();
     progress.start("recording", reports.len() as u64);
     let several = reports.len() > 1;
@@ -33,7 +38,19 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
             if scan.meta.created_at.is_none() {
                 scan.meta.created_at.clone_from(&scanned_at);
             }
-            Ok::<_, anyhow::Error>((index, scan))
+            if let Some(mismatch) =
+                artifact_mismatch(previous.0.as_ref(), &previous.1, &scan.meta, scan.findings())
+            {
+                let label = labels.get(index).map_or("", String::as_str);
+                let message =
+                    format!("{label} may be a report of another image than {}: {mismatch}", args.image);
+                if args.strict_artifact {
+                    anyhow::bail!("{message}; nothing was recorded (--strict-artifact)");
+                }
+                output::note(&format!("warning: {message} (--strict-artifact refuses such a report)"));
+            }
+            previous = (Some(scan.meta.clone()), scan.findings().to_vec());
+            Ok((index, scan))
         });
     let recorded = writer.record_each(&args.image, several, scans, &ctx.now())?;
     drop(progress);

@@ -85,11 +85,17 @@ fn record(report: &RecordReport) -> String {
     for scan in &recorded.outcomes {
         let label = clean(report.labels.get(scan.input_index).map_or("", String::as_str));
         let _ = match scan.seq {
-            Some(seq) if scan.recorded => writeln!(
-                out,
-                "{label}: recorded as event {seq} (+{} new, -{} fixed, {} changed)",
-                scan.new, scan.fixed, scan.changed
-            ),
+            Some(seq) if scan.recorded => {
+                let reidentified = match scan.reidentified {
+                    0 => String::new(),
+                    n => format!(", {n} re-identified"),
+                };
+                writeln!(
+                    out,
+                    "{label}: recorded as event {seq} (+{} new, -{} fixed, {} changed{reidentified})",
+                    scan.new, scan.fixed, scan.changed
+                )
+            }
             // Nothing was appended, so there is no change to count.
             _ => writeln!(out, "{label}: already in the log, nothing appended"),
         };

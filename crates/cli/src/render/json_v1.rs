@@ -153,6 +153,10 @@ pub struct DiffV1 {
     pub new: Vec<FindingV1>,
     pub fixed: Vec<FindingV1>,
     pub changed: Vec<ChangeV1>,
+    /// Findings carried on under a new identity: neither fixed nor new. Omitted when empty
+    /// (always, as it was absent before identities could change).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reidentified: Vec<ChangeV1>,
     pub unchanged: usize,
 }
 
@@ -162,6 +166,7 @@ impl From<&Diff> for DiffV1 {
             new: d.new.iter().map(Into::into).collect(),
             fixed: d.fixed.iter().map(Into::into).collect(),
             changed: d.changed.iter().map(Into::into).collect(),
+            reidentified: d.reidentified.iter().map(Into::into).collect(),
             unchanged: d.unchanged + d.refreshed.len(),
         }
     }
@@ -202,8 +207,15 @@ struct RecordScanV1 {
     new: usize,
     fixed: usize,
     changed: usize,
+    /// Omitted when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    reidentified: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     event: Option<u64>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn record(report: &RecordReport) -> RecordV1 {
@@ -225,6 +237,7 @@ fn record(report: &RecordReport) -> RecordV1 {
                 new: o.new,
                 fixed: o.fixed,
                 changed: o.changed,
+                reidentified: o.reidentified,
                 event: o.seq,
             })
             .collect(),

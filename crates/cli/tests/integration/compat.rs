@@ -30,9 +30,16 @@ fn report(repo: &Repo, name: &str) -> String {
 
 fn gate(repo: &Repo, image: &str, report_name: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
     let report = report(repo, report_name);
-    let mut args = vec!["--format", "json", "gate", "--image", image, "--report", &report];
+    let mut args = vec!["gate", "--image", image, "--report", &report];
     args.extend_from_slice(extra);
-    let out = repo.run(&args);
+    json_with_status(repo, &args)
+}
+
+/// Runs with `--format json`: the exit status and the document.
+fn json_with_status(repo: &Repo, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let out = repo.run(&all);
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\n{}",
@@ -137,4 +144,109 @@ fn a_v0_1_ledger_takes_new_scans_and_decisions_on_top() {
         "{verify}"
     );
     assert!(verify.ends_with("ledger verifies\n"), "{verify}");
+}
+
+/// A ledger whose findings came from SARIF, written by hardline 0.1.0 (built from `677203e`,
+/// the last commit before SARIF results were identified by their flagged line; kept byte for
+/// byte in `tests/fixtures/ledger-v0.1-sarif`). 0.1.0 identified a SARIF result without
+/// `partialFingerprints` by (rule, file, message): it merged hadolint's two identical DL3008 and
+/// zizmor's three unpinned `uses:` into one finding each, and counted hadolint's and Trivy's
+/// readings of one Dockerfile line twice.
+mod sarif_ledger {
+    use super::*;
+
+    const APP: &str = "app";
+    const REPORTS: [&str; 3] = ["trivy-config.json", "hadolint.sarif", "zizmor.sarif"];
+
+    fn old_sarif_ledger() -> Repo {
+        let mut repo = Repo::new();
+        repo.env = vec![("HARDLINE_NOW".into(), "2026-11-30T10:00:00Z".into())];
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger-v0.1-sarif"),
+            repo.path(),
+        );
+        repo
+    }
+
+    fn with_reports(repo: &Repo, args: &[&str]) -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        for name in REPORTS {
+            all.push("--report".to_owned());
+            all.push(report(repo, name));
+        }
+        all
+    }
+
+    fn json(repo: &Repo, args: &[String]) -> (Option<i32>, serde_json::Value) {
+        json_with_status(repo, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// The gate compares the same findings under either identity: the change of identity
+    /// neither blocks the pull request (two more DL3008 and unpinned `uses:` than 0.1.0
+    /// counted) nor lets it through as an improvement (hadolint's readings merged into
+    /// Trivy's).
+    #[test]
+    fn the_new_identity_neither_blocks_nor_improves_a_gate() {
+        let repo = old_sarif_ledger();
+        assert!(repo.ok(&["verify"]).ends_with("ledger verifies\n"));
+        let (code, gate) = json(&repo, &with_reports(&repo, &["gate", "--image", APP]));
+        assert_eq!(code, Some(10), "{gate:#}");
+        assert_eq!(gate["decision"], "review");
+        assert_eq!(gate["baseline_count"], gate["candidate_count"]);
+        assert_eq!(gate["diff"]["new"], serde_json::json!([]));
+        assert_eq!(gate["diff"]["fixed"], serde_json::json!([]));
+    }
+
+    /// Recording the same reports with today's identity: every old finding is carried on —
+    /// re-identified, none fixed, none new — and the log stays a prefix, verifies, and says so.
+    #[test]
+    fn the_new_identity_carries_every_old_finding_on() {
+        let repo = old_sarif_ledger();
+        let log = || std::fs::read(repo.path().join("audit-logs/app.jsonl")).unwrap_or_default();
+        let before = log();
+        let (code, recorded) = json(&repo, &with_reports(&repo, &["record", "--image", APP]));
+        assert_eq!(code, Some(0), "{recorded:#}");
+        let diff = &recorded["diff"];
+        assert_eq!(
+            (&diff["new"], &diff["fixed"]),
+            (&serde_json::json!([]), &serde_json::json!([])),
+            "{recorded:#}"
+        );
+        let reidentified: Vec<(&str, &str)> = diff["reidentified"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| (c["before"]["id"].as_str().unwrap_or(""), c["id"].as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            reidentified,
+            [
+                ("DL4000", "DS-0022"),
+                ("zizmor/unpinned-uses", "zizmor/unpinned-uses"),
+                ("zizmor/unpinned-uses", "zizmor/unpinned-uses"),
+                ("zizmor/unpinned-uses", "zizmor/unpinned-uses"),
+                ("DL3008", "DL3008"),
+                ("DL3008", "DL3008"),
+                ("DL3007", "DS-0001"),
+            ]
+        );
+        assert_eq!(recorded["counts"]["total"], 8, "one finding per real result, each problem once");
+        insta::assert_snapshot!(
+            "compat_sarif_record_on_top",
+            scrub(&serde_json::to_string_pretty(&recorded).unwrap_or_default(), repo.path())
+        );
+
+        let after = log();
+        assert!(after.starts_with(&before) && after.len() > before.len(), "appended after the old line");
+        let verify = repo.ok(&["verify"]);
+        assert!(verify.contains("app: 2 events") && verify.ends_with("ledger verifies\n"), "{verify}");
+        let view = repo.read("audit-logs/app.md");
+        assert!(view.contains("### Re-identified (7)"), "{view}");
+        assert!(!view[..view.find("<sub>event 2").unwrap_or(0)].contains("### New"), "nothing new: {view}");
+
+        // The same reports again are the same scan: nothing is appended.
+        let (_, again) = json(&repo, &with_reports(&repo, &["record", "--image", APP]));
+        assert_eq!(again["recorded"], false);
+        assert_eq!(log(), after);
+    }
 }

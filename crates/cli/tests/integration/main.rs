@@ -11,6 +11,7 @@ mod generated;
 mod golden;
 mod help;
 mod init;
+mod inputs;
 mod ledger;
 mod pipeline;
 mod pty;

@@ -16,12 +16,30 @@ pub(crate) struct Log<'a> {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Run<'a> {
     #[serde(borrow)]
     pub tool: Tool<'a>,
     /// Absent or `null` when the tool did not run; empty when it found nothing.
     #[serde(borrow, default)]
     pub results: Option<Vec<SarifResult<'a>>>,
+    /// Where each `uriBaseId` points (Trivy: `ROOTPATH` → `file:///…/`).
+    #[serde(borrow, default)]
+    pub original_uri_base_ids: Option<BTreeMap<Text<'a>, ArtifactLocation<'a>>>,
+    /// Trivy writes the image it scanned here: `imageName`, `imageID`, `repoDigests`.
+    #[serde(borrow, default)]
+    pub properties: Option<RunProperties<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RunProperties<'a> {
+    #[serde(borrow, default)]
+    pub image_name: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "imageID")]
+    pub image_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub repo_digests: Option<Vec<Text<'a>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +67,10 @@ pub(crate) struct Driver<'a> {
 pub(crate) struct Rule<'a> {
     #[serde(borrow)]
     pub id: Text<'a>,
+    /// Trivy: `OsPackageVulnerability`, `LanguageSpecificPackageVulnerability`,
+    /// `Misconfiguration`, `Secret`.
+    #[serde(borrow, default)]
+    pub name: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub short_description: Option<Message<'a>>,
     #[serde(borrow, default)]
@@ -125,9 +147,12 @@ pub(crate) struct PhysicalLocation<'a> {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct ArtifactLocation<'a> {
     #[serde(borrow, default)]
     pub uri: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub uri_base_id: Option<Text<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +160,8 @@ pub(crate) struct ArtifactLocation<'a> {
 pub(crate) struct Region<'a> {
     #[serde(default)]
     pub start_line: Option<u32>,
+    #[serde(default)]
+    pub start_column: Option<u32>,
     #[serde(default)]
     pub end_line: Option<u32>,
     #[serde(borrow, default)]

@@ -11,14 +11,14 @@ mod raw;
 
 use hardline_model::{
     Cvss, Ecosystem, Finding, FindingKind, Fingerprint, Location, Package, PackageClass, Scan, ScanMeta,
-    Severity, Status, Timestamp, hex,
+    Severity, Status, hex,
 };
 use sha2::{Digest, Sha256};
 
-use crate::IngestError;
 use crate::detect::{KeyAt, locate_key};
 use crate::format::{DetectKey, Format};
-use crate::json::{Text, map_error, non_empty};
+use crate::json::{Text, joined, map_error, non_empty, timestamp};
+use crate::{IngestError, ReadOptions};
 
 /// Trivy's JSON report, as the registry knows it.
 pub(crate) static FORMAT: Format = Format {
@@ -44,7 +44,7 @@ const NAME: &str = "Trivy JSON report";
 
 /// Parses a Trivy report. `version` is the `SchemaVersion` key when detection saw it, so that
 /// an unsupported schema is refused before the body is read.
-fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>) -> Result<Scan, IngestError> {
+fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>, _: &ReadOptions) -> Result<Scan, IngestError> {
     if let Some(key) = version
         && key.raw_value.trim() != SUPPORTED_SCHEMA.to_string()
     {
@@ -95,28 +95,9 @@ fn map_report(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<Sc
 
 fn map_meta(report: &raw::Report<'_>, bytes: &[u8], source: &str) -> Result<ScanMeta, IngestError> {
     let metadata = report.metadata.as_ref();
-    let os = metadata.and_then(|m| m.os.as_ref()).and_then(|os| {
-        let parts: Vec<&str> = [os.family.as_ref(), os.name.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(Text::as_str)
-            .filter(|s| !s.is_empty())
-            .collect();
-        (!parts.is_empty()).then(|| parts.join(" "))
-    });
-    let created_at = match non_empty(report.created_at.as_ref()) {
-        Some(text) => Some(Timestamp::parse(&text).map_err(|e| {
-            let at = locate_key(bytes, "CreatedAt").unwrap_or(KeyAt { line: 1, column: 1, raw_value: text });
-            IngestError::Invalid {
-                source_name: source.to_owned(),
-                line: at.line,
-                column: at.column,
-                format: NAME,
-                message: format!("CreatedAt: {e}"),
-            }
-        })?),
-        None => None,
-    };
+    let os =
+        metadata.and_then(|m| m.os.as_ref()).and_then(|os| joined([os.family.as_ref(), os.name.as_ref()]));
+    let created_at = timestamp(report.created_at.as_ref(), bytes, source, NAME, "CreatedAt", "CreatedAt")?;
     Ok(ScanMeta {
         scanner: "trivy".to_owned(),
         scanner_version: non_empty(report.trivy.as_ref().and_then(|t| t.version.as_ref())),

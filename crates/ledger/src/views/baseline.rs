@@ -75,6 +75,8 @@ impl Baseline {
                 (Some(meta), Some(scan_id), Some(at)) => Some(LastScan { meta, scan_id, at }),
                 _ => None,
             },
+            // The view keeps no history of identities; appending needs none.
+            former: Default::default(),
         }
     }
 

@@ -107,11 +107,23 @@ fn scan_section(out: &mut String, scan: &ScanRecorded, state: &State) {
     counts_table(out, &scan.counts, scan.unique_vulnerabilities);
     let _ = writeln!(out, "Risk: **{}**\n", risk(&scan.counts));
     let diff = &scan.diff;
-    if diff.new.is_empty() && diff.fixed.is_empty() && diff.changed.is_empty() {
+    if diff.new.is_empty() && diff.fixed.is_empty() && diff.changed.is_empty() && diff.reidentified.is_empty()
+    {
         out.push_str("No change since the previous scan.\n\n");
     }
     finding_list(out, "New", &diff.new);
     finding_list(out, "Fixed", &diff.fixed);
+    if !diff.reidentified.is_empty() {
+        // Same findings under a new identity (a better identity rule, or two scanners'
+        // readings merged): said once, so that nobody reads them as fixed and new.
+        let _ = writeln!(out, "### Re-identified ({})\n", diff.reidentified.len());
+        out.push_str("Findings already known, now identified differently (neither fixed nor new).\n\n");
+        let rows: Vec<Finding> = diff.reidentified.iter().map(|c| c.after.clone()).collect();
+        for finding in rows.iter().take(LIST_LIMIT) {
+            let _ = writeln!(out, "{}", list_item(&FindingRow::of(finding), ListItem::LOG));
+        }
+        more(out, rows.len());
+    }
     if !diff.changed.is_empty() {
         let _ = writeln!(out, "### Changed ({})\n", diff.changed.len());
         for change in diff.changed.iter().take(LIST_LIMIT) {

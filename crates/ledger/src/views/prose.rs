@@ -90,12 +90,18 @@ pub fn sentence(body: &EventBody) -> Sentence {
     match body {
         EventBody::ScanRecorded(scan) => {
             let meta = &scan.scan;
+            // Said only when it happened: every event before identities could change reads
+            // as it always did.
+            let reidentified = match scan.diff.reidentified.len() {
+                0 => String::new(),
+                n => format!(", {n} re-identified"),
+            };
             Sentence::default()
                 .text(meta.artifact_name.as_deref().unwrap_or(&meta.scanner), 80)
                 .words(" by ")
                 .text(&meta.scanner, 40)
                 .words(format!(
-                    ": {} new, {} fixed, {} changed; {} open.",
+                    ": {} new, {} fixed, {} changed{reidentified}; {} open.",
                     scan.diff.new.len(),
                     scan.diff.fixed.len(),
                     scan.diff.changed.len(),
@@ -148,6 +154,26 @@ mod tests {
             sentence.plain(),
             "Decision block on pull request 102 under the default policy: MEDIUM+ 8 → 10."
         );
+    }
+
+    /// A re-identification is said only when one happened: every older event reads as before.
+    #[test]
+    fn a_scan_says_how_many_findings_were_reidentified() {
+        use hardline_model::{Change, Counts, Diff, Finding, Severity};
+
+        use crate::event::ScanRecorded;
+        let finding = Finding::debian_vulnerability("CVE-1", "libc6", "1", Severity::High);
+        let mut scan = ScanRecorded {
+            scan: ScanMeta { scanner: "hadolint".into(), ..ScanMeta::default() },
+            scan_id: "s".into(),
+            diff: Diff::default(),
+            counts: Counts::default(),
+            unique_vulnerabilities: 0,
+        };
+        let plain = |scan: &ScanRecorded| sentence(&EventBody::ScanRecorded(scan.clone())).plain();
+        assert_eq!(plain(&scan), "hadolint by hadolint: 0 new, 0 fixed, 0 changed; 0 open.");
+        scan.diff.reidentified.push(Change { before: finding.clone(), after: finding, fields: Vec::new() });
+        assert_eq!(plain(&scan), "hadolint by hadolint: 0 new, 0 fixed, 0 changed, 1 re-identified; 0 open.");
     }
 
     #[test]
