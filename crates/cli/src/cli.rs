@@ -12,7 +12,6 @@ use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, V
 use hardline_ingest::InputFormat;
 use hardline_model::{ImageName, Timestamp};
 use hardline_policy::{PROFILES, ProfileInfo};
-
 use hardline_publish::export::{EXPORTS, Export};
 
 use crate::progress::ProgressChoice;
@@ -127,8 +126,8 @@ pub struct GlobalArgs {
     /// The repository holding the ledger (audit-logs/, cve-baseline/, security/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
-    /// Output format: `human`, `json` (versioned; all but `demo`) or `markdown` (`gate`,
-    /// `status`, `summary`).
+    /// Output format: `human`, `json` (versioned; all but `demo`), `markdown` (`gate`,
+    /// `status`, `summary`), or `pdf`, `html`, `csv` (`report`).
     #[arg(long, global = true, default_value = "human", value_parser = format())]
     pub format: Format,
     /// CISA's KEV catalog (JSON) to read; default `[feeds] kev` in hardline.toml, else the one
@@ -164,6 +163,14 @@ fn input_format() -> impl clap::builder::TypedValueParser<Value = InputFormat> {
     clap::builder::PossibleValuesParser::new(InputFormat::names()).try_map(|name| name.parse::<InputFormat>())
 }
 
+/// The format of `export`: a registered export (`hardline_publish::export::EXPORTS`), with its
+/// description as help.
+fn export_format() -> impl clap::builder::TypedValueParser<Value = &'static Export> {
+    let values = EXPORTS.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description));
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name| Export::find(&name).ok_or_else(|| format!("no export is called {name}")))
+}
+
 /// `--policy`: a built-in profile (`hardline_policy::PROFILES`), with its description as help.
 fn profile() -> impl clap::builder::TypedValueParser<Value = &'static ProfileInfo> {
     let values = PROFILES.iter().map(|p| clap::builder::PossibleValue::new(p.name).help(p.description));
@@ -179,6 +186,7 @@ pub enum Command {
         "A history, recorded oldest first (a bar shows progress on a terminal)" => "hardline record --image postgres-secured --report weeks/2026-01-05.json weeks/2026-01-12.json",
         "One moment of several scanners, merged into one scan" => "hardline record --image postgres-secured --report trivy.json hadolint.sarif",
         "A SARIF log alone says no scan time: give it" => "hardline record --image postgres-secured --report hadolint.sarif --scanned-at 2026-03-02T04:00:00Z",
+        "A Grype report, refused if it scanned another image" => "hardline record --image postgres-secured --report grype.json --strict-artifact",
     ))]
     Record(RecordArgs),
     /// The security posture of every image in the ledger.
@@ -196,6 +204,7 @@ pub enum Command {
     #[command(after_help = examples!(
         "Decide (exit 0 allow, 10 review, 20 block)" => "hardline gate --image postgres-secured --report pr.json",
         "The stricter profile, with CISA's KEV catalog" => "hardline gate --image postgres-secured --report pr.json --policy strict --kev kev.json",
+        "Blame the pull request only for what it changed: the base image rescanned with the same database" => "hardline gate --image postgres-secured --report pr.json --base-report base.json",
         "In a pull request's workflow: comment, label, auto-merge" => "hardline gate --image postgres-secured --report pr.json --publish --pr 42",
     ))]
     Gate(GateArgs),
@@ -218,11 +227,31 @@ pub enum Command {
         "The last thirty, also as a comment on the summary issue" => "hardline summary --since 30d --publish",
     ))]
     Summary(SummaryArgs),
-    /// Publish the image's accepted risks that carry a VEX justification as OpenVEX (JSON).
+    /// Alias of `hardline export openvex`: the image's justified accepted risks as OpenVEX.
     #[command(after_help = examples!(
         "For a customer's scanner" => "hardline vex --image postgres-secured --author security@example.com",
     ))]
-    Vex(VexArgs),
+    Vex(ExportOf),
+    /// A standard document about one image for other tools: CycloneDX VEX and OpenVEX for
+    /// customers, SARIF for code scanning.
+    #[command(after_help = examples!(
+        "Every finding's analysis as CycloneDX 1.6 VEX, for a customer" => "hardline export cyclonedx-vex --image postgres-secured --out postgres-secured.cdx.json",
+        "The accepted risks as OpenVEX" => "hardline export openvex --image postgres-secured --author security@example.com",
+        "SARIF for GitHub code scanning" => "hardline export sarif --image postgres-secured --out postgres-secured.sarif",
+    ))]
+    Export(ExportArgs),
+    /// The customer report of one image (PDF, HTML, CSV or JSON with --format).
+    ///
+    /// What is in the image, its posture after exceptions, every CRITICAL and HIGH finding and
+    /// what was decided about it, the rest per package, accepted risks, SLA compliance, what
+    /// changed since --since, and how to verify it all against the audit log.
+    #[command(after_help = examples!(
+        "A PDF for a customer" => "hardline report --image postgres-secured --format pdf --out postgres-secured.pdf",
+        "One HTML page, changes since a release" => "hardline report --image postgres-secured --format html --since 2026-10-01 --out report.html",
+        "The open findings for a spreadsheet" => "hardline report --image postgres-secured --format csv --out open.csv",
+        "In the terminal" => "hardline report --image postgres-secured",
+    ))]
+    Report(ReportArgs),
     /// List the accepted risks: reason, expiry, VEX justification and the open findings each
     /// suppresses; expired and stale ones marked.
     #[command(after_help = examples!(
@@ -245,12 +274,6 @@ pub enum Command {
     /// Keep the threat feeds (CISA KEV, FIRST EPSS) current in .hardline/feeds/.
     #[command(subcommand)]
     Feeds(FeedsCommand),
-    /// A standard document about one image's open findings, for other tools (e.g. `sarif`
-    /// for GitHub code scanning).
-    #[command(after_help = examples!(
-        "SARIF for GitHub code scanning" => "hardline export sarif --image postgres-secured --out postgres-secured.sarif",
-    ))]
-    Export(ExportArgs),
     /// Add hardline to a repository: the pipeline's workflows (using the hardline action,
     /// pinned by this release's commit), hardline.toml and renovate.json. Asks nothing.
     #[command(after_help = examples!(
@@ -277,29 +300,6 @@ pub enum Command {
         "Every page, to install (hardline.1, hardline-gate.1, …)" => "hardline man --out man/man1",
     ))]
     Man(ManArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// The document's format.
-    #[arg(value_name = "FORMAT", value_parser = export_format())]
-    pub export: &'static Export,
-    /// The image whose open findings to export.
-    #[arg(long, value_name = "NAME")]
-    pub image: ImageName,
-    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub out: Option<PathBuf>,
-    /// The document's author, where the format names one.
-    #[arg(long, default_value = "hardline")]
-    pub author: String,
-}
-
-/// An export format (`hardline_publish::export::EXPORTS`), with its description as help.
-fn export_format() -> impl clap::builder::TypedValueParser<Value = &'static Export> {
-    let values = EXPORTS.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description));
-    clap::builder::PossibleValuesParser::new(values)
-        .try_map(|name| Export::find(&name).ok_or_else(|| format!("no export is called {name}")))
 }
 
 #[derive(Debug, Args)]
@@ -468,14 +468,93 @@ pub struct DashboardArgs {
     pub out: PathBuf,
 }
 
+/// What an export is about and where it goes (`export FORMAT …` and its alias `vex`).
 #[derive(Debug, Args)]
-pub struct VexArgs {
-    /// The image whose accepted risks to publish.
+pub struct ExportOf {
+    /// The image (its digest, from the last scan, names the product when the scan knows it).
     #[arg(long, value_name = "NAME")]
     pub image: ImageName,
-    /// The document's author.
+    /// The document's author, where the format names one.
     #[arg(long, default_value = "hardline")]
     pub author: String,
+    /// Write the document to FILE (a relative path is taken from --root) instead of stdout.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The document's format.
+    // Not called `format`: that id is the global `--format`'s.
+    #[arg(value_name = "FORMAT", value_parser = export_format())]
+    pub export: &'static Export,
+    #[command(flatten)]
+    pub of: ExportOf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The image, as the ledger names it.
+    #[arg(long, value_name = "NAME")]
+    pub image: ImageName,
+    /// The start of the period whose changes are listed: days back (`30d`), a date
+    /// (`2026-10-01`, midnight UTC) or an RFC 3339 time.
+    #[arg(long, default_value = ReportArgs::DEFAULT_SINCE_TEXT, value_name = "DATE")]
+    pub since: Since,
+    /// Write the report to FILE (a relative path is taken from --root) instead of stdout (a PDF
+    /// is never written to a terminal).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub out: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The period a report covers when `--since` is not given (the library's default period).
+    pub const DEFAULT_SINCE: Since = Since::DaysBack(hardline_publish::report::DEFAULT_PERIOD_DAYS);
+    const DEFAULT_SINCE_TEXT: &str = "30d";
+}
+
+/// `--since` of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Since {
+    DaysBack(i64),
+    At(jiff::Timestamp),
+}
+
+impl std::str::FromStr for Since {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Since, String> {
+        if let Some(days) = text.strip_suffix('d') {
+            return days
+                .parse()
+                .ok()
+                .filter(|d| (1..=3660).contains(d))
+                .map(Since::DaysBack)
+                .ok_or_else(|| format!("{text:?}: expected a number of days between 1d and 3660d"));
+        }
+        if let Ok(at) = text.parse::<jiff::Timestamp>() {
+            return Ok(Since::At(at));
+        }
+        let date = text.parse::<jiff::civil::Date>().map_err(|_| {
+            format!("{text:?}: expected days back (30d), a date (2026-10-01) or an RFC 3339 time")
+        })?;
+        jiff::tz::Offset::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .map(Since::At)
+            .map_err(|e| format!("{text:?}: {e}"))
+    }
+}
+
+impl Since {
+    /// The moment it names, counting back from `now`.
+    pub fn resolve(self, now: jiff::Timestamp) -> jiff::Timestamp {
+        match self {
+            Since::DaysBack(days) => {
+                now.checked_sub(jiff::SignedDuration::from_hours(24 * days)).unwrap_or(now)
+            }
+            Since::At(at) => at,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -498,6 +577,19 @@ pub struct ManArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn since_takes_days_dates_and_times_and_defaults_to_the_report_period() {
+        assert_eq!(ReportArgs::DEFAULT_SINCE_TEXT.parse::<Since>(), Ok(ReportArgs::DEFAULT_SINCE));
+        let now: jiff::Timestamp = "2026-11-11T04:00:00Z".parse().expect("time");
+        let at = |text: &str| text.parse::<Since>().map(|s| s.resolve(now).to_string());
+        assert_eq!(at("7d").as_deref(), Ok("2026-11-04T04:00:00Z"));
+        assert_eq!(at("2026-10-01").as_deref(), Ok("2026-10-01T00:00:00Z"));
+        assert_eq!(at("2026-10-01T12:30:00+02:00").as_deref(), Ok("2026-10-01T10:30:00Z"));
+        for bad in ["0d", "-3d", "yesterday", "2026-13-01", ""] {
+            assert!(bad.parse::<Since>().is_err(), "{bad}");
+        }
+    }
 
     /// Every command of the tree, with the words that call it (`["issues", "sync"]`).
     fn commands() -> Vec<(Vec<String>, clap::Command)> {

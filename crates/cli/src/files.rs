@@ -1,14 +1,15 @@
-//! Writing generated files that are not part of the ledger (summary, dashboard): atomically,
+//! Writing generated files that are not part of the ledger (summary, dashboard, reports): atomically,
 //! and only when their contents change, so that an unchanged run touches nothing.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
-/// Writes `text` to `path` through a temporary file and a rename, unless it is already there.
-/// Returns whether the file changed.
-pub fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<bool> {
-    if std::fs::read(path).ok().as_deref() == Some(text.as_bytes()) {
+/// Writes `contents` to `path` through a temporary file and a rename, unless it is already
+/// there. Returns whether the file changed.
+pub fn write_if_changed(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<bool> {
+    let text = contents.as_ref();
+    if std::fs::read(path).ok().as_deref() == Some(text) {
         return Ok(false);
     }
     if let Some(dir) = path.parent() {

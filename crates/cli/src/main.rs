@@ -57,10 +57,15 @@ fn main() -> ExitCode {
         None => Context::new(&cli.global).and_then(|ctx| commands::run(&ctx, cli.command)),
     };
     let result = report.and_then(|report| {
-        let text = (format.render)(&report, &style).ok_or_else(|| {
+        let rendered = (format.render)(&report, &style).ok_or_else(|| {
             anyhow::anyhow!("no {} rendering of `{}`", format.name, report.kind().command())
-        })?;
-        output::print(&text)?;
+        })??;
+        match report.destination() {
+            Some(path) => {
+                files::write_if_changed(path, rendered.into_file())?;
+            }
+            None => output::print(&rendered)?,
+        }
         Ok(report.exit_code())
     });
     match result {

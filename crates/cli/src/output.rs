@@ -11,12 +11,13 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::borrow::Cow;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
 use hardline_model::text::{is_deceptive, single_line};
 use hardline_tracker::{Redactor, TrackerEnv};
 
+use crate::render::Rendered;
 use crate::render::style::{Role, Style};
 
 /// How stderr is styled in this run (`--color`, and whether stderr is a terminal).
@@ -38,12 +39,15 @@ fn redactor() -> &'static Redactor {
     REDACTOR.get_or_init(|| Redactor::from_env(&TrackerEnv::from_process()))
 }
 
-/// `text` as it may be written: secrets replaced, deceptive characters dropped but line breaks,
-/// tabs and colour sequences (`ESC [ … m`, the only escapes hardline writes).
+/// `text` as it may be written: secrets replaced, deceptive characters dropped but line breaks
+/// (CSV's CRLF too), tabs and colour sequences (`ESC [ … m`, the only escapes hardline writes).
 pub fn guard(text: &str) -> Cow<'_, str> {
     let scrubbed = redactor().scrub(text);
     let kept = |c: char| !is_deceptive(c) || matches!(c, '\n' | '\t' | '\u{1b}');
     if scrubbed.chars().all(kept) && !scrubbed.contains('\u{1b}') {
+        return scrubbed;
+    }
+    if scrubbed.chars().all(|c| kept(c) || c == '\r') && !scrubbed.contains('\u{1b}') && lone_cr_free(&scrubbed) {
         return scrubbed;
     }
     let mut out = String::with_capacity(scrubbed.len());
@@ -55,12 +59,17 @@ pub fn guard(text: &str) -> Cow<'_, str> {
             rest = &rest[colour.max(1)..];
             continue;
         }
-        if kept(ch) {
+        if kept(ch) || (ch == '\r' && rest[1..].starts_with('\n')) {
             out.push(ch);
         }
         rest = &rest[ch.len_utf8()..];
     }
     Cow::Owned(out)
+}
+
+/// Whether every carriage return in `text` ends a line (CRLF), as CSV writes them.
+fn lone_cr_free(text: &str) -> bool {
+    text.match_indices('\r').all(|(at, _)| text[at + 1..].starts_with('\n'))
 }
 
 /// The length of the colour sequence (`ESC [ digits and ; m`) `text` starts with, or 0.
@@ -86,13 +95,25 @@ fn with_label(text: &str) -> String {
     text.to_owned()
 }
 
-/// Writes `text` to stdout, adding a final newline if it lacks one.
-pub fn print(text: &str) -> anyhow::Result<()> {
-    let text = guard(text);
+/// Writes a rendered report to stdout: text (through [`guard`]) with a final newline added if
+/// it lacks one, bytes (a PDF) as they are, and never to a terminal.
+pub fn print(rendered: &Rendered) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
+    match rendered {
+        Rendered::Text(text) => {
+            let text = guard(text);
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        Rendered::Bytes(bytes) => {
+            anyhow::ensure!(
+                !out.is_terminal(),
+                "not writing a binary document to a terminal: give --out FILE or redirect stdout"
+            );
+            out.write_all(bytes)?;
+        }
     }
     out.flush()?;
     Ok(())
@@ -201,6 +222,8 @@ mod tests {
         assert_eq!(guard("a\u{9b}31mb\u{202E}c\n\td\u{7}"), "a31mbc\n\td");
         assert_eq!(guard("\u{1b}[1m\u{1b}[31mBLOCK\u{1b}[0m"), "\u{1b}[1m\u{1b}[31mBLOCK\u{1b}[0m");
         assert_eq!(guard("x\u{1b}[2Jy\u{1b}]0;title\u{7}z\u{1b}"), "x[2Jy]0;titlez");
+        assert!(matches!(guard("a,b\r\nc,d\r\n"), Cow::Borrowed(_)), "CSV's line ends stay");
+        assert_eq!(guard("a\rb\r\n"), "ab\r\n", "a lone carriage return does not");
         assert!(matches!(guard("plain\ntext"), Cow::Borrowed(_)));
         assert_eq!(line("one\ntwo\u{1b}"), "one two");
     }

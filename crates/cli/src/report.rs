@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use hardline_ledger::{Decided, Recorded};
 use hardline_model::{Counts, Diff, ImageName, ScanMeta, Timestamp};
 use hardline_policy::Exception;
-use hardline_policy::vex::Document;
 use hardline_publish::CommentAction;
 use hardline_publish::gate_comment::AutoMergeNote;
 use hardline_publish::issues::SyncOutcome;
@@ -26,13 +25,13 @@ pub enum Report {
     Rebuild(RebuildReport),
     IssuesSync(SyncReport),
     Summary(SummaryReport),
-    Vex(Document),
+    Export(ExportReport),
     Demo(DemoReport),
     Dashboard(DashboardReport),
+    Document(Box<DocumentReport>),
     FeedsUpdate(FeedsReport),
     Exceptions(ExceptionsReport),
     Init(InitReport),
-    Export(ExportReport),
     /// A shell's completion script, printed as generated.
     Completions(String),
     Man(ManReport),
@@ -51,18 +50,19 @@ pub enum Kind {
     IssuesSync,
     Summary,
     Vex,
+    Export,
     Demo,
     Dashboard,
+    Report,
     FeedsUpdate,
     Exceptions,
     Init,
-    Export,
     Completions,
     Man,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Record,
         Kind::Status,
         Kind::Diff,
@@ -72,12 +72,13 @@ impl Kind {
         Kind::IssuesSync,
         Kind::Summary,
         Kind::Vex,
+        Kind::Export,
         Kind::Demo,
         Kind::Dashboard,
+        Kind::Report,
         Kind::FeedsUpdate,
         Kind::Exceptions,
         Kind::Init,
-        Kind::Export,
         Kind::Completions,
         Kind::Man,
     ];
@@ -94,12 +95,13 @@ impl Kind {
             Kind::IssuesSync => "issues sync",
             Kind::Summary => "summary",
             Kind::Vex => "vex",
+            Kind::Export => "export",
             Kind::Demo => "demo",
             Kind::Dashboard => "dashboard",
+            Kind::Report => "report",
             Kind::FeedsUpdate => "feeds update",
             Kind::Exceptions => "exceptions",
             Kind::Init => "init",
-            Kind::Export => "export",
             Kind::Completions => "completions",
             Kind::Man => "man",
         }
@@ -117,15 +119,24 @@ impl Report {
             Report::Rebuild(_) => Kind::Rebuild,
             Report::IssuesSync(_) => Kind::IssuesSync,
             Report::Summary(_) => Kind::Summary,
-            Report::Vex(_) => Kind::Vex,
+            Report::Export(export) => export.command,
             Report::Demo(_) => Kind::Demo,
             Report::Dashboard(_) => Kind::Dashboard,
+            Report::Document(_) => Kind::Report,
             Report::FeedsUpdate(_) => Kind::FeedsUpdate,
             Report::Exceptions(_) => Kind::Exceptions,
             Report::Init(_) => Kind::Init,
-            Report::Export(_) => Kind::Export,
             Report::Completions(_) => Kind::Completions,
             Report::Man(_) => Kind::Man,
+        }
+    }
+
+    /// The file the rendered report goes to (`report --out`) instead of stdout. (An export
+    /// writes its own file: its output in `--format` says where.)
+    pub fn destination(&self) -> Option<&std::path::Path> {
+        match self {
+            Report::Document(document) => document.out.as_deref(),
+            _ => None,
         }
     }
 
@@ -235,12 +246,21 @@ pub struct SummaryReport {
     pub published: Option<SummaryPublished>,
 }
 
-/// `export`: the document, or where it was written.
+/// `export` (and its alias `vex`): a standard document about one image, rendered by the
+/// library (it is its own format whatever `--format` says), or where it was written.
 pub struct ExportReport {
+    /// `export` or `vex`: the command that asked.
+    pub command: Kind,
     /// The format's name.
     pub format: &'static str,
     pub document: String,
     /// The file it was written to (then it is not printed).
+    pub out: Option<PathBuf>,
+}
+
+/// `report`: the customer report of one image, for the renderers of `--format`.
+pub struct DocumentReport {
+    pub model: hardline_publish::report::ImageReport,
     pub out: Option<PathBuf>,
 }
 

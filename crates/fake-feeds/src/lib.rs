@@ -15,13 +15,10 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
-use hardline_fake_github::http::{Request, Response, read_request, reason, write_response};
+use hardline_fake_github::http::{Request, Response, Server, reason, write_response};
 
 /// Where CISA publishes the catalog (the path of its real URL).
 pub const KEV_PATH: &str = "/sites/default/files/feeds/known_exploited_vulnerabilities.json";
@@ -104,10 +101,8 @@ struct State {
 /// A running fake host. Stops when dropped.
 #[derive(Debug)]
 pub struct FakeFeedHost {
-    addr: SocketAddr,
+    server: Server,
     state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for State {
@@ -122,20 +117,17 @@ impl FakeFeedHost {
     /// # Panics
     /// When no loopback port can be bound.
     pub fn start() -> FakeFeedHost {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let addr = listener.local_addr().expect("local address");
         let state = Arc::new(Mutex::new(State::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
-            std::thread::spawn(move || serve(&listener, &state, &stop))
+        let server = {
+            let state = Arc::clone(&state);
+            Server::start(move |stream, request| respond(&state, stream, &request))
         };
-        FakeFeedHost { addr, state, stop, thread: Some(thread) }
+        FakeFeedHost { server, state }
     }
 
     /// `http://127.0.0.1:PORT` followed by `path`.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("http://{}{path}", self.server.addr())
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -187,48 +179,27 @@ impl FakeFeedHost {
     }
 }
 
-impl Drop for FakeFeedHost {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn serve(listener: &TcpListener, state: &Arc<Mutex<State>>, stop: &AtomicBool) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let state = Arc::clone(state);
-        std::thread::spawn(move || {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-            let Ok(request) = read_request(&stream) else { return };
-            let answer = {
-                let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-                let answer = answer(&mut state, &request);
-                state.log.push(LoggedRequest {
-                    method: request.method.clone(),
-                    path: request.path.clone(),
-                    if_none_match: request.header("if-none-match").map(str::to_owned),
-                    if_modified_since: request.header("if-modified-since").map(str::to_owned),
-                    accept_encoding: request.header("accept-encoding").map(str::to_owned),
-                    user_agent: request.header("user-agent").map(str::to_owned),
-                    status: answer.response.status,
-                });
-                answer
-            };
-            let _ = if answer.cut_short {
-                write_cut_short(&stream, &answer.response)
-            } else {
-                write_response(&stream, &answer.response)
-            };
+/// Answers one request and logs it.
+fn respond(state: &Mutex<State>, stream: &TcpStream, request: &Request) {
+    let answer = {
+        let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+        let answer = answer(&mut state, request);
+        state.log.push(LoggedRequest {
+            method: request.method.clone(),
+            path: request.path.clone(),
+            if_none_match: request.header("if-none-match").map(str::to_owned),
+            if_modified_since: request.header("if-modified-since").map(str::to_owned),
+            accept_encoding: request.header("accept-encoding").map(str::to_owned),
+            user_agent: request.header("user-agent").map(str::to_owned),
+            status: answer.response.status,
         });
-    }
+        answer
+    };
+    let _ = if answer.cut_short {
+        write_cut_short(stream, &answer.response)
+    } else {
+        write_response(stream, &answer.response)
+    };
 }
 
 struct Answer {

@@ -2,10 +2,74 @@
 //! fakes of the test suite (the feed hosts of `hardline-fake-feeds`) speak the same HTTP.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// The largest request body accepted (GitHub's own limits are far lower).
 const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// A loopback HTTP server: one thread accepting, one thread per connection, which reads one
+/// request and hands it with its connection to the fake's `respond`. Stops when dropped.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Binds `127.0.0.1:0` and serves. `respond` writes the answer to the connection.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start<F>(respond: F) -> Server
+    where
+        F: Fn(&TcpStream, Request) + Send + Sync + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let respond = Arc::new(respond);
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let respond = Arc::clone(&respond);
+                    std::thread::spawn(move || {
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                        let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+                        if let Ok(request) = read_request(&stream) {
+                            respond(&stream, request);
+                        }
+                    });
+                }
+            })
+        };
+        Server { addr, stop, thread: Some(thread) }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
 
 /// A parsed request.
 #[derive(Debug)]

@@ -26,11 +26,7 @@ pub mod http;
 mod routes;
 mod state;
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 pub use state::{
     FakeComment, FakeDispatch, FakeIssue, FakePullRequest, FakeStatus, Fault, LoggedRequest, MAX_BODY_CHARS,
@@ -40,10 +36,8 @@ pub use state::{
 /// A running fake. Stops when dropped.
 #[derive(Debug)]
 pub struct FakeGitHub {
-    addr: SocketAddr,
+    server: http::Server,
     state: Arc<Mutex<state::State>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl FakeGitHub {
@@ -52,21 +46,26 @@ impl FakeGitHub {
     /// # Panics
     /// When no loopback port can be bound.
     pub fn start(token: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let addr = listener.local_addr().expect("local address");
-        let state = Arc::new(Mutex::new(state::State::new(token, format!("http://{addr}"))));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
+        // The state needs the server's address (for URLs in answers) before the server can
+        // answer: it is filled in once the port is known.
+        let state = Arc::new(Mutex::new(state::State::new(token, String::new())));
+        let server = {
             let state = Arc::clone(&state);
-            let stop = Arc::clone(&stop);
-            std::thread::spawn(move || serve(&listener, &state, &stop))
+            http::Server::start(move |stream, request| {
+                let response = {
+                    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+                    routes::handle(&mut state, &request)
+                };
+                let _ = http::write_response(stream, &response);
+            })
         };
-        Self { addr, state, stop, thread: Some(thread) }
+        state.lock().unwrap_or_else(PoisonError::into_inner).base_url = format!("http://{}", server.addr());
+        Self { server, state }
     }
 
     /// `http://127.0.0.1:PORT`, the value for `GITHUB_API_URL`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     fn state(&self) -> MutexGuard<'_, state::State> {
@@ -203,38 +202,5 @@ impl FakeGitHub {
     /// Forgets the request log.
     pub fn clear_requests(&self) {
         self.state().log.clear();
-    }
-}
-
-impl Drop for FakeGitHub {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so that it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn serve(listener: &TcpListener, state: &Arc<Mutex<state::State>>, stop: &AtomicBool) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let state = Arc::clone(state);
-        std::thread::spawn(move || {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-            let Ok(request) = http::read_request(&stream) else {
-                return;
-            };
-            let response = {
-                let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-                routes::handle(&mut state, &request)
-            };
-            let _ = http::write_response(&stream, &response);
-        });
     }
 }

@@ -3,7 +3,6 @@
 //! `cve,epss,percentile`, then one row per CVE with the probability of exploitation in the next
 //! 30 days and its percentile, both in [0, 1]. A file may be given decompressed too.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use hardline_model::Finding;
@@ -17,7 +16,9 @@ pub struct Epss {
     pub model_version: String,
     /// `score_date`: the day the scores are for.
     pub score_date: jiff::Timestamp,
-    scores: HashMap<Box<str>, EpssScore>,
+    /// Sorted by [`cve_key`], a number rather than a string: the 300,000 rows of a day cost no
+    /// allocation and no hashing each, and a lookup is a binary search.
+    scores: Vec<(u64, EpssScore)>,
 }
 
 /// One CVE's score.
@@ -80,28 +81,31 @@ impl Epss {
                 ));
             }
         };
-        let mut scores = HashMap::with_capacity(text.len() / 28);
+        let mut scores = Vec::with_capacity(text.len() / 28);
         for (index, line) in lines {
             if line.is_empty() {
                 continue;
             }
             let (cve, score) =
                 row(line, &columns).map_err(|(column, message)| invalid(path, index + 1, column, message))?;
-            scores.insert(cve.into(), score);
+            scores.push((cve, score));
         }
+        // The file is sorted by id as text, nearly the numeric order; a later duplicate wins.
+        scores.reverse();
+        scores.sort_by_key(|(key, _)| *key);
+        scores.dedup_by_key(|(key, _)| *key);
         Ok(Epss { model_version, score_date, scores })
     }
 
     /// The score of a CVE id, as written in the file (`CVE-2024-3094`).
     pub fn get(&self, cve: &str) -> Option<EpssScore> {
-        self.scores.get(cve).copied()
+        let key = cve_key(cve)?;
+        self.scores.binary_search_by_key(&key, |(k, _)| *k).ok().map(|index| self.scores[index].1)
     }
 
     /// The score of `finding`, by its id or a CVE alias (the highest, if several are scored).
     pub fn find(&self, finding: &Finding) -> Option<EpssScore> {
-        cve_ids(finding)
-            .filter_map(|id| self.scores.get(id.as_str()).copied())
-            .max_by(|a, b| a.probability.total_cmp(&b.probability))
+        cve_ids(finding).filter_map(|id| self.get(&id)).max_by(|a, b| a.probability.total_cmp(&b.probability))
     }
 
     pub fn len(&self) -> usize {
@@ -175,34 +179,49 @@ impl Columns {
     }
 }
 
-/// One row, or the column (1-based) and what is wrong there.
-fn row<'a>(line: &'a str, columns: &Columns) -> Result<(&'a str, EpssScore), (usize, String)> {
-    let mut fields: Vec<(usize, &str)> = Vec::with_capacity(columns.width);
-    let mut start = 0;
-    for field in line.split(',') {
-        fields.push((start + 1, field));
+/// One row (its CVE by [`cve_key`]), or the column (1-based) and what is wrong there. One
+/// pass over the line, no allocation unless it is wrong.
+fn row(line: &str, columns: &Columns) -> Result<(u64, EpssScore), (usize, String)> {
+    let (mut cve, mut epss, mut percentile) = (None, None, None);
+    let (mut start, mut count) = (0, 0);
+    for (index, field) in line.split(',').enumerate() {
+        let at = Some((start + 1, field));
+        if index == columns.cve {
+            cve = at;
+        } else if index == columns.epss {
+            epss = at;
+        } else if index == columns.percentile {
+            percentile = at;
+        }
         start += field.len() + 1;
+        count = index + 1;
     }
-    if fields.len() < columns.width {
+    let (Some((cve_column, cve)), Some(epss), Some(percentile)) = (cve, epss, percentile) else {
         return Err((
             line.len() + 1,
-            format!("expected {} fields (cve,epss,percentile), found {}", columns.width, fields.len()),
+            format!("expected {} fields (cve,epss,percentile), found {count}", columns.width),
         ));
-    }
-    let (cve_column, cve) = fields[columns.cve];
-    if !is_cve_id(cve) {
-        return Err((cve_column, format!("{cve:?} is not a CVE id like CVE-2024-3094")));
-    }
-    let number = |index: usize, name: &str| -> Result<f64, (usize, String)> {
-        let (column, text) = fields[index];
+    };
+    let key =
+        cve_key(cve).ok_or_else(|| (cve_column, format!("{cve:?} is not a CVE id like CVE-2024-3094")))?;
+    let number = |(column, text): (usize, &str), name: &str| -> Result<f64, (usize, String)> {
         match text.trim().parse::<f64>() {
             Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
             _ => Err((column, format!("{name} {text:?} is not a number between 0 and 1"))),
         }
     };
-    let probability = number(columns.epss, "epss")?;
-    let percentile = number(columns.percentile, "percentile")?;
-    Ok((cve, EpssScore { probability, percentile }))
+    Ok((key, EpssScore { probability: number(epss, "epss")?, percentile: number(percentile, "percentile")? }))
+}
+
+/// `CVE-2024-3094` as a number: the year in the high 32 bits, the sequence number in the low
+/// ones; `None` for anything that is not a CVE id as feeds write it.
+fn cve_key(id: &str) -> Option<u64> {
+    if !is_cve_id(id) {
+        return None;
+    }
+    let (year, number) = (id.get(4..8)?, id.get(9..)?);
+    let number: u32 = number.parse().ok()?;
+    Some((year.parse::<u64>().ok()? << 32) | u64::from(number))
 }
 
 fn invalid(path: &Path, line: usize, column: usize, message: String) -> FeedError {
@@ -275,6 +294,14 @@ mod tests {
         }
         let error = parse(&gzip(SMALL)[..20]).err().unwrap_or_default();
         assert!(error.contains("cut short or corrupt"), "{error}");
+    }
+
+    #[test]
+    fn cve_keys_are_distinct_numbers() {
+        assert_eq!(cve_key("CVE-2021-1234567"), Some((2021 << 32) | 1_234_567));
+        assert_ne!(cve_key("CVE-2021-0001"), cve_key("CVE-2020-0001"));
+        assert_eq!(cve_key("CVE-2021-0001"), Some((2021 << 32) | 1));
+        assert_eq!(cve_key("GHSA-1"), None);
     }
 
     #[test]

@@ -148,9 +148,11 @@ fn is_cve_id(text: &str) -> bool {
     let (Some("CVE"), Some(year), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
+    // The sequence number has at least four digits, padded with zeros only up to four.
     year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && number.len() >= 4
+        && !(number.len() > 4 && number.starts_with('0'))
         && number.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -167,6 +169,7 @@ mod tests {
         assert!(!is_cve_id("CVE-2024-309"));
         assert!(!is_cve_id("GHSA-xxxx-yyyy-zzzz"));
         assert!(!is_cve_id("CVE-2024-3094 "));
+        assert!(!is_cve_id("CVE-2024-03094"), "zeros pad to four digits only");
     }
 
     #[test]

@@ -33,6 +33,16 @@ impl ExceptionError {
     pub(crate) fn at(path: &Path, line: usize, column: usize, message: String) -> ExceptionError {
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
     }
+
+    /// A JSON document (OpenVEX, CycloneDX) that `serde_json` could not read, at its place:
+    /// serde_json counts columns from 0 at the start of a line (an empty file is at 1:0, which
+    /// names no place) and repeats the place in its message, which is said once here.
+    pub(crate) fn json(path: &Path, error: &serde_json::Error) -> ExceptionError {
+        let full = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        ExceptionError::at(path, error.line().max(1), error.column().max(1), message)
+    }
 }
 
 /// One accepted risk.
@@ -62,6 +72,23 @@ pub struct Exception {
 impl Exception {
     pub fn is_expired(&self, today: Date) -> bool {
         self.expires.is_some_and(|expires| today > expires)
+    }
+
+    /// `images postgres-secured; packages libc6`: what the exception is limited to, for people
+    /// (empty: every finding with its id, in every image). Not escaped.
+    pub fn scope(&self) -> String {
+        let lists = [
+            ("images", &self.images),
+            ("packages", &self.packages),
+            ("package URLs", &self.purls),
+            ("paths", &self.paths),
+        ];
+        let parts: Vec<String> = lists
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(name, list)| format!("{name} {}", list.join(", ")))
+            .collect();
+        parts.join("; ")
     }
 
     /// Whether this exception is written for `image` (by name, or for every image).

@@ -151,7 +151,8 @@ pub struct Component {
     pub id: String,
 }
 
-/// The OpenVEX statements of `image`: every exception for it that gives a VEX justification
+/// The OpenVEX statements of `image`, published as the product `product` (its package URL,
+/// with the image's digest when known): every exception for it that gives a VEX justification
 /// becomes a `not_affected` statement. Exceptions without one are accepted risks, not claims
 /// that the image is unaffected, and are left out. `findings` (the image's current ones) name
 /// the affected packages by purl, as customers' tools match them.
@@ -159,6 +160,7 @@ pub fn document(
     exceptions: &[&Exception],
     findings: &[hardline_model::Finding],
     image: &ImageName,
+    product: &str,
     author: &str,
     timestamp: &Timestamp,
 ) -> Document {
@@ -168,7 +170,7 @@ pub fn document(
         .map(|e| Statement {
             vulnerability: Vulnerability { name: e.id.clone() },
             products: vec![Product {
-                id: format!("pkg:oci/{image}"),
+                id: product.to_owned(),
                 subcomponents: subcomponents(e, findings, image)
                     .into_iter()
                     .map(|id| Component { id })

@@ -81,18 +81,36 @@ fn exceptions_with_a_justification_are_published_as_openvex() {
     let set = ExceptionSet::load(&repo_with(DOCUMENT)).unwrap_or_default();
     let exceptions: Vec<_> = set.exceptions.iter().collect();
     let findings = [finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-13?arch=amd64")];
-    let document =
-        vex::document(&exceptions, &findings, &name("img"), "hardline", &time("2026-11-28T00:00:00Z"));
+    let product = format!("pkg:oci/img@sha256:{}", "0".repeat(64));
+    let document = vex::document(
+        &exceptions,
+        &findings,
+        &name("img"),
+        &product,
+        "hardline",
+        &time("2026-11-28T00:00:00Z"),
+    );
     let json = serde_json::to_value(&document).unwrap_or_default();
     assert_eq!(json["@context"], "https://openvex.dev/ns/v0.2.0");
     assert_eq!(json["statements"][0]["vulnerability"]["name"], "CVE-2026-0861");
     assert_eq!(json["statements"][0]["status"], "not_affected");
-    assert_eq!(json["statements"][0]["products"][0]["@id"], "pkg:oci/img");
+    assert_eq!(
+        json["statements"][0]["products"][0]["@id"],
+        product.as_str(),
+        "the product carries its digest"
+    );
     assert_eq!(json["statements"][0]["products"][0]["subcomponents"][0]["@id"], "pkg:deb/debian/libc6");
     assert!(
-        vex::document(&exceptions, &findings, &name("other"), "hardline", &time("2026-11-28T00:00:00Z"))
-            .statements
-            .is_empty()
+        vex::document(
+            &exceptions,
+            &findings,
+            &name("other"),
+            "pkg:oci/other",
+            "hardline",
+            &time("2026-11-28T00:00:00Z")
+        )
+        .statements
+        .is_empty()
     );
 }
 

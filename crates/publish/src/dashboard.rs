@@ -10,10 +10,10 @@
 //! Content-Security-Policy allows their own inline stylesheet (by hash) and the site's own
 //! script (`script-src 'self'`), and the pages are complete without the script.
 
-mod chart;
-mod escape;
-mod pages;
-mod table;
+pub(crate) mod chart;
+pub(crate) mod escape;
+pub(crate) mod pages;
+pub(crate) mod table;
 
 use hardline_feeds::FeedInfo;
 use hardline_ledger::views::prose;
@@ -99,7 +99,19 @@ pub struct RecentEvent {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteFile {
     pub path: String,
-    pub contents: String,
+    pub contents: Vec<u8>,
+}
+
+/// Every file of the site: the dashboard's pages and data, and the latest report of each image
+/// that the pages link to (`crate::report::site_files`), all triaged at `triage.now`.
+pub fn site(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    progress: &dyn Progress,
+) -> Result<Vec<SiteFile>, PublishError> {
+    let mut files = build(ledger, triage, progress)?.files();
+    files.extend(crate::report::site_files(ledger, triage)?);
+    Ok(files)
 }
 
 /// Reads every image's log and triages it at `triage.now`, the moment the site is generated;
@@ -186,15 +198,16 @@ fn recent_event(event: &Event) -> RecentEvent {
 impl Dashboard {
     /// Every file of the site, in a stable order.
     pub fn files(&self) -> Vec<SiteFile> {
-        let mut files = vec![SiteFile { path: "index.html".to_owned(), contents: pages::index(self) }];
+        let mut files =
+            vec![SiteFile { path: "index.html".to_owned(), contents: pages::index(self).into_bytes() }];
         for image in &self.images {
             files.push(SiteFile {
                 path: format!("images/{}.html", image.name),
-                contents: pages::image(self, image),
+                contents: pages::image(self, image).into_bytes(),
             });
         }
-        files.push(SiteFile { path: "data.json".to_owned(), contents: self.data_json() });
-        files.push(SiteFile { path: "triage.js".to_owned(), contents: pages::SCRIPT.to_owned() });
+        files.push(SiteFile { path: "data.json".to_owned(), contents: self.data_json().into_bytes() });
+        files.push(SiteFile { path: "triage.js".to_owned(), contents: pages::SCRIPT.as_bytes().to_vec() });
         files
     }
 

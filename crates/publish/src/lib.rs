@@ -6,9 +6,11 @@
 pub mod dashboard;
 pub mod export;
 pub mod gate_comment;
+mod html;
 pub mod issues;
 mod markers;
 pub mod pull_request;
+pub mod report;
 pub mod summary;
 
 pub use markers::Marker;
@@ -69,6 +71,16 @@ pub enum PublishError {
     Tracker(#[from] hardline_tracker::TrackerError),
     #[error(transparent)]
     Ledger(#[from] hardline_ledger::LedgerError),
+    #[error("{image}: no audit log (audit-logs/{image}.jsonl); the ledger knows {}", known_images(known))]
+    UnknownImage { image: hardline_model::ImageName, known: Vec<hardline_model::ImageName> },
     #[error("{0}")]
     Other(String),
+}
+
+fn known_images(known: &[hardline_model::ImageName]) -> String {
+    if known.is_empty() {
+        "no image yet".to_owned()
+    } else {
+        known.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+    }
 }

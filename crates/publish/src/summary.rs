@@ -139,7 +139,7 @@ fn event_time(event: &Event) -> Option<Timestamp> {
 }
 
 /// The state as of `t`: every event at or before it.
-fn state_at(history: &History, t: Timestamp) -> State {
+pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
     let mut state = State::default();
     for event in &history.events {
         if event_time(event).is_some_and(|at| at <= t) {
@@ -251,12 +251,7 @@ impl Summary {
                 format!("{} {days}", s.as_str())
             })
             .collect();
-        let within = match triage.sla_record.share() {
-            Some(share) => {
-                format!("{} of {} ({:.0}%)", triage.sla_record.within, triage.sla_record.fixed, share * 100.0)
-            }
-            None => "none fixed yet".to_owned(),
-        };
+        let within = triage.sla_record.describe().unwrap_or_else(|| "none fixed yet".to_owned());
         let _ = writeln!(
             out,
             "Open after exceptions: {} ({} critical, {} high){kev}; **{} past their SLA**; {} accepted (not counted). \

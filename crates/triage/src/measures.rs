@@ -61,6 +61,11 @@ impl SlaRecord {
         record
     }
 
+    /// `47 of 51 (92%)`; `None` when nothing with an SLA was fixed.
+    pub fn describe(&self) -> Option<String> {
+        self.share().map(|share| format!("{} of {} ({:.0}%)", self.within, self.fixed, share * 100.0))
+    }
+
     /// The share within the SLA, in [0, 1]; `None` when nothing with an SLA was fixed.
     pub fn share(&self) -> Option<f64> {
         (self.fixed > 0).then(|| self.within as f64 / self.fixed as f64)

@@ -21,9 +21,9 @@ pub fn run(ctx: &Context, args: DashboardArgs) -> anyhow::Result<Report> {
         );
     }
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&FeedKind::ALL)?);
-    let site = dashboard::build(&ledger, &ctx.triage(&exceptions, &feeds), &ctx.progress())?;
+    let site = dashboard::site(&ledger, &ctx.triage(&exceptions, &feeds), &ctx.progress())?;
     let mut report = DashboardReport { out, files: Vec::new(), changed: Vec::new() };
-    for file in site.files() {
+    for file in site {
         if files::write_if_changed(&report.out.join(&file.path), &file.contents)? {
             report.changed.push(file.path.clone());
         }

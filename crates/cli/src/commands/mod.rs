@@ -12,6 +12,7 @@ pub mod init;
 pub mod issues;
 pub mod rebuild;
 pub mod record;
+pub mod report;
 pub mod status;
 pub mod summary;
 pub mod verify;
@@ -34,12 +35,13 @@ impl Command {
             Command::Issues(IssuesCommand::Sync(_)) => Kind::IssuesSync,
             Command::Summary(_) => Kind::Summary,
             Command::Vex(_) => Kind::Vex,
+            Command::Export(_) => Kind::Export,
+            Command::Report(_) => Kind::Report,
             Command::Demo(_) => Kind::Demo,
             Command::Dashboard(_) => Kind::Dashboard,
             Command::Feeds(FeedsCommand::Update(_)) => Kind::FeedsUpdate,
             Command::Exceptions => Kind::Exceptions,
             Command::Init(_) => Kind::Init,
-            Command::Export(_) => Kind::Export,
             Command::Completions(_) => Kind::Completions,
             Command::Man(_) => Kind::Man,
         }
@@ -57,12 +59,13 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Report> {
         Command::Issues(IssuesCommand::Sync(args)) => issues::run(ctx, args),
         Command::Summary(args) => summary::run(ctx, args),
         Command::Vex(args) => vex::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Report(args) => report::run(ctx, args),
         Command::Demo(args) => crate::demo::run(ctx, args),
         Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Feeds(FeedsCommand::Update(args)) => feeds::run(ctx, args),
         Command::Exceptions => exceptions::run(ctx),
         Command::Init(args) => init::run(ctx, args),
-        Command::Export(args) => export::run(ctx, args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

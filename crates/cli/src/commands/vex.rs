@@ -1,15 +1,13 @@
-//! `hardline vex`: the image's justified accepted risks as an OpenVEX document.
+//! `hardline vex`: the alias of `hardline export openvex`, kept for the scripts that use it.
 
-use hardline_policy::vex;
+use hardline_publish::export::Export;
 
-use crate::cli::VexArgs;
+use crate::cli::{ExportArgs, ExportOf};
 use crate::context::Context;
-use crate::report::Report;
+use crate::report::{Kind, Report};
 
-pub fn run(ctx: &Context, args: VexArgs) -> anyhow::Result<Report> {
-    let exceptions = ctx.exceptions()?;
-    let today = ctx.today();
-    let active: Vec<_> = exceptions.exceptions.iter().filter(|e| !e.is_expired(today)).collect();
-    let findings = ctx.ledger().baseline(&args.image)?.map(|b| b.findings).unwrap_or_default();
-    Ok(Report::Vex(vex::document(&active, &findings, &args.image, &args.author, &ctx.now())))
+pub fn run(ctx: &Context, of: ExportOf) -> anyhow::Result<Report> {
+    let export =
+        Export::find("openvex").ok_or_else(|| anyhow::anyhow!("the openvex export is not built in"))?;
+    super::export::write(ctx, Kind::Vex, ExportArgs { export, of })
 }

@@ -11,16 +11,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use hardline_ingest::{InputFormat, read_report};
+use hardline_ledger::Ledger;
 use hardline_model::{ImageName, Silent};
+use hardline_publish::export::{EXPORTS, ExportInput};
 use hardline_publish::issues::sync_images;
-use hardline_publish::{dashboard, pull_request, summary};
+use hardline_publish::{dashboard, pull_request, report, summary};
 use hardline_tracker::{LocalPullRequest, LocalTracker};
+use hardline_triage::Triage;
 use jiff::{Timestamp, ToSpan};
 
-use crate::cli::DemoArgs;
+use crate::cli::{DemoArgs, ReportArgs};
 use crate::context::Context;
 use crate::files;
-use crate::report::{DemoGate, DemoReport, DemoWeek, Report};
+use crate::render::{Renderer, Style};
+use crate::report::{DemoGate, DemoReport, DemoWeek, DocumentReport, Report};
 use generator::{ImageHistory, php_packages, postgres_packages};
 
 const WEEKS: i64 = 10;
@@ -149,10 +153,14 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
         });
     }
     let feeds = now.feeds(&hardline_feeds::FeedKind::ALL)?;
-    let summary = summary::build(&ledger, &now.triage(&exceptions, &feeds), 7, &Silent)?;
-    files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), &summary.render())?;
-    for file in dashboard::build(&ledger, &now.triage(&exceptions, &feeds), &Silent)?.files() {
+    let triage = now.triage(&exceptions, &feeds);
+    let summary = summary::build(&ledger, &triage, 7, &Silent)?;
+    files::write_if_changed(&out.join("SECURITY_SUMMARY.md"), summary.render())?;
+    for file in dashboard::site(&ledger, &triage, &Silent)? {
         files::write_if_changed(&out.join("site").join(&file.path), &file.contents)?;
+    }
+    for image in [&postgres_name, &php_name] {
+        customer_reports(&out.join("customer-reports").join(image.as_str()), &ledger, &triage, image)?;
     }
     summary::publish(&mut tracker, &summary, &now.config.issues.labels)?;
     let verified = ledger.verify(&Silent)?;
@@ -165,6 +173,31 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Report> {
         gates,
         then_try: (php_name, improving_report),
     }))
+}
+
+/// The image's report in every document format and every export, written as
+/// `hardline report --format …` and `hardline export …` write them (the same renderers).
+fn customer_reports(
+    dir: &Path,
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    image: &ImageName,
+) -> anyhow::Result<()> {
+    let since = ReportArgs::DEFAULT_SINCE.resolve(triage.now);
+    let model = report::build(ledger, triage, image, since)?;
+    for export in EXPORTS {
+        let input = ExportInput { report: &model, exceptions: triage.exceptions, author: "hardline" };
+        let document = (export.render)(&input)?;
+        files::write_if_changed(&dir.join(export.file_name), document)?;
+    }
+    let document = Report::Document(Box::new(DocumentReport { model, out: None }));
+    for format in ["pdf", "html", "csv", "json"] {
+        let Some(renderer) = Renderer::find(format) else { continue };
+        if let Some(rendered) = (renderer.render)(&document, &Style::plain()) {
+            files::write_if_changed(&dir.join(format!("report.{format}")), rendered?.into_file())?;
+        }
+    }
+    Ok(())
 }
 
 fn sync_issues(ctx: &Context, images: &[ImageName]) -> anyhow::Result<()> {

@@ -19,7 +19,11 @@ use crate::report::{
 };
 use hardline_feeds::update::Outcome;
 
-pub static RENDERER: Renderer = Renderer { name: "human", offers: &Kind::ALL, render };
+pub static RENDERER: Renderer = Renderer {
+    name: "human",
+    offers: &Kind::ALL,
+    render: |report, style| super::text(render(report, style)),
+};
 
 fn render(report: &Report, style: &Style) -> Option<String> {
     Some(match report {
@@ -31,10 +35,9 @@ fn render(report: &Report, style: &Style) -> Option<String> {
         Report::Rebuild(rebuild) => self::rebuild(rebuild),
         Report::IssuesSync(sync) => self::sync(sync),
         Report::Summary(summary) => self::summary(summary),
-        // OpenVEX is JSON whatever the format: it is meant for customers' tools.
-        Report::Vex(document) => super::json_v1::pretty(document),
         Report::Demo(demo) => self::demo(demo, style),
         Report::Dashboard(dashboard) => self::dashboard(dashboard),
+        Report::Document(document) => super::report_v1::human(&document.model, style),
         Report::Init(init) => self::init(init),
         // A standard document is the same whatever the format: other tools read it.
         Report::Export(export) => match &export.out {
@@ -62,7 +65,7 @@ fn path(path: &std::path::Path) -> String {
 }
 
 /// One finding on one line: the terminal's rendering of the row model.
-fn finding_line(finding: &Finding, style: &Style) -> String {
+pub(crate) fn finding_line(finding: &Finding, style: &Style) -> String {
     let row = FindingRow::of(finding);
     let clean = |s: &str| terminal(s, 120);
     let severity = style.paint(Role::Severity(row.severity), &format!("{:<8}", row.severity.label()));
@@ -379,7 +382,7 @@ fn exceptions(report: &ExceptionsReport, style: &Style) -> String {
         if let Some(vex) = &exception.vex {
             let _ = writeln!(out, "  vex: {}", clean(vex));
         }
-        let scope = super::exception_scope(exception);
+        let scope = exception.scope();
         if !scope.is_empty() {
             let _ = writeln!(out, "  scope: {}", clean(&scope));
         }
@@ -479,13 +482,15 @@ fn demo(report: &DemoReport, style: &Style) -> String {
          \x20 {out}/audit-logs/          hash-chained logs (*.jsonl) and their readable views (*.md)\n\
          \x20 {out}/cve-baseline/        current findings per image\n\
          \x20 {out}/SECURITY_SUMMARY.md  the weekly summary\n\
-         \x20 {out}/site/index.html     the dashboard (static, for GitHub Pages)\n\
+         \x20 {out}/site/index.html     the dashboard (static, for GitHub Pages) and each image's report\n\
+         \x20 {out}/customer-reports/   per image: the report (PDF, HTML, CSV, JSON) and VEX (CycloneDX, OpenVEX)\n\
          \x20 {out}/.hardline/tracker/   issues, PR comments and the summary issue (index.md)\n\
          \x20 {out}/security/exceptions.toml  accepted risks\n\n\
          Then try:\n\
          \x20 hardline --root {out} status\n\
          \x20 hardline --root {out} verify\n\
-         \x20 hardline --root {out} gate --image {image} --report {candidate}",
+         \x20 hardline --root {out} gate --image {image} --report {candidate}\n\
+         \x20 hardline --root {out} report --image {image} --format pdf --out report.pdf",
         out = report.out.display(),
         weeks = report.weeks_recorded,
         image = report.then_try.0,

@@ -30,13 +30,14 @@ pub static RENDERER: Renderer = Renderer {
         Kind::IssuesSync,
         Kind::Summary,
         Kind::Vex,
+        Kind::Export,
         Kind::Dashboard,
+        Kind::Report,
         Kind::FeedsUpdate,
         Kind::Exceptions,
         Kind::Init,
-        Kind::Export,
     ],
-    render,
+    render: |report, style| super::text(render(report, style)),
 };
 
 fn render(report: &Report, _style: &Style) -> Option<String> {
@@ -49,10 +50,9 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
         Report::Rebuild(rebuild) => pretty(&self::rebuild(rebuild)),
         Report::IssuesSync(sync) => pretty(&self::sync(sync)),
         Report::Summary(summary) => pretty(&self::summary(summary)),
-        // An OpenVEX document, not a v1 wrapper: customers' tools read it as it is.
-        Report::Vex(document) => pretty(document),
         Report::Demo(_) | Report::Completions(_) | Report::Man(_) => return None,
         Report::Dashboard(dashboard) => pretty(&self::dashboard(dashboard)),
+        Report::Document(document) => pretty(&super::report_v1::json(&document.model)),
         Report::Init(init) => pretty(&self::init(init)),
         // The document as it is (it is JSON), or where it was written.
         Report::Export(export) => match &export.out {

@@ -9,8 +9,11 @@ use super::style::Style;
 use super::{Renderer, remediation_cells, status_cells};
 use crate::report::{GateReport, Kind, Report, StatusReport};
 
-pub static RENDERER: Renderer =
-    Renderer { name: "markdown", offers: &[Kind::Gate, Kind::Status, Kind::Summary], render };
+pub static RENDERER: Renderer = Renderer {
+    name: "markdown",
+    offers: &[Kind::Gate, Kind::Status, Kind::Summary],
+    render: |report, style| super::text(render(report, style)),
+};
 
 fn render(report: &Report, style: &Style) -> Option<String> {
     match report {

@@ -6,9 +6,14 @@
 //! Adding a format (SARIF, CSV…) is a module here with a `RENDERER` and one line in
 //! [`RENDERERS`]; see ARCHITECTURE.md, "Extending hardline".
 
+pub mod csv;
+pub mod html;
 pub mod human;
 pub mod json_v1;
 pub mod markdown;
+#[cfg(feature = "pdf")]
+pub mod pdf;
+mod report_v1;
 pub mod style;
 
 use crate::report::{Kind, Report};
@@ -20,8 +25,35 @@ pub struct Renderer {
     pub name: &'static str,
     /// The commands that write this format.
     pub offers: &'static [Kind],
-    /// The report as text; `None` only for a report of a kind not in `offers`.
-    pub render: fn(&Report, &Style) -> Option<String>,
+    /// The report rendered; `None` only for a report of a kind not in `offers`.
+    pub render: fn(&Report, &Style) -> Option<anyhow::Result<Rendered>>,
+}
+
+/// What a renderer makes: text (printed with a final newline) or bytes (a PDF), written as
+/// they are.
+pub enum Rendered {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Rendered {
+    /// As a file holds it: text ends with a newline, bytes are as they are.
+    pub fn into_file(self) -> Vec<u8> {
+        match self {
+            Rendered::Text(mut text) => {
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.into_bytes()
+            }
+            Rendered::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// A renderer of text that cannot fail, as a [`Renderer::render`].
+fn text(rendered: Option<String>) -> Option<anyhow::Result<Rendered>> {
+    rendered.map(|text| Ok(Rendered::Text(text)))
 }
 
 impl std::fmt::Debug for Renderer {
@@ -31,7 +63,15 @@ impl std::fmt::Debug for Renderer {
 }
 
 /// Every output format, in the order `--help` lists them. The first is the default.
-pub static RENDERERS: &[&Renderer] = &[&human::RENDERER, &json_v1::RENDERER, &markdown::RENDERER];
+pub static RENDERERS: &[&Renderer] = &[
+    &human::RENDERER,
+    &json_v1::RENDERER,
+    &markdown::RENDERER,
+    #[cfg(feature = "pdf")]
+    &pdf::RENDERER,
+    &html::RENDERER,
+    &csv::RENDERER,
+];
 
 /// A `--format` value.
 pub type Format = &'static Renderer;
@@ -86,10 +126,7 @@ pub(crate) fn remediation_cells(image: &crate::report::ImageStatus) -> [String; 
 
 /// `12 of 14 (86%)`, or `-` when nothing with an SLA was fixed.
 pub(crate) fn within_sla(record: &hardline_triage::SlaRecord) -> String {
-    match record.share() {
-        Some(share) => format!("{} of {} ({:.0}%)", record.within, record.fixed, share * 100.0),
-        None => "-".to_owned(),
-    }
+    record.describe().unwrap_or_else(|| "-".to_owned())
 }
 
 /// `no scan for 12 days (last 2026-11-09T04:00:00Z; stale after 8 days)` for a stale image.
@@ -143,23 +180,6 @@ pub(crate) fn exception_state_text(
     }
 }
 
-/// `images postgres-secured; packages libc6`: what an exception is limited to (empty: every
-/// finding with its id, in every image).
-pub(crate) fn exception_scope(exception: &hardline_policy::Exception) -> String {
-    let mut parts = Vec::new();
-    for (name, list) in [
-        ("images", &exception.images),
-        ("packages", &exception.packages),
-        ("package URLs", &exception.purls),
-        ("paths", &exception.paths),
-    ] {
-        if !list.is_empty() {
-            parts.push(format!("{name} {}", list.join(", ")));
-        }
-    }
-    parts.join("; ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +191,8 @@ mod tests {
             assert!(formats.contains(&"human"), "{kind:?}: {formats:?}");
             let text_only = matches!(kind, Kind::Demo | Kind::Completions | Kind::Man);
             assert_eq!(formats.contains(&"json"), !text_only, "{kind:?}: {formats:?}");
+            let document = formats.contains(&"html") || formats.contains(&"csv");
+            assert_eq!(document, kind == Kind::Report, "{kind:?}: only `report` writes documents");
         }
         let names: std::collections::BTreeSet<_> = RENDERERS.iter().map(|r| r.name).collect();
         assert_eq!(names.len(), RENDERERS.len());

@@ -61,7 +61,7 @@ fn bash_loads_the_completions_and_completes_commands_and_flags() {
     let repo = Repo::new();
     let script = repo.write("hardline.bash", &repo.ok(&["completions", "bash"]));
     assert_eq!(complete(&script, "hardline ga"), ["gate"]);
-    assert_eq!(complete(&script, "hardline re"), ["record", "rebuild"]);
+    assert_eq!(complete(&script, "hardline re"), ["record", "rebuild", "report"]);
     assert_eq!(complete(&script, "hardline issues s"), ["sync"]);
     assert_eq!(complete(&script, "hardline feeds up"), ["update"]);
     assert_eq!(complete(&script, "hardline gate --pol"), ["--policy"]);

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use sha2::{Digest, Sha256};
+
 use crate::common::{bin, copy_tree, scrub};
 
 /// The demo's last moment: its pull requests and summary are made then.
@@ -37,6 +39,11 @@ fn demo() -> &'static Demo {
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         Demo { _dir: dir, root, stdout }
     })
+}
+
+/// The demo's repository, for other test modules (made once per test binary, never written).
+pub(crate) fn demo_root() -> &'static Path {
+    &demo().root
 }
 
 /// Runs `hardline --root ROOT ARGS… EXTRA…` with nothing from the caller's environment but
@@ -144,10 +151,107 @@ fn dashboard_pages() {
         "site/images/php-mysql-secured.html",
         "site/images/postgres-secured.html",
         "site/data.json",
+        "site/reports/php-mysql-secured.html",
+        "site/reports/php-mysql-secured.csv",
+        "site/reports/postgres-secured.html",
+        "site/reports/postgres-secured.csv",
         "site/triage.js",
     ] {
         insta::assert_snapshot!(name_of(relative), file(root, relative));
     }
+}
+
+/// The demo's deliverables for customers: each image's report in every text format and its
+/// VEX documents.
+#[test]
+fn customer_reports() {
+    let root = &demo().root;
+    for image in [PHP, POSTGRES] {
+        for name in ["report.html", "report.csv", "report.json", "vex.cdx.json", "vex.openvex.json"] {
+            let relative = format!("customer-reports/{image}/{name}");
+            insta::assert_snapshot!(name_of(&relative), file(root, &relative));
+        }
+    }
+}
+
+/// The PDFs, pinned by their digest (the bytes are deterministic) and by the text poppler's
+/// `pdftotext` extracts from them, when it is installed.
+#[test]
+fn pdf_reports() {
+    let root = &demo().root;
+    let mut digests = String::new();
+    for relative in [
+        "customer-reports/php-mysql-secured/report.pdf",
+        "customer-reports/postgres-secured/report.pdf",
+        "site/reports/php-mysql-secured.pdf",
+        "site/reports/postgres-secured.pdf",
+    ] {
+        let bytes = std::fs::read(root.join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        digests.push_str(&format!("{relative}: {} bytes, sha256 {digest}\n", bytes.len()));
+    }
+    insta::assert_snapshot!("pdf_digests", digests);
+    for image in [PHP, POSTGRES] {
+        let pdf = root.join(format!("customer-reports/{image}/report.pdf"));
+        if let Some(text) = crate::reports::pdf_text(&pdf) {
+            insta::assert_snapshot!(format!("pdf_text_{image}"), text);
+        }
+    }
+}
+
+/// `report` in its own formats is pinned; in the document formats it writes what the demo
+/// wrote (the same renderers at the same moment), to stdout and to `--out`.
+#[test]
+fn report_in_every_format() {
+    let root = &demo().root;
+    insta::assert_snapshot!("report_human", stdout(root, &["report", "--image", POSTGRES], 0));
+    for format in ["json", "html", "csv"] {
+        let printed = stdout(root, &["--format", format, "report", "--image", POSTGRES], 0);
+        assert_eq!(printed, file(root, &format!("customer-reports/{POSTGRES}/report.{format}")), "{format}");
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    for format in ["pdf", "html", "csv", "json"] {
+        let target = out.path().join(format!("report.{format}"));
+        let run =
+            hardline(root, &["--format", format, "report", "--image", PHP, "--out"], &[target.as_os_str()]);
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        assert!(run.stdout.is_empty(), "--out writes nothing to stdout");
+        let written = std::fs::read(&target).unwrap_or_default();
+        let demo =
+            std::fs::read(root.join(format!("customer-reports/{PHP}/report.{format}"))).unwrap_or_default();
+        assert!(!written.is_empty() && written == demo, "--format {format} --out differs from the demo's");
+    }
+    let piped = hardline(root, &["--format", "pdf", "report", "--image", PHP], &[]);
+    let demo_pdf = std::fs::read(root.join(format!("customer-reports/{PHP}/report.pdf"))).unwrap_or_default();
+    assert!(piped.stdout == demo_pdf, "a PDF to a pipe is the same bytes");
+    let unknown = hardline(root, &["--format", "pdf", "report", "--image", "nope"], &[]);
+    assert_eq!(unknown.status.code(), Some(1));
+    insta::assert_snapshot!("report_unknown_image", scrub(&String::from_utf8_lossy(&unknown.stderr), root));
+    let usage = hardline(root, &["--format", "markdown", "report", "--image", PHP], &[]);
+    assert_eq!(usage.status.code(), Some(2), "a format report does not write is a usage error");
+}
+
+/// Every export writes what the demo wrote; `vex` is `export openvex`; an unknown image is
+/// an error, not an empty document.
+#[test]
+fn exports() {
+    let root = &demo().root;
+    for (export, name) in
+        [("cyclonedx-vex", "vex.cdx.json"), ("openvex", "vex.openvex.json"), ("sarif", "hardline.sarif")]
+    {
+        for image in [PHP, POSTGRES] {
+            let printed = stdout(root, &["export", export, "--image", image], 0);
+            assert_eq!(printed, file(root, &format!("customer-reports/{image}/{name}")), "{export} {image}");
+        }
+        let unknown = hardline(root, &["export", export, "--image", "nope"], &[]);
+        assert_eq!(unknown.status.code(), Some(1), "{export}");
+        assert!(unknown.stdout.is_empty(), "{export}: no document for an unknown image");
+    }
+    assert_eq!(
+        stdout(root, &["vex", "--image", POSTGRES], 0),
+        stdout(root, &["export", "openvex", "--image", POSTGRES], 0),
+        "vex is an alias of export openvex"
+    );
 }
 
 #[test]

@@ -16,5 +16,6 @@ mod ledger;
 mod pipeline;
 mod pty;
 mod publish;
+mod reports;
 mod terminal;
 mod triage;

@@ -6,9 +6,13 @@
 //! [`inline`] (or [`code`]): control characters are dropped, the string is cut to a bound,
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
 //! mention, reference, link, image, emphasis or tag survives. What reaches a terminal goes
-//! through [`terminal`]. Both drop the same characters, those [`is_deceptive`] names: one
-//! definition of "text that could make a reader see something it is not".
+//! through [`terminal`]. All of them drop the same characters, those [`is_deceptive`] names:
+//! one definition of "text that could make a reader see something it is not".
+//!
+//! Targets that are not markup have their own escaping beside it: [`single_line`] for logs and
+//! for text drawn as glyphs (the PDF report), [`csv`] for spreadsheet cells.
 
+pub mod csv;
 pub mod rows;
 
 /// The longest piece of report text placed in one table cell or list item.
@@ -161,7 +165,7 @@ pub fn is_deceptive(ch: char) -> bool {
 /// overrides, isolates and marks, zero-width spaces and joiners, invisible operators, the
 /// byte-order mark, soft hyphens and fillers, interlinear annotation marks, and the tag
 /// characters (which can smuggle invisible ASCII).
-fn is_invisible(ch: char) -> bool {
+pub fn is_invisible(ch: char) -> bool {
     matches!(
         ch,
         '\u{00AD}'

@@ -16,7 +16,8 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 48.0;
 /// Stacked bottom to top.
-const LAYERS: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+pub(crate) const LAYERS: [Severity; 4] =
+    [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
 
 pub fn color(severity: Severity) -> &'static str {
     match severity {
@@ -98,12 +99,12 @@ pub fn trend(image: &str, points: &[Point]) -> String {
 }
 
 /// The sum of the bottom `layers` layers of `point`.
-fn stacked(point: &Point, layers: usize) -> u32 {
+pub(crate) fn stacked(point: &Point, layers: usize) -> u32 {
     LAYERS[..layers].iter().map(|s| point.counts.get(*s)).sum()
 }
 
 /// The top of the y axis and its tick step: 1, 2 or 5 × 10ⁿ, at most about five ticks.
-fn nice_scale(max: u32) -> (u32, u32) {
+pub(crate) fn nice_scale(max: u32) -> (u32, u32) {
     let max = max.max(1);
     let mut magnitude = 1u32;
     loop {

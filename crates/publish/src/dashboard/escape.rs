@@ -2,7 +2,7 @@
 //! packages, versions, titles, URLs, artifact names) reaches a page only through [`esc`] or
 //! [`https`].
 
-use hardline_model::text::safe_url;
+use hardline_model::text::{is_invisible, safe_url};
 
 /// The longest piece of report text placed in one cell.
 pub const MAX_TEXT: usize = 200;
@@ -34,12 +34,6 @@ pub fn esc(text: &str, max: usize) -> String {
 /// `javascript:`, `data:`, relative or protocol-relative URL ever becomes a link).
 pub fn https(url: Option<&str>) -> Option<String> {
     url.and_then(safe_url).map(|u| esc(u, 500))
-}
-
-fn is_invisible(ch: char) -> bool {
-    // Bidirectional overrides and zero-width characters make text read differently from
-    // what it is (trojan-source style).
-    matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use std::fmt::Write;
 
 use hardline_model::Severity;
 use hardline_policy::ExceptionState;
-use sha2::{Digest, Sha256};
 
 use super::escape::{MAX_TEXT, esc, https};
 use super::{Dashboard, ImageView, chart, table};
+use crate::report::{SITE_FORMATS, site_path};
 
 /// The script that sorts and filters the triage tables, served as `triage.js`: first-party, so
 /// the CSP allows it by `script-src 'self'`; the pages are whole without it.
@@ -28,7 +28,7 @@ td.t{max-width:32rem;overflow-wrap:anywhere}code{font-size:.82rem;overflow-wrap:
 .kev{display:inline-block;padding:.05rem .35rem;border-radius:.25rem;background:#202124;color:#fff;font-size:.72rem;font-weight:700}
 .late{color:#b3261e;font-weight:600}.warn{background:#fef7e0;border-left:4px solid #f2b600;padding:.4rem .8rem}
 .expired{color:#b3261e;font-weight:600}.stale-exception{color:#5f6368;font-style:italic}
-tr.accepted td{color:#5f6368}
+tr.accepted td{color:#5f6368}table.triage td code{white-space:nowrap}
 table.triage th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
 table.triage th[aria-sort=ascending] button::after{content:' ▲'}table.triage th[aria-sort=descending] button::after{content:' ▼'}
 .controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.5rem 0;font-size:.88rem}
@@ -38,16 +38,7 @@ a{color:#1a5fb4}
 ";
 
 fn page(title: &str, body: &str, script: Option<&str>) -> String {
-    let hash = base64(&Sha256::digest(CSS.as_bytes()));
-    let script = script.map(|src| format!("<script src=\"{src}\" defer></script>\n")).unwrap_or_default();
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{hash}'; \
-         script-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"referrer\" content=\"no-referrer\">\n<title>{title}</title>\n<style>{CSS}</style>\n{script}</head>\n\
-         <body>\n{body}</body>\n</html>\n"
-    )
+    crate::html::page(title, CSS, body, crate::html::Scripts::Site { src: script })
 }
 
 pub fn index(dashboard: &Dashboard) -> String {
@@ -126,6 +117,7 @@ pub fn index(dashboard: &Dashboard) -> String {
         let name = esc(image.name.as_str(), MAX_TEXT);
         let _ = writeln!(out, "<h2 id=\"{name}\"><a href=\"images/{name}.html\">{name}</a></h2>");
         head_line(&mut out, image);
+        report_links(&mut out, image, "");
         out.push_str(&chart::trend(image.name.as_str(), &image.points));
         out.push('\n');
         recent_events(&mut out, image);
@@ -138,6 +130,7 @@ pub fn image(dashboard: &Dashboard, image: &ImageView) -> String {
     let mut out =
         format!("<p class=\"meta\"><a href=\"../index.html\">← all images</a></p>\n<h1>{name}</h1>\n");
     head_line(&mut out, image);
+    report_links(&mut out, image, "../");
     let _ = writeln!(out, "<p class=\"meta\">Generated {}.</p>", human_time(dashboard.generated));
     feeds_line(&mut out, dashboard);
     stale_warning(&mut out, image);
@@ -146,7 +139,7 @@ pub fn image(dashboard: &Dashboard, image: &ImageView) -> String {
     let _ = writeln!(
         out,
         "<p>{} open after exceptions: {} critical, {} high, {} medium, {} low, {} unknown{kev}; {} overdue; \
-         {} accepted risks not counted; {} unique ids, {} fixable.</p>",
+         {} accepted (not counted); {} unique ids, {} fixable.</p>",
         c.total(),
         c.critical,
         c.high,
@@ -214,12 +207,7 @@ fn remediation(out: &mut String, dashboard: &Dashboard) {
     );
     for image in &dashboard.images {
         let mttr = |s| image.mttr.days(s).map_or_else(|| "–".to_owned(), |d| format!("{d:.1} d"));
-        let within = match image.sla_record.share() {
-            Some(share) => {
-                format!("{} of {} ({:.0}%)", image.sla_record.within, image.sla_record.fixed, share * 100.0)
-            }
-            None => "–".to_owned(),
-        };
+        let within = image.sla_record.describe().unwrap_or_else(|| "–".to_owned());
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -259,17 +247,7 @@ fn exceptions(out: &mut String, dashboard: &Dashboard) {
                 "<span class=\"stale-exception\">stale: matches nothing; remove it?</span>".to_owned()
             }
         };
-        let mut scope = Vec::new();
-        for (what, list) in [
-            ("images", &e.images),
-            ("packages", &e.packages),
-            ("paths", &e.paths),
-            ("package URLs", &e.purls),
-        ] {
-            if !list.is_empty() {
-                scope.push(format!("{what}: {}", esc(&list.join(", "), MAX_TEXT)));
-            }
-        }
+        let scope = e.scope();
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{state}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"t\">{}</td>\
@@ -277,7 +255,7 @@ fn exceptions(out: &mut String, dashboard: &Dashboard) {
             esc(&e.id, 80),
             e.expires.map_or_else(|| "never".to_owned(), |d| d.to_string()),
             view.findings,
-            if scope.is_empty() { "every image".to_owned() } else { scope.join("; ") },
+            if scope.is_empty() { "every image".to_owned() } else { esc(&scope, MAX_TEXT) },
             esc(&e.reason, MAX_TEXT),
             e.vex.as_deref().map(|v| esc(v, 80)).unwrap_or_default(),
             esc(&e.source, 120)
@@ -299,6 +277,18 @@ fn head_line(out: &mut String, image: &ImageView) {
         image.head_seq,
         esc(&image.head_hash, 64)
     );
+}
+
+/// Links to the image's latest customer report, which the site publishes beside the pages
+/// (`crate::report::site_files`); `up` leads from the page to the site's root.
+fn report_links(out: &mut String, image: &ImageView, up: &str) {
+    let links: Vec<String> = SITE_FORMATS
+        .iter()
+        .map(|(label, extension)| {
+            format!("<a href=\"{up}{}\">{label}</a>", esc(&site_path(&image.name, extension), MAX_TEXT))
+        })
+        .collect();
+    let _ = writeln!(out, "<p class=\"meta\">Latest report: {}.</p>", links.join(" · "));
 }
 
 fn recent_events(out: &mut String, image: &ImageView) {
@@ -325,43 +315,11 @@ fn recent_events(out: &mut String, image: &ImageView) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-fn badge(risk: &'static str) -> String {
+pub(crate) fn badge(risk: &'static str) -> String {
     format!("<span class=\"sev {}\">{risk}</span>", risk.to_ascii_lowercase())
 }
 
 /// `2026-01-05 04:00 UTC`.
 pub(super) fn human_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// Standard base64 with padding, for the CSP hash source.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
 }

@@ -141,6 +141,6 @@ fn rank(severity: Severity) -> u8 {
     }
 }
 
-fn severity_badge(severity: Severity) -> String {
+pub(crate) fn severity_badge(severity: Severity) -> String {
     format!("<span class=\"sev {}\">{}</span>", severity.as_str(), severity.label())
 }

@@ -1,30 +1,30 @@
 //! Standard documents about one image, for other tools: one module per format, each with its
 //! own serde types and an [`Export`] descriptor, listed once in [`EXPORTS`].
-//! `hardline export <name> --image NAME` takes their names.
+//! `hardline export <name> --image NAME` takes their names; each is built from the image's
+//! report model ([`crate::report::ImageReport`]), so every export says what the report says.
 //!
 //! Adding a format is a module here with a `pub(crate) static EXPORT: Export` and one line in
-//! [`EXPORTS`]; see ARCHITECTURE.md, "Extending hardline". (The shape is the one issue 12's
-//! exports — CycloneDX VEX, OpenVEX — are written in.)
+//! [`EXPORTS`]; see ARCHITECTURE.md, "Extending hardline".
 
+mod cyclonedx_vex;
+mod openvex;
 mod sarif;
 
-use hardline_model::{Finding, ImageName};
+use hardline_model::Finding;
 use hardline_policy::{Exception, ExceptionSet};
-use jiff::civil::Date;
 
 use crate::PublishError;
+use crate::report::ImageReport;
 
 pub use sarif::{FINGERPRINT_KEY, SCHEMA as SARIF_SCHEMA};
 
 /// What an export is made from.
 pub struct ExportInput<'a> {
-    pub image: &'a ImageName,
-    /// The image's findings as its last recorded scan left them (the baseline view).
-    pub findings: &'a [Finding],
-    /// Every exception of the repository.
+    /// The image's report, as of the moment the document describes: every finding of its last
+    /// scan with what was decided about it, the image as a product with its digest.
+    pub report: &'a ImageReport,
+    /// Every exception of the repository (an export may publish one that matches nothing today).
     pub exceptions: &'a ExceptionSet,
-    /// The day exceptions are judged on.
-    pub today: Date,
     /// Who issues the document.
     pub author: &'a str,
 }
@@ -32,10 +32,8 @@ pub struct ExportInput<'a> {
 impl ExportInput<'_> {
     /// Every finding with the active exception that covers it, if any.
     pub fn entries(&self) -> Vec<(&Finding, Option<&Exception>)> {
-        let applied = self.exceptions.apply(self.findings, self.image, self.today);
-        let covering: std::collections::BTreeMap<&hardline_model::Fingerprint, &Exception> =
-            applied.suppressed.iter().map(|(f, e)| (&f.fingerprint, *e)).collect();
-        self.findings.iter().map(|f| (f, covering.get(&f.fingerprint).copied())).collect()
+        let report = self.report;
+        report.findings.iter().map(|f| (&f.finding, report.exception_of(f).map(|a| &a.exception))).collect()
     }
 }
 
@@ -45,7 +43,7 @@ pub struct Export {
     pub name: &'static str,
     /// One line for `--help`.
     pub description: &'static str,
-    /// What to call the file it is written to.
+    /// What to call the file it is written to (`vex.cdx.json`).
     pub file_name: &'static str,
     /// The document, as text ending in a newline.
     pub render: fn(&ExportInput<'_>) -> Result<String, PublishError>,
@@ -58,7 +56,7 @@ impl std::fmt::Debug for Export {
 }
 
 /// Every export format, in the order `--help` lists them.
-pub static EXPORTS: &[&Export] = &[&sarif::EXPORT];
+pub static EXPORTS: &[&Export] = &[&cyclonedx_vex::EXPORT, &openvex::EXPORT, &sarif::EXPORT];
 
 impl Export {
     pub fn find(name: &str) -> Option<&'static Export> {
@@ -84,7 +82,12 @@ mod tests {
         for export in EXPORTS {
             assert!(names.insert(export.name), "{} is listed twice", export.name);
             assert!(
-                export.name.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                !export.name.is_empty()
+                    && export
+                        .name
+                        .split('-')
+                        .all(|w| !w.is_empty()
+                            && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
                 "{} is not kebab-case",
                 export.name
             );

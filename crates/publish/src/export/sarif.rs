@@ -42,7 +42,7 @@ pub const FINGERPRINT_KEY: &str = "hardline/v1";
 const MAX_TEXT: usize = 1_000;
 
 fn render(input: &ExportInput<'_>) -> Result<String, PublishError> {
-    pretty(&log(input.image, &input.entries()))
+    pretty(&log(&input.report.image, &input.entries()))
 }
 
 /// The log of `image`, its findings each with the active exception that covers it, if any.
