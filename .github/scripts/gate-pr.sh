@@ -3,7 +3,9 @@
 #
 #   IMAGES='["a"]' HARDLINE=path/to/hardline gate-pr.sh REPORTS_DIR OUT_DIR
 #
-# REPORTS_DIR/<image>/candidate.json is the Trivy report of the pull request's image;
+# REPORTS_DIR/<image>/candidate.json is the Trivy report of the pull request's image, and beside
+# it the static scans of its sources (lint-scan.sh: config.json, hadolint.sarif, semgrep.sarif),
+# gated together as one candidate (the ledger holds the same kinds of findings);
 # REPORTS_DIR/<image>/base.json, when present, is the rescan of the base branch's recorded
 # SBOM with the same Trivy database (so CVEs published since the last weekly scan are shown as
 # base-branch drift, not blamed on the pull request). For each image this runs
@@ -12,7 +14,11 @@
 # trusted workflow (pr-gate-publish.yml) reads as data:
 #   OUT_DIR/pr.json                     the pull request, commits, images and decisions
 #   OUT_DIR/decisions/<image>.json      hardline's JSON decision (version 1)
-#   OUT_DIR/reports/<image>/*.json      the reports the decision was made on
+#   OUT_DIR/reports/<image>/*           the reports the decision was made on
+#   OUT_DIR/reports/<image>/sources/…   the pull request's files the SARIF reports flag
+#                                       (lint-scan.sh copied them in the scan job), by which
+#                                       both sides identify those results (`gate --sources`):
+#                                       this job and the trusted one check out the base commit
 # Sets `decision=<worst>` as the step's output. Exits 0 on allow or review, 1 on block or
 # on any error, so that the check fails when the gate blocks.
 set -euo pipefail
@@ -44,6 +50,16 @@ for image in "${images[@]}"; do
     mkdir -p "$out/reports/$image"
     cp "$candidate" "$out/reports/$image/candidate.json"
     args=(gate --image "$image" --report "$candidate" --format json)
+    mapfile -t lint < <(lint_reports "$reports/$image")
+    for report in "${lint[@]}"; do
+        cp "$report" "$out/reports/$image/"
+        args+=(--report "$report")
+    done
+    # This job checks out the base commit: the pull request's flagged files came with the scan.
+    if [ -d "$reports/$image/sources" ]; then
+        cp -R "$reports/$image/sources" "$out/reports/$image/sources"
+        args+=(--sources "$reports/$image/sources")
+    fi
     if [ -f "$base" ]; then
         cp "$base" "$out/reports/$image/base.json"
         args+=(--base-report "$base")

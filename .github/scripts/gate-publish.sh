@@ -102,8 +102,15 @@ fi
 
 # --- decide again, from the reports, with the default branch's hardline, ledger and exceptions
 gate_args() {
-    local image=$1
+    local image=$1 report
     args=(gate --image "$image" --report "$artifact/reports/$image/candidate.json")
+    # The static scans of the pull request's sources, and the flagged files they name: SARIF
+    # results are identified by those lines, read from the artifact (as data), never from a
+    # checkout of the pull request.
+    while IFS= read -r report; do args+=(--report "$report"); done < <(lint_reports "$artifact/reports/$image")
+    if [ -d "$artifact/reports/$image/sources" ]; then
+        args+=(--sources "$artifact/reports/$image/sources")
+    fi
     if [ -f "$artifact/reports/$image/base.json" ]; then
         args+=(--base-report "$artifact/reports/$image/base.json")
     fi

@@ -54,6 +54,17 @@ repo_slug() {
 # Image names become paths and API values: the same rule as the ledger's file names.
 valid_image_name() { [[ $1 =~ ^[a-z0-9][a-z0-9._-]{0,63}$ ]] && [[ $1 != *..* ]]; }
 
+# The reports in DIR besides the Trivy image scan, as lint-scan.sh writes them, in a fixed
+# order: `trivy config` (JSON), hadolint, semgrep and zizmor (SARIF). Only these names, and only
+# regular files (an artifact is data: no links, no other files). One path a line.
+LINT_REPORTS=(config.json hadolint.sarif semgrep.sarif zizmor.sarif)
+lint_reports() {
+    local dir=$1 name
+    for name in "${LINT_REPORTS[@]}"; do
+        if [ -f "$dir/$name" ] && [ ! -L "$dir/$name" ]; then printf '%s\n' "$dir/$name"; fi
+    done
+}
+
 # The worst of several gate decisions: block > review > allow.
 worst_decision() {
     local worst=allow d

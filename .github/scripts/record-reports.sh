@@ -3,12 +3,17 @@
 #
 #   HARDLINE=path/to/hardline record-reports.sh REPORTS_DIR
 #
-# REPORTS_DIR/<image>/image.json is the Trivy report of the image; REPORTS_DIR/<image>/sbom.cdx.json
-# its CycloneDX SBOM (sbom.sh). Each image is recorded with `hardline record`; its SBOM is kept
-# as cve-baseline/<image>.cdx.json, the SBOM pr-gate rescans, only once its scan is recorded,
-# so the SBOM and the baseline always describe the same build. An image whose report is
-# missing or refused does not stop the others: it is named in the `failed` output (and the
-# workflow fails after committing what was recorded). Writes `recorded` and `failed` outputs.
+# REPORTS_DIR/<image>/image.json is the Trivy report of the image; beside it, the static scans
+# of its sources (lint-scan.sh: config.json, hadolint.sarif, semgrep.sarif); sbom.cdx.json its
+# CycloneDX SBOM (sbom.sh). All reports of an image are recorded together, as one scan
+# (`hardline record --report … --report …`; hadolint's and Trivy's readings of one Dockerfile
+# line are one finding), refusing a report of another image (--strict-artifact). A folder that
+# is no image (REPORTS_DIR/workflows: zizmor's audit of the workflows) is recorded under its
+# own name from the reports it holds. Each image's SBOM is kept as cve-baseline/<image>.cdx.json,
+# the SBOM pr-gate rescans, only once its scan is recorded, so the SBOM and the baseline always
+# describe the same build. An image whose report is missing or refused does not stop the
+# others: it is named in the `failed` output (and the workflow fails after committing what was
+# recorded). Run from the repository root. Writes `recorded` and `failed` outputs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -26,13 +31,23 @@ for dir in "${dirs[@]}"; do
         failed+=("$image")
         continue
     fi
-    if [ ! -f "$dir/image.json" ]; then
+    args=(record --image "$image" --strict-artifact)
+    if [ -f "$dir/image.json" ]; then
+        args+=(--report "$dir/image.json")
+    elif [ -f "images/$image/Dockerfile" ]; then
         error "$image: no Trivy report"
         failed+=("$image")
         continue
     fi
-    if ! "$hardline" record --image "$image" --report "$dir/image.json"; then
-        error "$image: hardline record refused the report"
+    mapfile -t lint < <(lint_reports "$dir")
+    for report in "${lint[@]}"; do args+=(--report "$report"); done
+    if [ "${#args[@]}" -eq 4 ]; then
+        error "$image: no report"
+        failed+=("$image")
+        continue
+    fi
+    if ! "$hardline" "${args[@]}"; then
+        error "$image: hardline record refused the reports"
         failed+=("$image")
         continue
     fi

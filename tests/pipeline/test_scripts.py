@@ -812,7 +812,7 @@ def test_sarif_is_valid_against_the_official_schema(tmp_path, hardline_bin):
                            cwd=root, capture_output=True, text=True, env=env)
     assert again.stdout == out.stdout, "deterministic"
     unknown = subprocess.run([str(hardline_bin), "export", "sarif", "--image", "nope"], cwd=root, capture_output=True, text=True, env=env)
-    assert unknown.returncode == 1 and "no image called nope" in unknown.stderr
+    assert unknown.returncode == 1 and "nope: no audit log" in unknown.stderr
 
 
 # ---------------------------------------------------------------- the action: install-hardline.sh, run-hardline.sh

@@ -425,6 +425,11 @@ pub struct GateArgs {
     /// history (or findings in none of its files).
     #[arg(long)]
     pub strict_artifact: bool,
+    /// Where the reports' file paths point, when not into --root: the pull request's files,
+    /// when the trusted workflow gates it from the default branch's checkout. SARIF results are
+    /// identified by the lines they flag there.
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

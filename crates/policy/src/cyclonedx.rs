@@ -187,6 +187,7 @@ pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, Ex
             packages: Vec::new(),
             purls,
             paths: Vec::new(),
+            fingerprints: Vec::new(),
             reason,
             vex: vex.map(str::to_owned),
             expires: None,

@@ -59,6 +59,11 @@ pub struct Exception {
     pub purls: Vec<String>,
     /// Empty: every path. Matches a package path or a location, exactly or as a folder.
     pub paths: Vec<String>,
+    /// Empty: every finding the other fields match. Otherwise only the findings with these
+    /// fingerprints: the exception accepts exactly those findings, and goes stale when what
+    /// identifies them changes (a misconfiguration's offending lines, say), so a changed
+    /// finding is looked at again.
+    pub fingerprints: Vec<String>,
     pub reason: String,
     pub vex: Option<String>,
     /// Valid through this day. `None` for imported entries that carry no date (a
@@ -82,6 +87,7 @@ impl Exception {
             ("packages", &self.packages),
             ("package URLs", &self.purls),
             ("paths", &self.paths),
+            ("fingerprints", &self.fingerprints),
         ];
         let parts: Vec<String> = lists
             .iter()
@@ -115,7 +121,9 @@ impl Exception {
                 .or(finding.location.as_ref().map(|l| l.path.as_str()));
             path.is_some_and(|path| self.paths.iter().any(|p| path_matches(p, path)))
         };
-        named && image_ok && package_ok && purl_ok && path_ok
+        let fingerprint_ok = self.fingerprints.is_empty()
+            || self.fingerprints.iter().any(|f| f == finding.fingerprint.as_str());
+        named && image_ok && package_ok && purl_ok && path_ok && fingerprint_ok
     }
 }
 
@@ -383,6 +391,8 @@ struct RawException {
     packages: Vec<String>,
     #[serde(default)]
     paths: Vec<String>,
+    #[serde(default)]
+    fingerprints: Vec<toml::Spanned<String>>,
     reason: String,
     #[serde(default)]
     vex: Option<toml::Spanned<String>>,
@@ -431,12 +441,25 @@ pub fn parse_toml(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception
                 format!("exception {}: `vex` must be one of {}", raw.id, VEX_JUSTIFICATIONS.join(", ")),
             ));
         }
+        for fingerprint in &raw.fingerprints {
+            let text = fingerprint.get_ref();
+            if text.len() != 32 || !text.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+                return Err(invalid(
+                    fingerprint.span().start,
+                    format!(
+                        "exception {}: {text:?} is not a fingerprint (32 lower-case hex digits, as `hardline status --format json` shows them)",
+                        raw.id
+                    ),
+                ));
+            }
+        }
         out.push(Exception {
             id: raw.id,
             images: raw.images,
             packages: raw.packages,
             purls: Vec::new(),
             paths: raw.paths,
+            fingerprints: raw.fingerprints.into_iter().map(|f| f.into_inner()).collect(),
             reason: raw.reason,
             vex: raw.vex.map(|v| v.into_inner()),
             expires: Some(expires),
@@ -492,6 +515,7 @@ pub fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Ex
             packages: Vec::new(),
             purls: Vec::new(),
             paths: entry.paths,
+            fingerprints: Vec::new(),
             reason: entry
                 .statement
                 .unwrap_or_else(|| "imported from .trivyignore.yaml (no statement)".to_owned()),

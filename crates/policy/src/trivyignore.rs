@@ -66,6 +66,7 @@ pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, Ex
             packages: Vec::new(),
             purls: Vec::new(),
             paths: Vec::new(),
+            fingerprints: Vec::new(),
             reason: if reason.is_empty() {
                 "imported from .trivyignore (no reason given)".to_owned()
             } else {

@@ -99,6 +99,7 @@ pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, Ex
                 .flat_map(|p| p.subcomponents.iter().map(|c| purl_base(&c.id).to_owned()))
                 .collect(),
             paths: Vec::new(),
+            fingerprints: Vec::new(),
             reason,
             vex: statement.justification,
             expires: None,

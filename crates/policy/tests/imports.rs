@@ -123,3 +123,36 @@ fn a_cyclonedx_statement_without_a_reason_is_an_error_at_its_line() {
         "{error}"
     );
 }
+
+/// `fingerprints` limits an exception to exactly those findings: the same check elsewhere (or
+/// on a changed line, which is another fingerprint) still counts, and the exception goes stale.
+#[test]
+fn an_exception_limited_to_fingerprints_accepts_exactly_those_findings() {
+    let accepted = finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-12");
+    let other = finding("CVE-2026-0861", "libc-bin", "pkg:deb/debian/libc-bin@2.41-12");
+    let toml = format!(
+        "[[exception]]\nid = \"CVE-2026-0861\"\nfingerprints = [\"{}\"]\nreason = \"checked: not reachable\"\nexpires = \"2027-01-01\"\n",
+        accepted.fingerprint
+    );
+    let dir = repo(&[("security/exceptions.toml", &toml)]);
+    let set = ExceptionSet::load(dir.path()).expect("loads");
+    let findings = [accepted.clone(), other.clone()];
+    let applied = set.apply(&findings, &name("img"), date(2026, 11, 30));
+    assert_eq!(applied.suppressed.len(), 1);
+    assert_eq!(applied.suppressed[0].0.fingerprint, accepted.fingerprint);
+    assert_eq!(applied.counted, vec![&other]);
+    let changed = set.apply(std::slice::from_ref(&other), &name("img"), date(2026, 11, 30));
+    assert!(changed.suppressed.is_empty());
+
+    let bad = repo(&[(
+        "security/exceptions.toml",
+        "[[exception]]\nid = \"DS-0031\"\nfingerprints = [\"DS-0031\"]\nreason = \"x\"\nexpires = \"2027-01-01\"\n",
+    )]);
+    let error = ExceptionSet::load(bad.path()).expect_err("not a fingerprint");
+    assert!(
+        error
+            .to_string()
+            .contains("exceptions.toml:3:17: exception DS-0031: \"DS-0031\" is not a fingerprint"),
+        "{error}"
+    );
+}

@@ -110,7 +110,7 @@ pub fn site(
     progress: &dyn Progress,
 ) -> Result<Vec<SiteFile>, PublishError> {
     let mut files = build(ledger, triage, progress)?.files();
-    files.extend(crate::report::site_files(ledger, triage)?);
+    files.extend(crate::report::site_files(ledger, triage, progress)?);
     Ok(files)
 }
 

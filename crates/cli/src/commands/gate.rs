@@ -22,7 +22,10 @@ use crate::report::{GateReport, Report};
 use crate::{output, render, tracker};
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
-    let options = ctx.read_options(Some(&args.image))?;
+    let mut options = ctx.read_options(Some(&args.image))?;
+    if let Some(sources) = &args.sources {
+        options.root = Some(sources.clone());
+    }
     let candidate = read_moment(&args.reports, args.input, &options)?.context("no report given")?;
     output::warnings(candidate.warnings());
     if let Some(baseline) = ctx.ledger().baseline(&args.image)?

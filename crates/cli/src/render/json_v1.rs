@@ -656,6 +656,9 @@ struct ExceptionV1 {
     packages: Vec<String>,
     purls: Vec<String>,
     paths: Vec<String>,
+    /// Omitted when the exception is not limited to given fingerprints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fingerprints: Vec<String>,
     /// The open findings it suppresses; for an expired one, those it matches (counting again).
     findings: Vec<ExceptedV1>,
 }
@@ -688,6 +691,7 @@ fn exceptions(report: &ExceptionsReport) -> ExceptionsV1 {
                     packages: e.packages.clone(),
                     purls: e.purls.clone(),
                     paths: e.paths.clone(),
+                    fingerprints: e.fingerprints.clone(),
                     findings: entry
                         .findings
                         .iter()

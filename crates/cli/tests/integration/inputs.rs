@@ -197,3 +197,44 @@ fn the_gate_counts_a_problem_two_scanners_flag_once() {
     // (the other rows pair a LOW reading, which the gate did not count anyway).
     assert_eq!((alone_h, alone_t, together), (33, 22, 39));
 }
+
+/// The trusted side of a pull request's gate runs in the default branch's checkout: `--sources`
+/// points SARIF paths at the pull request's files, so its results are identified by the lines
+/// they flag there, as when they were recorded.
+#[test]
+fn gate_sources_identifies_sarif_results_by_the_pull_request_s_files() {
+    let repo = Repo::new();
+    let dockerfile = "FROM debian:trixie-slim\nRUN apt-get install -y curl\n";
+    repo.write("images/app/Dockerfile", dockerfile);
+    let sarif = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "Hadolint", "version": "2.15.1"}},
+        "results": [{"ruleId": "DL3008", "level": "warning", "message": {"text": "Pin versions"},
+          "locations": [{"physicalLocation": {"artifactLocation": {"uri": "images/app/Dockerfile"}, "region": {"startLine": 2}}}]}]}]})
+    .to_string();
+    let report = report(&repo, "hadolint.sarif", &sarif);
+    repo.ok(&["record", "--image", "app", "--report", &report]);
+
+    // The ledger's checkout no longer has the file; the pull request's files are elsewhere.
+    std::fs::remove_file(repo.path().join("images/app/Dockerfile")).expect("rm");
+    let pr = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(pr.path().join("images/app")).expect("mkdir");
+    std::fs::write(pr.path().join("images/app/Dockerfile"), dockerfile).expect("write");
+    let gate = |extra: &[&str]| {
+        let mut args = vec!["--format", "json", "gate", "--image", "app", "--report", &report];
+        args.extend_from_slice(extra);
+        let out = repo.run(&args);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_default()
+    };
+    let sources = pr.path().display().to_string();
+    let with = gate(&["--sources", &sources]);
+    assert_eq!(
+        (with["diff"]["new"].as_array().map(Vec::len), with["diff"]["fixed"].as_array().map(Vec::len)),
+        (Some(0), Some(0)),
+        "{with:#}"
+    );
+    let without = gate(&[]);
+    assert_eq!(
+        without["diff"]["new"].as_array().map(Vec::len),
+        Some(1),
+        "identified by its message instead: {without:#}"
+    );
+}

@@ -192,6 +192,7 @@ fn every_long_operation_reports_progress() {
         (vec!["verify"], "verifying: 2/2"),
         (vec!["rebuild"], "rebuilding: 2/2"),
         (vec!["dashboard"], "reading logs: 2/2"),
+        (vec!["dashboard"], "writing reports: 2/2"),
         (vec!["issues", "sync"], "syncing issues: 2/2"),
         (vec!["summary"], "summarising: 2/2"),
         (vec!["record", "--image", "image-0", "--report", &first, &second], "recording: 2/2"),

@@ -354,6 +354,7 @@ mod tests {
             packages: Vec::new(),
             purls: Vec::new(),
             paths: Vec::new(),
+            fingerprints: Vec::new(),
             reason: "not reachable\n@team <b>".into(),
             vex: None,
             expires: None,

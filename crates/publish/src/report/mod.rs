@@ -20,7 +20,7 @@ pub mod pdf;
 
 use hardline_ledger::{EventBody, Ledger, State};
 use hardline_model::{
-    Change, ChangedField, Counts, Finding, FindingKind, ImageName, ScanMeta, Severity, diff,
+    Change, ChangedField, Counts, Finding, FindingKind, ImageName, Progress, ScanMeta, Severity, diff,
 };
 use hardline_policy::{Exception, Sla};
 use hardline_triage::{Mttr, SLA_SEVERITIES, SlaRecord, Triage};
@@ -589,11 +589,17 @@ pub fn site_path(image: &ImageName, extension: &str) -> String {
 
 /// The latest report of every image, as the dashboard publishes it ([`SITE_FORMATS`] at
 /// [`site_path`]): made when the site is (`triage.now`), over the [`DEFAULT_PERIOD_DAYS`]
-/// before it.
-pub fn site_files(ledger: &Ledger, triage: &Triage<'_>) -> Result<Vec<SiteFile>, PublishError> {
+/// before it; `progress` hears of each image.
+pub fn site_files(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    progress: &dyn Progress,
+) -> Result<Vec<SiteFile>, PublishError> {
     let since = triage.now.checked_sub((24 * DEFAULT_PERIOD_DAYS).hours()).unwrap_or(triage.now);
     let mut files = Vec::new();
-    for image in ledger.images()? {
+    let images = ledger.images()?;
+    progress.start("writing reports", images.len() as u64);
+    for image in images {
         let report = build(ledger, triage, &image, since)?;
         for (_, extension) in SITE_FORMATS {
             let contents = match *extension {
@@ -605,6 +611,7 @@ pub fn site_files(ledger: &Ledger, triage: &Triage<'_>) -> Result<Vec<SiteFile>,
             };
             files.push(SiteFile { path: site_path(&image, extension), contents });
         }
+        progress.advance(image.as_str());
     }
     Ok(files)
 }
