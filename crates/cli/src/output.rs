@@ -47,7 +47,10 @@ pub fn guard(text: &str) -> Cow<'_, str> {
     if scrubbed.chars().all(kept) && !scrubbed.contains('\u{1b}') {
         return scrubbed;
     }
-    if scrubbed.chars().all(|c| kept(c) || c == '\r') && !scrubbed.contains('\u{1b}') && lone_cr_free(&scrubbed) {
+    if scrubbed.chars().all(|c| kept(c) || c == '\r')
+        && !scrubbed.contains('\u{1b}')
+        && lone_cr_free(&scrubbed)
+    {
         return scrubbed;
     }
     let mut out = String::with_capacity(scrubbed.len());
