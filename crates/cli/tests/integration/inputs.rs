@@ -211,7 +211,7 @@ fn gate_sources_identifies_sarif_results_by_the_pull_request_s_files() {
           "locations": [{"physicalLocation": {"artifactLocation": {"uri": "images/app/Dockerfile"}, "region": {"startLine": 2}}}]}]}]})
     .to_string();
     let report = report(&repo, "hadolint.sarif", &sarif);
-    repo.ok(&["record", "--image", "app", "--report", &report]);
+    repo.ok(&["record", "--image", "app", "--report", &report, "--scanned-at", "2026-03-02T04:00:00Z"]);
 
     // The ledger's checkout no longer has the file; the pull request's files are elsewhere.
     std::fs::remove_file(repo.path().join("images/app/Dockerfile")).expect("rm");
