@@ -49,6 +49,28 @@ FUZZ=(cargo "${TOOLCHAIN[@]}" fuzz)
 TARGET_DIR="$CACHE/fuzz-target-$SANITIZER"
 echo "fuzzing with $(cargo-fuzz --version), $(rustc "${TOOLCHAIN[@]}" -V), sanitizer $SANITIZER, ${SECONDS_PER_TARGET}s per target"
 
+# fuzz/ is a workspace of its own (cargo-fuzz builds it with flags of its own), so it has a lock
+# of its own. It follows the project's: every package the two share at the version Cargo.lock
+# pins (a dependency added or bumped there needs no step here), the fuzzer's own packages
+# (libfuzzer-sys and what it needs) as fuzz/Cargo.lock pins them; Cargo then drops what the
+# fuzz build does not use. Without this, a package new in Cargo.lock would be resolved afresh,
+# to whatever version is latest that day.
+python3 - <<'PY'
+import re
+
+def packages(path):
+    head, *blocks = open(path, encoding="utf-8").read().split("\n[[package]]\n")
+    field = lambda block, key: re.search(rf'^{key} = "([^"]+)"', block, re.M).group(1)
+    return head, {(field(b, "name"), field(b, "version")): b.rstrip("\n") for b in blocks}
+
+head, project = packages("Cargo.lock")
+_, fuzz = packages("fuzz/Cargo.lock")
+shared = {name for name, _ in project}
+own = {key: block for key, block in fuzz.items() if key[0] not in shared}
+merged = head.rstrip("\n") + "\n" + "".join(f"\n[[package]]\n{b}\n" for b in {**project, **own}.values())
+open("fuzz/Cargo.lock", "w", encoding="utf-8").write(merged)
+PY
+
 BUILD_FLAGS=(--sanitizer "$SANITIZER" --target-dir "$TARGET_DIR" --debug-assertions)
 "${FUZZ[@]}" build "${BUILD_FLAGS[@]}" >"$CACHE/fuzz-build.log" 2>&1 || { tail -n 40 "$CACHE/fuzz-build.log"; exit 1; }
 
