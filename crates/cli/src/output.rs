@@ -153,28 +153,31 @@ fn workflow_command_data(text: &str) -> String {
 /// An error, its causes each said once (a cause whose words the lines before already carry, as
 /// an error that prints its source in its own message, is not repeated), and what to do next.
 pub fn error(error: &anyhow::Error) {
-    for (index, text) in error_lines(error).iter().enumerate() {
-        if index == 0 {
-            eprintln!("{} {}", stderr_style().paint(Role::Failure, "error:"), line(text));
-        } else {
-            eprintln!("  caused by: {}", line(text));
-        }
+    eprintln!("{} {}", stderr_style().paint(Role::Failure, "error:"), line(&error.to_string()));
+    for cause in causes_to_show(error) {
+        eprintln!("  caused by: {}", line(&cause));
     }
     for step in crate::hint::next_steps(error) {
         eprintln!("{} {}", stderr_style().paint(Role::Note, "help:"), line(&step));
     }
 }
 
-/// The texts [`error`] prints: the error, then each cause not already said.
-fn error_lines(error: &anyhow::Error) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for cause in error.chain() {
+/// The causes under an error's message, each said once: many errors put their source's text
+/// in their own message as well as returning it as their source (`missing.json: cannot read
+/// the report: No such file or directory` over `No such file or directory`), so a cause whose
+/// text was already said above it is left out.
+fn causes_to_show(error: &anyhow::Error) -> Vec<String> {
+    let mut said = vec![error.to_string()];
+    let mut causes = Vec::new();
+    for cause in error.chain().skip(1) {
         let text = cause.to_string();
-        if !lines.iter().any(|said| said.contains(&text)) {
-            lines.push(text);
+        if text.trim().is_empty() || said.iter().any(|above| above.contains(&text)) {
+            continue;
         }
+        said.push(text.clone());
+        causes.push(text);
     }
-    lines
+    causes
 }
 
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -186,38 +189,48 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use anyhow::Context as _;
+
+    #[derive(Debug)]
+    struct ReadFailed(std::io::Error);
+
+    impl std::fmt::Display for ReadFailed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "missing.json: cannot read the report: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for ReadFailed {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    fn not_found() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory")
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_said_once() {
+        let error = anyhow::Error::new(ReadFailed(not_found()));
+        assert!(super::causes_to_show(&error).is_empty());
+        let error = Err::<(), _>(ReadFailed(not_found())).context("recording app").expect_err("an error");
+        assert_eq!(
+            super::causes_to_show(&error),
+            ["missing.json: cannot read the report: No such file or directory"]
+        );
+    }
+
+    #[test]
+    fn a_cause_not_in_the_message_is_said() {
+        let error =
+            Err::<(), _>(not_found()).context("reading the CISA KEV catalog (kev.json)").expect_err("e");
+        assert_eq!(super::causes_to_show(&error), ["No such file or directory"]);
+    }
 
     #[test]
     fn workflow_command_data_cannot_start_another_command() {
         assert_eq!(workflow_command_data("100% done\n::error::x"), "100%25 done%0A::error::x");
-    }
-
-    /// An error that says its source in its own message and also returns it as its source, as
-    /// the libraries' errors do.
-    #[derive(Debug)]
-    struct Wrapping {
-        source: std::io::Error,
-    }
-
-    impl std::fmt::Display for Wrapping {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "report.json: cannot read the report: {}", self.source)
-        }
-    }
-
-    impl std::error::Error for Wrapping {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            Some(&self.source)
-        }
-    }
-
-    #[test]
-    fn each_cause_is_said_once() {
-        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
-        let error = anyhow::Error::new(Wrapping { source: io });
-        assert_eq!(error_lines(&error), ["report.json: cannot read the report: No such file or directory"]);
-        let error = anyhow::anyhow!("the root cause").context("reading hardline.toml");
-        assert_eq!(error_lines(&error), ["reading hardline.toml", "the root cause"]);
     }
 
     #[test]
