@@ -66,7 +66,8 @@ measure() { # measure LABEL FILE TOOL...
         kept=$((kept + $(old_identity "$scratch/$row-$tool.1")))
         args+=(--report "$scratch/$row-$tool.1")
     done
-    (cd "$root" && "$hardline" record --image m "${args[@]}" >/dev/null)
+    # SARIF says no scan time: the two scans are given theirs
+    (cd "$root" && "$hardline" record --image m --scanned-at 2026-11-30T10:00:00Z "${args[@]}" >/dev/null)
     local findings
     findings=$(cd "$root" && "$hardline" --format json report --image m | jq '.findings | length')
     shift_lines "$root/$file"
@@ -76,7 +77,7 @@ measure() { # measure LABEL FILE TOOL...
         args+=(--report "$scratch/$row-$tool.2")
     done
     local change
-    change=$(cd "$root" && "$hardline" record --image m "${args[@]}" | sed -n 's/.*(\(.*\)).*/\1/p' | head -n 1)
+    change=$(cd "$root" && "$hardline" record --image m --scanned-at 2026-11-30T11:00:00Z "${args[@]}" | sed -n 's/.*(\(.*\)).*/\1/p' | head -n 1)
     echo "| $label | \`$file\` | $total | $kept | $findings | $change |"
 }
 
