@@ -484,3 +484,102 @@ pub fn publish(
     let comment = crate::keep_comment(tracker, issue.number, &week_marker, &comment_body)?;
     Ok(SummaryPublished { issue: issue.number, created_issue, body_updated, comment })
 }
+
+#[cfg(test)]
+mod tests {
+    use hardline_feeds::Feeds;
+    use hardline_model::{FormerIdentities, Scan, ScanMeta, Severity};
+    use hardline_policy::ExceptionSet;
+    use hardline_triage::Settings;
+
+    use super::*;
+
+    /// A history of `weeks` weekly scans where findings arrive, leave, return, change severity
+    /// and version, and one is re-identified, with issue events between the scans.
+    fn history(root: &std::path::Path, weeks: i64) -> ImageName {
+        let image = ImageName::new("app").expect("a name");
+        let ledger = Ledger::open(root);
+        let mut writer = ledger.lock().expect("lock");
+        let mut seed = 11u64;
+        let first: Timestamp = "2026-01-05T04:00:00Z".parse().expect("a time");
+        for week in 0..weeks {
+            let at = hardline_model::Timestamp::from_instant(
+                first.checked_add((24 * 7 * week).hours()).expect("a time"),
+            );
+            let mut findings = Vec::new();
+            let mut former = FormerIdentities::default();
+            for id in 0..20 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let roll = (seed >> 33) % 10;
+                if roll < 3 {
+                    continue;
+                }
+                let severity = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical][id % 4];
+                let severity = if roll == 9 { Severity::Unknown } else { severity };
+                let version = if roll == 8 { "2" } else { "1" };
+                findings.push(Finding::debian_vulnerability(
+                    &format!("CVE-2099-{id:04}"),
+                    "libc6",
+                    version,
+                    severity,
+                ));
+            }
+            // From week 20 on, one finding goes by another package name: the same finding.
+            let old = Finding::debian_vulnerability("CVE-2099-0100", "libssl3", "1", Severity::High);
+            if week < 20 {
+                findings.push(old);
+            } else {
+                let new = Finding::debian_vulnerability("CVE-2099-0100", "libssl3t64", "1", Severity::High);
+                former.add(&new.fingerprint, old.fingerprint.clone());
+                findings.push(new);
+            }
+            let meta =
+                ScanMeta { scanner: "trivy".into(), created_at: Some(at.clone()), ..ScanMeta::default() };
+            let scan = Scan::new(meta, findings).with_former_identities(former);
+            writer.record(&image, vec![scan], &at).expect("record");
+            if week % 4 == 2 {
+                let body = EventBody::IssueSynced(hardline_ledger::IssueSynced {
+                    action: hardline_ledger::IssueAction::Updated,
+                    tracker: "local".into(),
+                    number: 1,
+                    url: String::new(),
+                    open_findings: 0,
+                });
+                writer.append(&image, &at, body).expect("append");
+            }
+        }
+        image
+    }
+
+    /// Read back from the head, a summary says what one replaying the whole log says, for
+    /// periods and trend weeks that start before, at and after scans, across a re-identification.
+    #[test]
+    fn reading_back_from_the_head_summarises_as_replaying_the_log() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let image = history(dir.path(), 30);
+        let ledger = Ledger::open(dir.path());
+        let (exceptions, feeds) = (ExceptionSet::default(), Feeds::none());
+        let last_scan: Timestamp = "2026-07-27T04:00:00Z".parse().expect("the last scan's time");
+        for (after_last_scan, days) in [(0, 7), (1, 7), (72, 7), (200, 30), (0, 150), (24 * 20, 14)] {
+            let now = last_scan.checked_add(after_last_scan.hours()).expect("a time");
+            let since = now.checked_sub((24 * days).hours()).expect("a time");
+            let triage =
+                Triage { exceptions: &exceptions, feeds: &feeds, settings: Settings::default(), now };
+            let render = |summary: ImageSummary| {
+                Summary { now, since, week: String::new(), images: vec![summary], expiring: Vec::new() }
+                    .render()
+            };
+            let read_back = image_summary(&ledger, &image, &triage, since).expect("summary");
+            assert_eq!(
+                read_back.trend.iter().filter(|(_, c)| c.is_some()).count() > 0,
+                after_last_scan < 24 * 7 * 8
+            );
+            let replayed = image_summary_replayed(&ledger.history(&image).expect("history"), &triage, since);
+            assert_eq!(
+                render(read_back),
+                render(replayed),
+                "now = last scan + {after_last_scan} h, {days} days"
+            );
+        }
+    }
+}
