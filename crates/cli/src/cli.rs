@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueHint};
 use hardline_ingest::InputFormat;
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Timestamp};
 use hardline_policy::{PROFILES, ProfileInfo};
 use hardline_publish::export::{EXPORTS, Export};
 
@@ -158,6 +158,19 @@ fn format() -> impl clap::builder::TypedValueParser<Value = Format> {
         .try_map(|name| Renderer::find(&name).ok_or_else(|| format!("no format is called {name}")))
 }
 
+/// `--since` of `summary`: a number of days (`7d` or `7`), at most a year, so that a mistake
+/// is a usage error before anything is read.
+fn days() -> impl clap::builder::TypedValueParser<Value = i64> {
+    clap::builder::NonEmptyStringValueParser::new().try_map(|text: String| {
+        text.strip_suffix('d')
+            .unwrap_or(&text)
+            .parse::<i64>()
+            .ok()
+            .filter(|days| (1..=366).contains(days))
+            .ok_or_else(|| format!("{text:?}: expected a number of days between 1d and 366d, such as 7d"))
+    })
+}
+
 /// `--input`: `auto` or the name of a registered input format (`hardline_ingest::FORMATS`).
 fn input_format() -> impl clap::builder::TypedValueParser<Value = InputFormat> {
     clap::builder::PossibleValuesParser::new(InputFormat::names()).try_map(|name| name.parse::<InputFormat>())
@@ -185,6 +198,7 @@ pub enum Command {
         "This week's scan of one image" => "hardline record --image postgres-secured --report trivy.json",
         "A history, recorded oldest first (a bar shows progress on a terminal)" => "hardline record --image postgres-secured --report weeks/2026-01-05.json weeks/2026-01-12.json",
         "One moment of several scanners, merged into one scan" => "hardline record --image postgres-secured --report trivy.json hadolint.sarif",
+        "A SARIF log alone says no scan time: give it" => "hardline record --image postgres-secured --report hadolint.sarif --scanned-at 2026-03-02T04:00:00Z",
         "A Grype report, refused if it scanned another image" => "hardline record --image postgres-secured --report grype.json --strict-artifact",
     ))]
     Record(RecordArgs),
@@ -361,6 +375,11 @@ pub struct RecordArgs {
     /// Report format; `auto` recognises each report by its contents.
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// When the scan was made (RFC 3339, e.g. 2026-03-02T04:00:00Z), for reports that do not
+    /// say (a SARIF log); a report that names its own time keeps it. hardline never guesses a
+    /// scan's time.
+    #[arg(long, value_name = "TIME")]
+    pub scanned_at: Option<Timestamp>,
     /// Refuse, rather than warn about, a report that names another image than the image's
     /// history (or findings in none of its files).
     #[arg(long)]
@@ -446,8 +465,8 @@ pub struct SyncArgs {
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
     /// The period the summary covers, in days (`7d` or `7`).
-    #[arg(long, default_value = "7d", value_name = "DAYS")]
-    pub since: String,
+    #[arg(long, default_value = "7d", value_name = "DAYS", value_parser = days())]
+    pub since: i64,
     /// Also publish: one persistent summary issue, a comment per week.
     #[arg(long)]
     pub publish: bool,
@@ -704,6 +723,23 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn summary_since_takes_days_and_refuses_the_rest_as_a_usage_error() {
+        let since = |text: &str| {
+            Cli::try_parse_from(["hardline", "summary", "--since", text]).map(|cli| match cli.command {
+                Command::Summary(args) => args.since,
+                _ => 0,
+            })
+        };
+        assert_eq!(since("7d").ok(), Some(7));
+        assert_eq!(since("30").ok(), Some(30));
+        assert_eq!(since("366d").ok(), Some(366));
+        for bad in ["0d", "367d", "week", "1.5d", "7dd"] {
+            let error = since(bad).expect_err(bad);
+            assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation, "{bad}");
+        }
     }
 
     #[test]
