@@ -304,11 +304,12 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
             (Some(date), false) => format!("until {date}"),
             (None, _) => "no expiry".to_owned(),
         };
+        let matched =
+            if risk.findings == 1 { "1 finding".to_owned() } else { format!("{} findings", risk.findings) };
         let _ = writeln!(
             out,
-            "  {} ({until}, {} findings): {}",
+            "  {} ({until}, {matched}): {}",
             super::describe_exception(e),
-            risk.findings,
             terminal_text(&e.reason, 300)
         );
     }

@@ -432,4 +432,59 @@ fn a_hostile_report_cannot_inject_a_formula_markup_or_a_link() {
     if let Some(python) = schema_python() {
         assert_eq!(cyclonedx_errors(&python, &cdx), None, "a hostile report still exports a valid document");
     }
+    let openvex = repo.path().join("app.openvex.json");
+    repo.ok(&["export", "openvex", "--image", "app", "--out", &openvex.display().to_string()]);
+    for document in [&cdx, &openvex] {
+        let text = std::fs::read_to_string(document).unwrap_or_default();
+        let parsed: Value = serde_json::from_str(&text).expect("the export is JSON");
+        assert!(!text.contains("evil.example/phish"), "{}: a URL from the report", document.display());
+        assert!(
+            !text.contains('\u{202E}') && !text.contains("\\u202e"),
+            "{}: a bidirectional override",
+            document.display()
+        );
+        let mut strings = Vec::new();
+        collect_strings(&parsed, &mut strings);
+        assert!(
+            strings.iter().all(|s| s.chars().count() <= 2_100),
+            "{}: report text is bounded",
+            document.display()
+        );
+    }
+}
+
+/// Every string in a JSON document.
+fn collect_strings<'a>(value: &'a Value, into: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => into.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, into)),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, into)),
+        _ => {}
+    }
+}
+
+/// The report says which scanner made the last scan, with its version, in every target.
+#[test]
+fn every_target_names_the_scanner_and_its_version() {
+    let repo = Repo::new();
+    let mut report: Value = serde_json::from_str(&trivy_report(
+        "2026-03-02T04:00:00Z",
+        &[("CVE-2026-0001", "pkg-a", "HIGH", "1.0", "1.1")],
+    ))
+    .expect("report");
+    report["Trivy"] = serde_json::json!({"Version": "0.76.0"});
+    let path = repo.write("reports/versioned.json", &report.to_string());
+    repo.ok(&["record", "--image", "app", "--report", &path.display().to_string()]);
+    assert!(repo.ok(&["report", "--image", "app"]).contains("by trivy 0.76.0"), "terminal");
+    let json: Value =
+        serde_json::from_str(&repo.ok(&["--format", "json", "report", "--image", "app"])).expect("JSON");
+    assert_eq!(json["scan"]["scanner_version"], "0.76.0", "JSON");
+    let html = repo.path().join("app.html");
+    repo.ok(&["--format", "html", "report", "--image", "app", "--out", &html.display().to_string()]);
+    assert!(std::fs::read_to_string(&html).unwrap_or_default().contains("trivy 0.76.0"), "HTML");
+    let pdf = repo.path().join("app.pdf");
+    repo.ok(&["--format", "pdf", "report", "--image", "app", "--out", &pdf.display().to_string()]);
+    if let Some(text) = drawn_text(&pdf) {
+        assert!(text.contains("trivy 0.76.0"), "PDF:\n{text}");
+    }
 }

@@ -100,7 +100,7 @@ impl SlaCompliance {
         };
         format!(
             "Findings are due {} days (critical), {} (high), {} (medium) and {} (low) after they were first seen; \
-             {kev}. {} open findings are past their due date. Fixed within the service level over the whole log: {}.",
+             {kev}. Open findings past their due date: {}. Fixed within the service level over the whole log: {}.",
             sla.critical,
             sla.high,
             sla.medium,
