@@ -115,6 +115,8 @@ struct AcceptedRiskV1<'a> {
     packages: &'a [String],
     purls: &'a [String],
     paths: &'a [String],
+    /// The findings it is limited to (empty: not limited by fingerprint).
+    fingerprints: &'a [String],
     reason: &'a str,
     vex: Option<&'a str>,
     expires: Option<String>,
@@ -196,6 +198,7 @@ pub fn json(report: &ImageReport) -> impl Serialize + '_ {
                     packages: &e.packages,
                     purls: &e.purls,
                     paths: &e.paths,
+                    fingerprints: &e.fingerprints,
                     reason: &e.reason,
                     vex: e.vex.as_deref(),
                     expires: e.expires.map(|d| d.to_string()),

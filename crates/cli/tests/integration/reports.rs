@@ -494,3 +494,55 @@ fn every_target_names_the_scanner_and_its_version() {
         assert!(text.contains("trivy 0.76.0"), "PDF:\n{text}");
     }
 }
+
+/// An accepted risk says what it is limited to in every target: a fingerprint-scoped one names
+/// its fingerprint (never "every package"), an unscoped one every finding with its id.
+#[test]
+fn every_target_says_what_an_accepted_risk_is_limited_to() {
+    let repo = Repo::new();
+    let report = trivy_report(
+        "2026-03-02T04:00:00Z",
+        &[("CVE-2026-0001", "pkg-a", "HIGH", "1.0", "1.1"), ("CVE-2026-0002", "pkg-b", "HIGH", "1.0", "")],
+    );
+    let path = repo.write("reports/scoped.json", &report);
+    repo.ok(&["record", "--image", "app", "--report", &path.display().to_string()]);
+    let json: Value =
+        serde_json::from_str(&repo.ok(&["--format", "json", "report", "--image", "app"])).expect("JSON");
+    let fingerprint = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["id"] == "CVE-2026-0001")
+        .and_then(|f| f["fingerprint"].as_str())
+        .expect("a fingerprint")
+        .to_owned();
+    repo.write(
+        "security/exceptions.toml",
+        &format!(
+            "[[exception]]\nid = \"CVE-2026-0001\"\nfingerprints = [\"{fingerprint}\"]\nreason = \"only this one\"\nexpires = \"2099-01-01\"\n\n\
+             [[exception]]\nid = \"CVE-2026-0002\"\nreason = \"wherever it is\"\nexpires = \"2099-01-01\"\n"
+        ),
+    );
+    let json: Value =
+        serde_json::from_str(&repo.ok(&["--format", "json", "report", "--image", "app"])).expect("JSON");
+    let risks = json["accepted_risks"].as_array().cloned().unwrap_or_default();
+    assert_eq!(risks.len(), 2, "{json}");
+    assert_eq!(risks[0]["fingerprints"], serde_json::json!([fingerprint]), "JSON");
+    assert_eq!(risks[1]["fingerprints"], serde_json::json!([]), "JSON");
+    let scoped = format!("fingerprint {fingerprint}");
+    let html = repo.path().join("app.html");
+    repo.ok(&["--format", "html", "report", "--image", "app", "--out", &html.display().to_string()]);
+    let html = std::fs::read_to_string(&html).unwrap_or_default();
+    assert!(html.contains(&scoped) && html.contains("every finding with its id"), "HTML");
+    assert!(!html.contains("every package"), "HTML");
+    let pdf = repo.path().join("app.pdf");
+    repo.ok(&["--format", "pdf", "report", "--image", "app", "--out", &pdf.display().to_string()]);
+    if let Some(text) = drawn_text(&pdf) {
+        let squeezed = squeeze(&text);
+        assert!(squeezed.contains(&squeeze(&scoped)), "PDF:\n{text}");
+        assert!(
+            squeezed.contains("everyfindingwithitsid") && !squeezed.contains("everypackage"),
+            "PDF:\n{text}"
+        );
+    }
+}

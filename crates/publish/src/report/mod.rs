@@ -189,6 +189,24 @@ pub struct AcceptedRisk {
     pub expired: bool,
 }
 
+impl AcceptedRisk {
+    /// What the exception is limited to within the image, for every target: its packages,
+    /// package URLs and paths as written, then `fingerprint <hex>` for each finding it names;
+    /// `every finding with its id` when nothing limits it. Report text: escape it.
+    pub fn scope_text(&self) -> String {
+        let e = &self.exception;
+        let limits: Vec<String> = e
+            .packages
+            .iter()
+            .chain(&e.purls)
+            .chain(&e.paths)
+            .cloned()
+            .chain(e.fingerprints.iter().map(|f| format!("fingerprint {f}")))
+            .collect();
+        if limits.is_empty() { "every finding with its id".to_owned() } else { limits.join(", ") }
+    }
+}
+
 /// What changed between `since` and `as_of`.
 #[derive(Clone, Debug, Default)]
 pub struct Changes {
