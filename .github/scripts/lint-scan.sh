@@ -36,7 +36,7 @@ run() {
         error "$(basename "$1") failed: $*"
         return 1
     fi
-    if ! jq -e 'type == "object"' "$out.tmp" >/dev/null 2>&1; then
+    if ! json_is 'type == "object"' "$out.tmp"; then
         rm -f "$out.tmp"
         error "$(basename "$1") wrote no JSON report: $*"
         return 1

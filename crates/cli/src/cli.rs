@@ -158,6 +158,19 @@ fn format() -> impl clap::builder::TypedValueParser<Value = Format> {
         .try_map(|name| Renderer::find(&name).ok_or_else(|| format!("no format is called {name}")))
 }
 
+/// `--since` of `summary`: a number of days (`7d` or `7`), at most a year, so that a mistake
+/// is a usage error before anything is read.
+fn days() -> impl clap::builder::TypedValueParser<Value = i64> {
+    clap::builder::NonEmptyStringValueParser::new().try_map(|text: String| {
+        text.strip_suffix('d')
+            .unwrap_or(&text)
+            .parse::<i64>()
+            .ok()
+            .filter(|days| (1..=366).contains(days))
+            .ok_or_else(|| format!("{text:?}: expected a number of days between 1d and 366d, such as 7d"))
+    })
+}
+
 /// `--input`: `auto` or the name of a registered input format (`hardline_ingest::FORMATS`).
 fn input_format() -> impl clap::builder::TypedValueParser<Value = InputFormat> {
     clap::builder::PossibleValuesParser::new(InputFormat::names()).try_map(|name| name.parse::<InputFormat>())
@@ -446,8 +459,8 @@ pub struct SyncArgs {
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
     /// The period the summary covers, in days (`7d` or `7`).
-    #[arg(long, default_value = "7d", value_name = "DAYS")]
-    pub since: String,
+    #[arg(long, default_value = "7d", value_name = "DAYS", value_parser = days())]
+    pub since: i64,
     /// Also publish: one persistent summary issue, a comment per week.
     #[arg(long)]
     pub publish: bool,
@@ -704,6 +717,23 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn summary_since_takes_days_and_refuses_the_rest_as_a_usage_error() {
+        let since = |text: &str| {
+            Cli::try_parse_from(["hardline", "summary", "--since", text]).map(|cli| match cli.command {
+                Command::Summary(args) => args.since,
+                _ => 0,
+            })
+        };
+        assert_eq!(since("7d").ok(), Some(7));
+        assert_eq!(since("30").ok(), Some(30));
+        assert_eq!(since("366d").ok(), Some(366));
+        for bad in ["0d", "367d", "week", "1.5d", "7dd"] {
+            let error = since(bad).expect_err(bad);
+            assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation, "{bad}");
+        }
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //!
 //! Advice comes from two places. The libraries' error types are matched here, once, for the
 //! errors a person can act on (a report that cannot be read or is not a report, a feed file
-//! that is missing or damaged, a ledger line that is wrong, a tracker that refuses or cannot be
-//! reached). And a command that knows which flag or file is at fault attaches its own advice
-//! with [`Advise::help`]. The error's own message is never repeated.
+//! that is missing or damaged, a ledger line that is wrong, an image the ledger does not know,
+//! a tracker that refuses or cannot be reached). And a command that knows which flag or file is
+//! at fault attaches its own advice with [`Advise::help`]. The error's own message is never
+//! repeated.
 
 use std::fmt;
 
@@ -83,6 +84,11 @@ fn from_library(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
         match error {
             PublishError::Tracker(error) => tracker(error),
             PublishError::Ledger(error) => ledger(error),
+            PublishError::UnknownImage { .. } => Some(
+                "check the image's name and --root (the repository that holds audit-logs/); `hardline \
+                 record --image NAME --report FILE` starts an image's history"
+                    .to_owned(),
+            ),
             _ => None,
         }
     } else {

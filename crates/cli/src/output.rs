@@ -78,12 +78,30 @@ fn workflow_command_data(text: &str) -> String {
 
 pub fn error(error: &anyhow::Error) {
     eprintln!("{} {error}", stderr_style().paint(Role::Failure, "error:"));
-    for cause in error.chain().skip(1) {
+    for cause in causes_to_show(error) {
         eprintln!("  caused by: {cause}");
     }
     for step in crate::hint::next_steps(error) {
         eprintln!("{} {step}", stderr_style().paint(Role::Note, "help:"));
     }
+}
+
+/// The causes under an error's message, each said once: many errors put their source's text
+/// in their own message as well as returning it as their source (`missing.json: cannot read
+/// the report: No such file or directory` over `No such file or directory`), so a cause whose
+/// text was already said above it is left out.
+fn causes_to_show(error: &anyhow::Error) -> Vec<String> {
+    let mut said = vec![error.to_string()];
+    let mut causes = Vec::new();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if text.trim().is_empty() || said.iter().any(|above| above.contains(&text)) {
+            continue;
+        }
+        said.push(text.clone());
+        causes.push(text);
+    }
+    causes
 }
 
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -94,6 +112,45 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use anyhow::Context as _;
+
+    #[derive(Debug)]
+    struct ReadFailed(std::io::Error);
+
+    impl std::fmt::Display for ReadFailed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "missing.json: cannot read the report: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for ReadFailed {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    fn not_found() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory")
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_said_once() {
+        let error = anyhow::Error::new(ReadFailed(not_found()));
+        assert!(super::causes_to_show(&error).is_empty());
+        let error = Err::<(), _>(ReadFailed(not_found())).context("recording app").expect_err("an error");
+        assert_eq!(
+            super::causes_to_show(&error),
+            ["missing.json: cannot read the report: No such file or directory"]
+        );
+    }
+
+    #[test]
+    fn a_cause_not_in_the_message_is_said() {
+        let error =
+            Err::<(), _>(not_found()).context("reading the CISA KEV catalog (kev.json)").expect_err("e");
+        assert_eq!(super::causes_to_show(&error), ["No such file or directory"]);
+    }
+
     #[test]
     fn workflow_command_data_cannot_start_another_command() {
         assert_eq!(super::workflow_command_data("100% done\n::error::x"), "100%25 done%0A::error::x");

@@ -2,6 +2,10 @@ use std::path::{Path, PathBuf};
 
 use hardline_model::{ImageName, SBOM_STEM};
 
+use crate::{LedgerError, io_error};
+
+use crate::views::markdown::Month;
+
 /// Where the ledger's files live in a repository. One place, so that no other module
 /// builds a path by hand.
 #[derive(Clone, Debug)]
@@ -35,8 +39,24 @@ impl Layout {
         self.logs_dir().join(format!("{image}.jsonl"))
     }
 
+    /// The front page of the audit log for people.
     pub fn log_markdown(&self, image: &ImageName) -> PathBuf {
         self.logs_dir().join(format!("{image}.md"))
+    }
+
+    /// The folder of the image's monthly audit-log files.
+    pub fn log_months(&self, image: &ImageName) -> PathBuf {
+        self.logs_dir().join(image.as_str())
+    }
+
+    /// The index of the image's scans (a view, beside the monthly files).
+    pub fn log_scans(&self, image: &ImageName) -> PathBuf {
+        self.log_months(image).join("scans.jsonl")
+    }
+
+    /// The audit-log file of one month.
+    pub fn log_month(&self, image: &ImageName, month: Month) -> PathBuf {
+        self.log_months(image).join(month.file_name())
     }
 
     pub fn baseline(&self, image: &ImageName) -> PathBuf {
@@ -69,6 +89,36 @@ impl Layout {
 /// (`<image>.cdx.json`) among them, since no image name ends in `.cdx`.
 pub(crate) fn image_of_file(name: &str, suffix: &str) -> Option<ImageName> {
     name.strip_suffix(suffix).and_then(|stem| ImageName::new(stem).ok())
+}
+
+/// What a folder of monthly views holds.
+#[derive(Default)]
+pub(crate) struct MonthFolder {
+    /// The monthly files, by month.
+    pub months: Vec<(Month, PathBuf)>,
+    /// Any other Markdown file.
+    pub others: Vec<PathBuf>,
+}
+
+/// The files of the folder `dir` of monthly views; a missing folder has none.
+pub(crate) fn month_files(dir: &Path) -> Result<MonthFolder, LedgerError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(MonthFolder::default()),
+        Err(e) => return Err(io_error(dir)(e)),
+    };
+    let mut folder = MonthFolder::default();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match Month::from_file_name(&name) {
+            Some(month) => folder.months.push((month, entry.path())),
+            None if name.ends_with(".md") => folder.others.push(entry.path()),
+            None => {}
+        }
+    }
+    folder.months.sort();
+    folder.others.sort();
+    Ok(folder)
 }
 
 #[cfg(test)]

@@ -7,16 +7,24 @@
 //! - recording a scan that is already in the log appends nothing and changes no file;
 //! - writes are serialised by [`LedgerLock`] and committed through a journal ([`commit`]), so a
 //!   crash at any point leaves the state before or after the write;
-//! - `verify` recomputes every hash and every view and names the first wrong line.
+//! - `verify` recomputes every hash and every view and names the first wrong line;
+//! - the weekly work (record, the state now, the last weeks) costs what this week costs:
+//!   [`Current`] reads the baseline view the log vouches for, [`Rewind`] walks back from the
+//!   head, and a record appends to the log and to the month's view; only `verify`, `rebuild`
+//!   and [`Ledger::replay`] read a log whole, as a stream.
 
 mod canonical;
 pub mod commit;
+mod current;
 pub mod event;
 pub mod history;
 mod layout;
 pub mod lifecycle;
 mod lock;
+pub mod log;
+mod parallel;
 mod record;
+mod timeline;
 mod verify;
 pub mod views;
 
@@ -25,16 +33,20 @@ use std::path::{Path, PathBuf};
 use hardline_model::{ImageName, Progress, Timestamp};
 use hardline_policy::Base;
 
+pub use current::{Current, Source};
 pub use event::{
     Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
 };
-pub use history::{History, State};
+pub use history::{History, Seen, State};
 pub use layout::Layout;
 pub use lifecycle::{Interval, Lifecycle};
 pub use lock::LedgerLock;
+pub use log::HeadLine;
 pub use record::{RecordOutcome, Recorded, Session};
+pub use timeline::Rewind;
 pub use verify::{Problem, VerifyReport};
 pub use views::baseline::Baseline;
+pub use views::scans::ScanPoint;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -92,6 +104,8 @@ impl Ledger {
         Ok(images)
     }
 
+    /// Every event of the image in memory: `O(history)`. The weekly paths use [`Ledger::current`],
+    /// [`Ledger::rewind`] and [`Ledger::recent`]; a whole-history analysis, [`Ledger::replay`].
     pub fn history(&self, image: &ImageName) -> Result<History, LedgerError> {
         History::load(&self.layout.log(image), image)
     }
@@ -99,6 +113,53 @@ impl Ledger {
     /// The image's baseline view, as written. Fast: one small file, no log replay.
     pub fn baseline(&self, image: &ImageName) -> Result<Option<Baseline>, LedgerError> {
         Baseline::read(&self.layout.baseline(image))
+    }
+
+    /// The state at the head of the image's log, with the seen-times of its findings: the
+    /// baseline view when the log vouches for it, else a replay of the log.
+    pub fn current(&self, image: &ImageName) -> Result<Current, LedgerError> {
+        Current::load(&self.layout, image)
+    }
+
+    /// A walk back from `current` (the image's [`Ledger::current`]) to earlier states.
+    pub fn rewind(&self, image: &ImageName, current: &Current) -> Result<Rewind, LedgerError> {
+        Rewind::new(&self.layout, image, current)
+    }
+
+    /// The image's last `n` events, newest first.
+    pub fn recent(&self, image: &ImageName, n: usize) -> Result<Vec<Event>, LedgerError> {
+        let mut tail = log::Tail::open(&self.layout.log(image), image)?;
+        let mut events = Vec::with_capacity(n);
+        while events.len() < n
+            && let Some(event) = tail.next_event()?
+        {
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    /// Folds the image's whole log, a line at a time, calling `each` with every event and the
+    /// state right after it; returns the state at the end. `O(history)` in time, bounded by
+    /// the state in memory.
+    pub fn replay(
+        &self,
+        image: &ImageName,
+        each: impl FnMut(&Event, &State) -> Result<(), LedgerError>,
+    ) -> Result<State, LedgerError> {
+        log::replay(&self.layout.log(image), image, each).map(|(state, _)| state)
+    }
+
+    /// Every scan of the image, oldest first, with its counts: from the scans index when it
+    /// ends with `current`'s last scan, else read from the log without the scans' findings.
+    pub fn scans(&self, image: &ImageName, current: &Current) -> Result<Vec<ScanPoint>, LedgerError> {
+        let points = views::scans::read(&self.layout.log_scans(image)).unwrap_or_default();
+        let last = current.state.last_scan.as_ref();
+        let in_step = match (points.last(), last) {
+            (Some(point), Some(scan)) => point.scan_id == scan.scan_id && point.at == scan.at,
+            (None, None) => true,
+            _ => false,
+        };
+        if in_step { Ok(points) } else { log::scan_points(&self.layout.log(image)) }
     }
 
     /// Takes the write lock and completes any interrupted write.
@@ -122,7 +183,8 @@ impl Ledger {
     /// rescan of the base branch's SBOM with the candidate's scanner database), against that
     /// rescan ([`hardline_policy::base::rescanned`]): its vulnerabilities, with the baseline
     /// view's other findings, which an SBOM rescan cannot see. With neither, the image is new.
-    /// The log is read only when a rule of `gate` needs first-seen times.
+    /// The log is not read: first-seen times, when a rule of `gate` needs them, are the
+    /// baseline view's.
     pub fn decide(
         &self,
         gate: &hardline_policy::Gate,
@@ -146,8 +208,15 @@ impl Ledger {
             (None, Some(findings)) => Base::Ledger(findings),
             (None, None) => Base::Nothing,
         };
-        let first_seen = if gate.needs(hardline_policy::Input::FirstSeen) {
-            Some(self.lifecycle(image)?.open)
+        // First-seen times come with the baseline view (or, for a view of hardline 0.1's
+        // layout, from the state the log folds to): the log is not read.
+        let first_seen: Option<hardline_policy::FirstSeen> = if gate.needs(hardline_policy::Input::FirstSeen)
+        {
+            let seen = match &baseline {
+                Some(view) if view.has_seen_times() => view.seen.clone(),
+                _ => self.current(image)?.state.seen,
+            };
+            Some(seen.into_iter().map(|(fingerprint, seen)| (fingerprint, seen.first_seen)).collect())
         } else {
             None
         };
@@ -243,17 +312,20 @@ impl Writer<'_> {
         record::append(&self.ledger.layout, image, at, body)
     }
 
-    /// Rewrites every view from its log. Returns the files that changed. `progress` hears of
-    /// each image as its views are staged.
+    /// Rewrites every view from its log, the logs streamed one per core. Returns the files
+    /// that changed. `progress` hears of each image as its views are staged.
     pub fn rebuild(&mut self, progress: &dyn Progress) -> Result<Vec<PathBuf>, LedgerError> {
-        let mut commit = commit::Commit::default();
+        let layout = &self.ledger.layout;
         let images = self.ledger.images()?;
         progress.start("rebuilding", images.len() as u64);
-        for image in images {
-            let history = self.ledger.history(&image)?;
-            record::stage_views(&self.ledger.layout, &history, &mut commit)?;
-            progress.advance(image.as_str());
+        let mut commit = commit::Commit::default();
+        let stage = |image: &ImageName| {
+            let mut commit = commit::Commit::default();
+            views::stage_views(layout, image, Vec::new(), &mut commit).map(|()| commit)
+        };
+        for staged in parallel::map(&images, stage, |image| progress.advance(image.as_str())) {
+            commit.absorb(staged?);
         }
-        commit.apply(&self.ledger.layout)
+        commit.apply(layout)
     }
 }

@@ -1,12 +1,14 @@
 //! Appending to a log: scans (with their diff) and actions.
 //!
-//! Appending does not replay the log. It reads the log's last line (for the head) and the
-//! baseline view (for the current state), checks that the view was derived from that head,
-//! appends the new lines to the log, writes the new baseline and prepends the new sections to
-//! the Markdown view. The whole log is read only to look for a duplicate of a scan that is not
-//! newer than the last one. If the views are out of
-//! step with the log, it falls back to replaying the log, so a deleted view heals itself.
-//! Either way the bytes are those `rebuild` would write; `verify` proves it.
+//! Appending does not replay the log. It takes the state at the log's head from the baseline
+//! view, when the head vouches for it ([`Current`]), appends the new lines to the log, writes
+//! the new baseline and front page, and appends the new events' sections to their months'
+//! files: what it reads and writes is this week's events and the open findings, whatever the
+//! length of the history. The log is searched whole only for a duplicate of a scan that is not
+//! newer than the last one. Views out of step with the log (missing, hand-edited, or in hardline
+//! 0.1's layout) are rewritten from it in the same commit, so a deleted view heals itself and an
+//! old ledger takes the current layout with its first new scan. Either way the bytes are those
+//! `rebuild` would write; `verify` proves it.
 
 use std::path::{Path, PathBuf};
 
@@ -16,11 +18,15 @@ use hardline_model::{
 use sha2::{Digest, Sha256};
 
 use crate::commit::Commit;
+use crate::current::Current;
 use crate::event::{Event, EventBody, GENESIS, ScanRecorded};
-use crate::history::{History, State, read_log};
+use crate::history::State;
 use crate::layout::Layout;
+use crate::log::{HeadLine, LogLines};
 use crate::views::baseline::{Baseline, Head as ViewHead};
-use crate::views::markdown;
+use crate::views::markdown::{self, Month};
+use crate::views::scans;
+use crate::views::stage_views;
 use crate::{LedgerError, io_error};
 
 /// What recording one scan did.
@@ -61,11 +67,10 @@ struct Tip {
     log_path: PathBuf,
     /// The log's length: new lines are appended after it.
     log_len: u64,
-    /// The log's whole bytes, read only when needed (a possible duplicate, or views that are
-    /// out of step).
-    full_log: Option<Vec<u8>>,
-    head: Option<Head>,
+    head: Option<HeadLine>,
     state: State,
+    /// Whether the views that grow with the log can be appended to (see [`views_in_step`]).
+    views_in_step: bool,
     /// New events with their log lines and Markdown sections, oldest first.
     appended: Vec<Appended>,
 }
@@ -73,92 +78,55 @@ struct Tip {
 /// What is kept of an appended event until the commit: its line and section, and the head
 /// fields the views need — not the event itself, whose payload can be large.
 struct Appended {
-    head: ViewHead,
+    head: HeadLine,
     scan_id: Option<String>,
     line: String,
+    month: Month,
     section: String,
-}
-
-/// The fields of the last event that appending needs.
-#[derive(serde::Deserialize)]
-struct Head {
-    seq: u64,
-    hash: String,
-    state: String,
+    /// Its line in the scans index, for a scan.
+    indexed: Option<String>,
 }
 
 impl Tip {
     fn load(layout: &Layout, image: &ImageName) -> Result<Tip, LedgerError> {
         let log_path = layout.log(image);
-        let log_len = match std::fs::metadata(&log_path) {
-            Ok(meta) => meta.len(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
-            Err(e) => return Err(LedgerError::Io { path: log_path, source: e }),
-        };
-        let mut tip = Tip {
+        let log_len = file_len(&log_path)?;
+        let current = Current::load(layout, image)?;
+        let views_in_step = views_in_step(layout, image, &current)?;
+        Ok(Tip {
             image: image.clone(),
             log_path,
             log_len,
-            full_log: None,
-            head: None,
-            state: State::default(),
+            head: current.head,
+            state: current.state,
+            views_in_step,
             appended: Vec::new(),
-        };
-        if log_len == 0 {
-            return Ok(tip);
-        }
-        let head: Option<Head> =
-            read_last_line(&tip.log_path, log_len)?.and_then(|line| serde_json::from_slice(&line).ok());
-        let view = Baseline::read(&layout.baseline(image))?;
-        // Build on the baseline view only if it names the log's last event and holds exactly
-        // the state that event vouches for: a hand-edited view is never built upon.
-        let trusted = match (head, view) {
-            (Some(head), Some(view)) if view.head.seq == head.seq && view.head.hash == head.hash => {
-                let state = view.into_state();
-                (state.digest()? == head.state).then_some((head, state))
-            }
-            _ => None,
-        };
-        match trusted {
-            Some((head, state)) => {
-                tip.state = state;
-                tip.head = Some(head);
-            }
-            // The views are out of step (or the last line does not parse): replay the log,
-            // which also names the line if the log itself is damaged.
-            None => {
-                let path = tip.log_path.clone();
-                let history = History::from_bytes(tip.full_log()?, &path, image)?;
-                tip.state = history.state();
-                tip.head =
-                    history.head().map(|e| Head { seq: e.seq, hash: e.hash.clone(), state: e.state.clone() });
-            }
-        }
-        Ok(tip)
-    }
-
-    fn full_log(&mut self) -> Result<&[u8], LedgerError> {
-        if self.full_log.is_none() {
-            self.full_log = Some(read_log(&self.log_path)?);
-        }
-        Ok(self.full_log.as_deref().unwrap_or_default())
+        })
     }
 
     /// Whether a scan with this identity is already in the log (or appended in this call): a
-    /// byte search for its canonical `"scan_id":"…"`, which only a scan event contains.
-    fn has_scan(&mut self, scan_id: &str) -> Result<bool, LedgerError> {
+    /// byte search of each line for its canonical `"scan_id":"…"`, which only a scan event
+    /// contains.
+    fn has_scan(&self, scan_id: &str) -> Result<bool, LedgerError> {
         if self.appended.iter().any(|a| a.scan_id.as_deref() == Some(scan_id)) {
             return Ok(true);
         }
         let needle = format!("\"scan_id\":\"{scan_id}\"");
-        Ok(memchr::memmem::find(self.full_log()?, needle.as_bytes()).is_some())
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let Some(mut lines) = LogLines::open(&self.log_path)? else { return Ok(false) };
+        while let Some(line) = lines.next_line()? {
+            if finder.find(line.bytes).is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Appends an event; returns its sequence number.
     fn push(&mut self, at: Timestamp, body: EventBody) -> Result<u64, LedgerError> {
-        let last = self.appended.last().map(|a| (a.head.seq, a.head.hash.clone()));
-        let (seq, prev) = match last.or_else(|| self.head.as_ref().map(|h| (h.seq, h.hash.clone()))) {
-            Some((seq, hash)) => (seq + 1, hash),
+        let last = self.appended.last().map(|a| &a.head).or(self.head.as_ref());
+        let (seq, prev) = match last {
+            Some(head) => (head.seq + 1, head.hash.clone()),
             None => (1, GENESIS.to_owned()),
         };
         self.state.apply_body(&body, &at);
@@ -168,78 +136,118 @@ impl Tip {
             EventBody::ScanRecorded(scan) => Some(scan.scan_id.clone()),
             _ => None,
         };
-        self.appended.push(Appended { head: ViewHead::of(&event), scan_id, line, section });
+        let month = Month::of(&event.at);
+        let indexed = scans::line_of(&event)?;
+        self.appended.push(Appended { head: HeadLine::of(&event), scan_id, line, month, section, indexed });
         Ok(seq)
     }
 
-    /// Writes the log and both views, all or nothing.
-    fn commit(mut self, layout: &Layout) -> Result<(), LedgerError> {
+    /// Writes the log and the views, all or nothing.
+    fn commit(self, layout: &Layout) -> Result<(), LedgerError> {
         let Some(last) = self.appended.last().map(|a| a.head.clone()) else { return Ok(()) };
         let mut lines = Vec::new();
         for appended in &self.appended {
             lines.extend_from_slice(appended.line.as_bytes());
             lines.push(b'\n');
         }
-        let markdown_path = layout.log_markdown(&self.image);
-        let previous_view = match std::fs::read_to_string(&markdown_path) {
-            Ok(text) => text,
-            // Missing, or not text: rendered in full below, like any view out of step.
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData) => {
-                String::new()
-            }
-            Err(e) => return Err(io_error(&markdown_path)(e)),
-        };
-        let sections: Vec<String> =
-            std::mem::take(&mut self.appended).into_iter().map(|a| a.section).collect();
-        let previous_head = self.head.as_ref().map(|h| (h.seq, h.hash.as_str()));
-        let markdown = match markdown::prepend(
-            &self.image,
-            &previous_view,
-            previous_head,
-            (last.seq, &last.hash),
-            &sections,
-        ) {
-            Some(view) => view,
-            None => {
-                let mut log = self.full_log()?.to_vec();
-                log.extend_from_slice(&lines);
-                markdown::render(&History::from_bytes(&log, &self.log_path.clone(), &self.image)?)
-            }
-        };
         let mut commit = Commit::default();
-        // Both views name the new head, so they always change: no need to compare them.
-        commit.replace(
-            layout.baseline(&self.image),
-            Baseline::from_state(&self.image, last, &self.state).render()?,
-        );
-        commit.replace(layout.log_markdown(&self.image), markdown);
-        commit.append(self.log_path.clone(), self.log_len, lines);
+        if self.views_in_step {
+            // The views name the new head, so they always change: no need to compare them.
+            let baseline = Baseline::from_state(&self.image, ViewHead::from_line(&last), &self.state);
+            commit.replace(layout.baseline(&self.image), baseline.render()?);
+            commit.replace(
+                layout.log_markdown(&self.image),
+                markdown::front_page(&self.image, &last, &self.state),
+            );
+            commit.append(self.log_path.clone(), self.log_len, lines);
+            for (month, sections) in by_month(&self.appended) {
+                let path = layout.log_month(&self.image, month);
+                let (old_len, mut bytes) = match std::fs::metadata(&path) {
+                    Ok(meta) => (meta.len(), String::new()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        (0, markdown::month_header(&self.image, month))
+                    }
+                    Err(e) => return Err(io_error(&path)(e)),
+                };
+                bytes.push_str(&sections);
+                commit.extend(path, old_len, bytes);
+            }
+            let indexed: String = self.appended.iter().filter_map(|a| a.indexed.as_deref()).collect();
+            if !indexed.is_empty() {
+                let path = layout.log_scans(&self.image);
+                commit.extend(path.clone(), file_len(&path)?, indexed);
+            }
+        } else {
+            // Every view again, from the log and the events it is about to take.
+            let events = self
+                .appended
+                .iter()
+                .map(|a| serde_json::from_str::<Event>(&a.line))
+                .collect::<Result<Vec<Event>, _>>()
+                .map_err(|e| LedgerError::Encode { what: "an event just sealed", message: e.to_string() })?;
+            stage_views(layout, &self.image, events, &mut commit)?;
+            commit.append(self.log_path.clone(), self.log_len, lines);
+        }
         commit.apply(layout)?;
         Ok(())
     }
 }
 
-/// The last line of a log of `len` bytes, read from its end.
-fn read_last_line(path: &Path, len: u64) -> Result<Option<Vec<u8>>, LedgerError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file =
-        std::fs::File::open(path).map_err(|e| LedgerError::Io { path: path.to_path_buf(), source: e })?;
-    let mut chunk = 64 * 1024u64;
-    loop {
-        let start = len.saturating_sub(chunk);
-        file.seek(SeekFrom::Start(start))
-            .map_err(|e| LedgerError::Io { path: path.to_path_buf(), source: e })?;
-        let mut buffer = Vec::with_capacity((len - start) as usize);
-        file.read_to_end(&mut buffer).map_err(|e| LedgerError::Io { path: path.to_path_buf(), source: e })?;
-        let body = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
-        if let Some(newline) = body.iter().rposition(|b| *b == b'\n') {
-            return Ok(Some(body[newline + 1..].to_vec()));
+/// The appended sections of each month, joined in log order; months in the order they come.
+fn by_month(appended: &[Appended]) -> Vec<(Month, String)> {
+    let mut out: Vec<(Month, String)> = Vec::new();
+    for event in appended {
+        match out.iter_mut().find(|(month, _)| *month == event.month) {
+            Some((_, sections)) => sections.push_str(&event.section),
+            None => out.push((event.month, event.section.clone())),
         }
-        if start == 0 {
-            return Ok((!body.is_empty()).then(|| body.to_vec()));
-        }
-        chunk *= 4;
     }
+    out
+}
+
+/// Whether the views that grow with the log are as the head left them, so that a record can
+/// append to them: the head's month file ends with the head's section, and the scans index
+/// ends with the last scan. A view that is missing, out of step, or in hardline 0.1's layout
+/// (no monthly files) is not: the record then writes every view again.
+fn views_in_step(layout: &Layout, image: &ImageName, current: &Current) -> Result<bool, LedgerError> {
+    let Some(head) = &current.head else { return Ok(true) };
+    let month = layout.log_month(image, Month::of(&head.at));
+    if !ends_with(&month, markdown::footer(head.seq, &head.hash).as_bytes())? {
+        return Ok(false);
+    }
+    let index = layout.log_scans(image);
+    match &current.state.last_scan {
+        None => Ok(!index.exists()),
+        Some(scan) => {
+            let last = crate::log::last_line(&index)?;
+            let point = last.and_then(|line| serde_json::from_slice::<scans::ScanPoint>(&line).ok());
+            Ok(point.is_some_and(|p| p.scan_id == scan.scan_id && p.at == scan.at))
+        }
+    }
+}
+
+/// The length of the file at `path`; 0 when it does not exist.
+fn file_len(path: &Path) -> Result<u64, LedgerError> {
+    match std::fs::metadata(path) {
+        Ok(meta) => Ok(meta.len()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(io_error(path)(e)),
+    }
+}
+
+/// Whether the file at `path` ends with `suffix` (false when it does not exist).
+fn ends_with(path: &Path, suffix: &[u8]) -> Result<bool, LedgerError> {
+    use std::os::unix::fs::FileExt;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io_error(path)(e)),
+    };
+    let len = file.metadata().map_err(io_error(path))?.len();
+    let Some(start) = len.checked_sub(suffix.len() as u64) else { return Ok(false) };
+    let mut end = vec![0; suffix.len()];
+    file.read_exact_at(&mut end, start).map_err(io_error(path))?;
+    Ok(end == suffix)
 }
 
 /// Records `scans` of `image` in the order of their creation time (see [`Session`]).
@@ -386,15 +394,6 @@ pub fn append(
     let seq = tip.push(at.clone(), body)?;
     tip.commit(layout)?;
     Ok(seq)
-}
-
-/// Adds both views of `history` to `commit` (for `rebuild`).
-pub fn stage_views(layout: &Layout, history: &History, commit: &mut Commit) -> Result<(), LedgerError> {
-    if let Some(baseline) = Baseline::from_history(history) {
-        commit.write(layout.baseline(&history.image), baseline.render()?);
-    }
-    commit.write(layout.log_markdown(&history.image), markdown::render(history));
-    Ok(())
 }
 
 /// A scan's identity: its time, artifact and every finding as recorded. Two reports of the

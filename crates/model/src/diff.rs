@@ -97,6 +97,19 @@ impl Diff {
         }
         former
     }
+
+    /// Undoes this diff on the state it produced: the state before it, by identity and by
+    /// every material field (severity, versions). A refreshed finding keeps its newer reading
+    /// (title, CVSS, status, URL), because a diff does not record the older one.
+    pub fn unapply(&self, state: &mut BTreeMap<Fingerprint, Finding>) {
+        for finding in self.new.iter().chain(self.reidentified.iter().map(|c| &c.after)) {
+            state.remove(&finding.fingerprint);
+        }
+        let before = self.changed.iter().chain(&self.reidentified).map(|c| &c.before);
+        for finding in self.fixed.iter().chain(before) {
+            state.insert(finding.fingerprint.clone(), finding.clone());
+        }
+    }
 }
 
 impl Diff {
@@ -270,5 +283,43 @@ mod tests {
         let mut expected = candidate.to_vec();
         expected.sort_by(|x, y| x.fingerprint.cmp(&y.fingerprint));
         assert_eq!(state.into_values().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn unapplying_a_diff_restores_the_state_before_it_but_a_refreshed_reading() {
+        let mut retitled = vuln("CVE-3", "1", Severity::Low);
+        retitled.title = "better title".into();
+        let old = [
+            vuln("CVE-1", "1", Severity::High),
+            vuln("CVE-2", "1", Severity::Low),
+            vuln("CVE-3", "1", Severity::Low),
+            vuln("CVE-5", "1", Severity::Medium),
+        ];
+        let new = [
+            vuln("CVE-2", "1", Severity::Low),
+            retitled.clone(),
+            vuln("CVE-4", "1", Severity::Medium),
+            vuln("CVE-5", "2", Severity::High),
+        ];
+        // A finding that carries on under two new identities, too.
+        let legacy = vuln("LEGACY", "1", Severity::Medium);
+        let (a, b) = (vuln("A", "1", Severity::Medium), vuln("B", "1", Severity::High));
+        let mut former = FormerIdentities::default();
+        former.add(&a.fingerprint, legacy.fingerprint.clone());
+        former.add(&b.fingerprint, legacy.fingerprint.clone());
+        let old: Vec<Finding> = old.into_iter().chain([legacy]).collect();
+        let new: Vec<Finding> = new.into_iter().chain([a, b]).collect();
+        let before: BTreeMap<_, _> = old.iter().map(|f| (f.fingerprint.clone(), f.clone())).collect();
+        let d = Diff::against(&before, &new, &former);
+        assert_eq!(
+            (d.new.len(), d.fixed.len(), d.changed.len(), d.refreshed.len(), d.reidentified.len()),
+            (1, 1, 1, 1, 2)
+        );
+        let mut state = before.clone();
+        d.apply(&mut state);
+        d.unapply(&mut state);
+        let mut expected = before;
+        expected.insert(retitled.fingerprint.clone(), retitled);
+        assert_eq!(state, expected);
     }
 }

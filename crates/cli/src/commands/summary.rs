@@ -1,6 +1,5 @@
 //! `hardline summary`: `SECURITY_SUMMARY.md`, and with `--publish` the summary issue.
 
-use anyhow::Context as _;
 use hardline_publish::summary;
 
 use crate::cli::SummaryArgs;
@@ -9,15 +8,9 @@ use crate::report::{Report, SummaryReport};
 use crate::{files, tracker};
 
 pub fn run(ctx: &Context, args: SummaryArgs) -> anyhow::Result<Report> {
-    let days: i64 = args
-        .since
-        .trim_end_matches('d')
-        .parse()
-        .ok()
-        .filter(|d| *d > 0 && *d <= 366)
-        .with_context(|| format!("--since {:?}: expected a number of days such as 7d", args.since))?;
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[hardline_feeds::FeedKind::Kev])?);
-    let summary = summary::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), days, &ctx.progress())?;
+    let summary =
+        summary::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), args.since, &ctx.progress())?;
     let text = summary.render();
     let file = ctx.root.join("SECURITY_SUMMARY.md");
     files::write_if_changed(&file, &text)?;

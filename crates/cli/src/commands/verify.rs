@@ -14,5 +14,13 @@ pub fn run(ctx: &Context) -> anyhow::Result<Report> {
     }
     let report = ledger.verify(&ctx.progress())?;
     drop(writer);
+    if !report.legacy_views.is_empty() {
+        let files: Vec<String> = report.legacy_views.iter().map(|p| p.display().to_string()).collect();
+        output::note(&format!(
+            "note: {} in the layout of hardline 0.1: right, but the next record of the image, or \
+             `hardline rebuild`, rewrites them in the current layout",
+            files.join(", ") + if files.len() == 1 { " is" } else { " are" }
+        ));
+    }
     Ok(Report::Verify(report))
 }

@@ -268,7 +268,8 @@ fn gate(report: &GateReport, style: &Style) -> String {
 fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
     let mut out = String::new();
     for (image, events, head) in &report.images {
-        let _ = writeln!(out, "{image}: {events} events, head {head}");
+        let noun = if *events == 1 { "event" } else { "events" };
+        let _ = writeln!(out, "{image}: {events} {noun}, head {head}");
     }
     for problem in &report.problems {
         let _ = writeln!(out, "{}", style.paint(Role::Failure, &problem.to_string()));
@@ -283,7 +284,7 @@ fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
     }
     out.push_str(&style.paint(Role::Failure, "ledger does NOT verify"));
     // What to do next depends on what is wrong: a view is a function of its log; a log is not.
-    let is_log = |p: &hardline_ledger::Problem| p.path.extension().is_some_and(|e| e == "jsonl");
+    let is_log = |p: &hardline_ledger::Problem| is_log(&p.path);
     if report.problems.iter().any(|p| !is_log(p)) {
         let _ = write!(
             out,
@@ -299,6 +300,15 @@ fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
         );
     }
     out
+}
+
+/// Whether a file `verify` names is an image's hash-chained log (`audit-logs/IMAGE.jsonl`),
+/// which only version control can restore. Every other file it checks is a view that `rebuild`
+/// rewrites from the log: the baseline, the audit log's pages for people, and the scans index
+/// (`audit-logs/IMAGE/scans.jsonl`, JSON lines too, one folder down).
+fn is_log(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+        && path.parent().and_then(std::path::Path::file_name).is_some_and(|dir| dir == "audit-logs")
 }
 
 fn rebuild(report: &RebuildReport) -> String {

@@ -489,6 +489,9 @@ struct VerifyV1 {
     ok: bool,
     images: Vec<VerifyImageV1>,
     problems: Vec<ProblemV1>,
+    /// Views that match their log in the layout of hardline 0.1 (rewritten by the next record
+    /// or `rebuild`).
+    legacy_views: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -527,6 +530,7 @@ fn verify(report: &hardline_ledger::VerifyReport) -> VerifyV1 {
                 message: p.message.clone(),
             })
             .collect(),
+        legacy_views: report.legacy_views.iter().map(|p| p.display().to_string()).collect(),
     }
 }
 

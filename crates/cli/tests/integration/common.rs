@@ -101,18 +101,22 @@ impl Repo {
         std::fs::read_to_string(self.path().join(relative)).unwrap_or_default()
     }
 
-    /// Every file of the ledger and its views, with contents, for "nothing changed" checks.
+    /// Every file of the ledger and its views (monthly files included), with contents, for
+    /// "nothing changed" checks.
     pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        for dir in ["audit-logs", "cve-baseline"] {
-            if let Ok(entries) = std::fs::read_dir(self.path().join(dir)) {
-                for entry in entries.flatten() {
-                    files.push((
-                        format!("{dir}/{}", entry.file_name().to_string_lossy()),
-                        std::fs::read(entry.path()).unwrap_or_default(),
-                    ));
+        fn walk(dir: &Path, name: &str, files: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let name = format!("{name}/{}", entry.file_name().to_string_lossy());
+                if entry.path().is_dir() {
+                    walk(&entry.path(), &name, files);
+                } else {
+                    files.push((name, std::fs::read(entry.path()).unwrap_or_default()));
                 }
             }
+        }
+        let mut files = Vec::new();
+        for dir in ["audit-logs", "cve-baseline"] {
+            walk(&self.path().join(dir), dir, &mut files);
         }
         files.sort();
         files

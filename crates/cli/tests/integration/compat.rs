@@ -146,6 +146,70 @@ fn a_v0_1_ledger_takes_new_scans_and_decisions_on_top() {
     assert!(verify.ends_with("ledger verifies\n"), "{verify}");
 }
 
+/// The views of a 0.1 ledger are in 0.1's layout (the Markdown log in one file, newest first;
+/// the baseline without seen-times): `verify` checks them as such and says so, a record of an
+/// image rewrites that image's views in the current layout in the same commit, and `rebuild`
+/// rewrites the rest.
+#[test]
+fn a_v0_1_ledgers_views_verify_as_legacy_and_migrate() {
+    let repo = old_ledger();
+    let legacy = |repo: &Repo| -> Vec<String> {
+        let report = repo.json(&["verify"]);
+        assert_eq!(report["ok"], true, "{report}");
+        report["legacy_views"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(
+        legacy(&repo),
+        [
+            "audit-logs/php-mysql-secured.md",
+            "cve-baseline/php-mysql-secured.json",
+            "audit-logs/postgres-secured.md",
+            "cve-baseline/postgres-secured.json"
+        ]
+    );
+    let human = repo.run(&["verify"]);
+    assert!(String::from_utf8_lossy(&human.stderr).contains("in the layout of hardline 0.1"));
+
+    repo.ok(&["record", "--image", PHP, "--report", &report(&repo, "pr-101-php-mysql-secured.json")]);
+    assert_eq!(legacy(&repo), ["audit-logs/postgres-secured.md", "cve-baseline/postgres-secured.json"]);
+    let months = std::fs::read_dir(repo.path().join("audit-logs").join(PHP))
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".md")).count())
+        .unwrap_or(0);
+    assert_eq!(months, 3, "the record wrote every month of the old log, and its own");
+    assert!(repo.path().join("audit-logs").join(PHP).join("scans.jsonl").is_file());
+
+    let rebuilt = repo.ok(&["rebuild"]);
+    assert!(rebuilt.contains("audit-logs/postgres-secured.md") && !rebuilt.contains(PHP), "{rebuilt}");
+    assert!(legacy(&repo).is_empty());
+}
+
+/// A hand edit of a view in 0.1's layout fails `verify` at its line, as it always did.
+#[test]
+fn a_hand_edit_of_a_v0_1_view_is_caught_at_its_line() {
+    for (file, from, to) in [
+        ("audit-logs/postgres-secured.md", "Risk: **HIGH**", "Risk: **LOW**"),
+        ("audit-logs/postgres-secured.md", "\n- `count-increased`", "\n- `count-decreased`"),
+        ("cve-baseline/postgres-secured.json", "\"severity\":\"high\"", "\"severity\":\"low\""),
+    ] {
+        let repo = old_ledger();
+        let path = repo.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        // The edited line: the one `from` starts on, or the next if it starts with a newline.
+        let at = text.find(from).unwrap_or_else(|| panic!("{from:?} in {file}"));
+        let line = text[..at].matches('\n').count() + 1 + usize::from(from.starts_with('\n'));
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap_or_default();
+        let out = repo.run(&["verify"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{file}: {stdout}");
+        assert!(stdout.contains(&format!("{file}:{line}: ")), "{file}:{line} expected in:\n{stdout}");
+    }
+}
+
 /// A ledger whose findings came from SARIF, written by hardline 0.1.0 (built from `677203e`,
 /// the last commit before SARIF results were identified by their flagged line; kept byte for
 /// byte in `tests/fixtures/ledger-v0.1-sarif`). 0.1.0 identified a SARIF result without
@@ -240,9 +304,18 @@ mod sarif_ledger {
         assert!(after.starts_with(&before) && after.len() > before.len(), "appended after the old line");
         let verify = repo.ok(&["verify"]);
         assert!(verify.contains("app: 2 events") && verify.ends_with("ledger verifies\n"), "{verify}");
-        let view = repo.read("audit-logs/app.md");
-        assert!(view.contains("### Re-identified (7)"), "{view}");
-        assert!(!view[..view.find("<sub>event 2").unwrap_or(0)].contains("### New"), "nothing new: {view}");
+        // Event 2's section, in the monthly file of its month (the record wrote the old log's
+        // views in the current layout too).
+        let months = std::fs::read_dir(repo.path().join("audit-logs/app")).into_iter().flatten().flatten();
+        let view: String = months
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".md"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .find(|text| text.contains("<sub>event 2 "))
+            .unwrap_or_default();
+        let end = view.find("<sub>event 2 ").unwrap_or(0);
+        let section = &view[view[..end].rfind("\n## ").unwrap_or(0)..end];
+        assert!(section.contains("### Re-identified (7)"), "{view}");
+        assert!(!section.contains("### New"), "nothing new: {view}");
 
         // The same reports again are the same scan: nothing is appended.
         let (_, again) = json(&repo, &with_reports(&repo, &["record", "--image", APP]));

@@ -107,8 +107,17 @@ fn demo_stdout() {
 #[test]
 fn audit_log_markdown() {
     let root = &demo().root;
-    for relative in ["audit-logs/php-mysql-secured.md", "audit-logs/postgres-secured.md"] {
-        insta::assert_snapshot!(name_of(relative), file(root, relative));
+    for image in [PHP, POSTGRES] {
+        let front = format!("audit-logs/{image}.md");
+        insta::assert_snapshot!(name_of(&front), file(root, &front));
+        for month in ["2026-09", "2026-10", "2026-11"] {
+            let relative = format!("audit-logs/{image}/{month}.md");
+            insta::assert_snapshot!(name_of(&relative), file(root, &relative));
+        }
+        let index = format!("audit-logs/{image}/scans.jsonl");
+        insta::assert_snapshot!(name_of(&index), file(root, &index));
+        let files = std::fs::read_dir(root.join("audit-logs").join(image)).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(files, 4, "one file per month of the demo's ten weeks, and the scans index");
     }
 }
 
@@ -561,24 +570,59 @@ fn man_pages() {
     insta::assert_snapshot!("man_hardline_gate", stdout(root, &["man", "gate"], 0));
 }
 
-/// The log format is a compatibility promise: the demo's ledger is, byte for byte, the one
+/// The log format is a compatibility promise: the demo's logs are, byte for byte, the ones
 /// hardline 0.1.0's demo wrote (kept in `tests/fixtures/ledger-v0.1`). A deliberate change to
-/// the demo's story would change it; a change to how events are written must not.
+/// the demo's story would change them; a change to how events are written must not. The views
+/// of that ledger are in 0.1's layout; `rebuild` rewrites them into exactly the demo's.
 #[test]
-fn demo_ledger_is_byte_identical_to_the_one_0_1_wrote() {
+fn demo_logs_are_the_ones_0_1_wrote_and_its_views_migrate_to_the_demos() {
     let root = &demo().root;
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger-v0.1");
     for relative in [
         "audit-logs/php-mysql-secured.jsonl",
         "audit-logs/postgres-secured.jsonl",
-        "audit-logs/php-mysql-secured.md",
-        "audit-logs/postgres-secured.md",
-        "cve-baseline/php-mysql-secured.json",
-        "cve-baseline/postgres-secured.json",
         "security/exceptions.toml",
     ] {
         let now = std::fs::read(root.join(relative)).unwrap_or_default();
         let then = std::fs::read(fixture.join(relative)).unwrap_or_default();
         assert!(!then.is_empty() && now == then, "{relative} differs from the one hardline 0.1.0 wrote");
     }
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture, copy.path());
+    let rebuilt = stdout(copy.path(), &["rebuild"], 0);
+    assert!(rebuilt.starts_with("rewrote "), "{rebuilt}");
+    let views = |root: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        for dir in ["audit-logs", "cve-baseline"] {
+            for (relative, bytes) in tree(&root.join(dir), dir) {
+                if !relative.ends_with(".jsonl") {
+                    files.push((relative, bytes));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let (migrated, demo) = (views(copy.path()), views(root));
+    assert_eq!(
+        migrated.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        demo.iter().map(|(name, _)| name).collect::<Vec<_>>()
+    );
+    for ((name, migrated), (_, demo)) in migrated.iter().zip(&demo) {
+        assert!(migrated == demo, "{name}: the migrated view differs from the demo's");
+    }
+}
+
+/// Every file below `dir`, named relative to its parent as `prefix/…`.
+fn tree(dir: &Path, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            files.extend(tree(&entry.path(), &name));
+        } else {
+            files.push((name, std::fs::read(entry.path()).unwrap_or_default()));
+        }
+    }
+    files
 }

@@ -554,3 +554,179 @@ fn reports_of_several_scanners_in_one_call_are_one_scan() {
     assert_eq!(gate.status.code(), Some(10));
     assert!(decision["diff"]["fixed"].as_array().is_some_and(Vec::is_empty));
 }
+
+/// The Markdown log grows by appending: a record adds its event's section to the end of its
+/// month's file (an earlier month's file is left as it was) and rewrites only the front page
+/// and the baseline view, whose size does not depend on the history.
+#[test]
+fn a_record_appends_to_its_months_file_and_leaves_earlier_months_alone() {
+    let repo = Repo::new();
+    let [w1, w2, w3] = three_weeks(&repo);
+    repo.ok(&["record", "--image", "demo", "--report", s(&w1)]);
+    let january = || repo.read("audit-logs/demo/2026-01.md");
+    let after_one = january();
+    assert!(after_one.starts_with("# Audit log: demo · 2026-01\n"), "{after_one}");
+    repo.ok(&["record", "--image", "demo", "--report", s(&w2), "--report", s(&w3)]);
+    let after_three = january();
+    assert!(after_three.starts_with(&after_one) && after_three.len() > after_one.len(), "appended to");
+    assert_eq!(after_three.matches("· scan recorded").count(), 3);
+
+    let february = repo.write("r/feb.json", &trivy_report("2026-02-02T04:00:00Z", &[]));
+    repo.ok(&["record", "--image", "demo", "--report", s(&february)]);
+    assert_eq!(january(), after_three, "an earlier month is not touched");
+    let front = repo.read("audit-logs/demo.md");
+    assert!(front.contains("Head: event 4 `") && front.contains("[2026-02](demo/2026-02.md)"), "{front}");
+    assert_eq!(repo.read("audit-logs/demo/scans.jsonl").lines().count(), 4, "one line per scan");
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn verify_names_an_edited_line_of_a_monthly_file() {
+    tampered(
+        |repo| {
+            let path = repo.path().join("audit-logs/demo/2026-01.md");
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            std::fs::write(path, text.replacen("Risk: **HIGH**", "Risk: **LOW**", 1)).expect("write");
+        },
+        "audit-logs/demo/2026-01.md:",
+    );
+}
+
+#[test]
+fn verify_names_a_missing_monthly_file_and_one_the_log_does_not_derive() {
+    tampered(
+        |repo| std::fs::remove_file(repo.path().join("audit-logs/demo/2026-01.md")).expect("rm"),
+        "audit-logs/demo/2026-01.md:0: missing",
+    );
+    tampered(
+        |repo| {
+            let from = repo.path().join("audit-logs/demo/2026-01.md");
+            std::fs::copy(from, repo.path().join("audit-logs/demo/2025-12.md")).expect("copy");
+        },
+        "audit-logs/demo/2025-12.md:0: extra file",
+    );
+}
+
+#[test]
+fn verify_names_an_edited_line_of_the_scans_index() {
+    tampered(
+        |repo| {
+            let path = repo.path().join("audit-logs/demo/scans.jsonl");
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            std::fs::write(path, text.replacen("\"critical\":0", "\"critical\":1", 1)).expect("write");
+        },
+        "audit-logs/demo/scans.jsonl:1: differs",
+    );
+}
+
+#[test]
+fn verify_names_a_hand_edited_seen_time() {
+    tampered(
+        |repo| {
+            let path = repo.path().join("cve-baseline/demo.json");
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            std::fs::write(
+                path,
+                text.replacen("\"first_seen\":\"2026-01-05", "\"first_seen\":\"2025-01-05", 1),
+            )
+            .expect("write");
+        },
+        "cve-baseline/demo.json:",
+    );
+}
+
+/// A monthly file deleted by hand makes `verify` fail, and the next record writes every view
+/// again from the log: the ledger verifies after it.
+#[test]
+fn a_deleted_monthly_file_heals_with_the_next_record() {
+    let repo = Repo::new();
+    let [w1, w2, w3] = three_weeks(&repo);
+    repo.ok(&["record", "--image", "demo", "--report", s(&w1), "--report", s(&w2)]);
+    let month = repo.path().join("audit-logs/demo/2026-01.md");
+    std::fs::remove_file(&month).expect("rm");
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(3));
+    repo.ok(&["record", "--image", "demo", "--report", s(&w3)]);
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(0));
+    assert_eq!(repo.read("audit-logs/demo/2026-01.md").matches("· scan recorded").count(), 3);
+}
+
+/// Each open finding carries when it appeared and when it last moved: a version bump and a
+/// severity change move `last_changed`; a finding that is fixed and returns starts again.
+#[test]
+fn the_baseline_keeps_when_each_finding_appeared_and_last_changed() {
+    let repo = Repo::new();
+    for report in three_weeks(&repo) {
+        repo.ok(&["record", "--image", "demo", "--report", s(&report)]);
+    }
+    let back = repo.write(
+        "r/4.json",
+        &trivy_report(
+            "2026-01-26T04:00:00Z",
+            &[
+                ("CVE-2026-0001", "libc6", "CRITICAL", "2.41-2", ""),
+                ("CVE-2026-0003", "tar", "LOW", "1.35-1", ""),
+                ("CVE-2026-0004", "openssl", "HIGH", "3.5-1", "3.5-2"),
+            ],
+        ),
+    );
+    repo.ok(&["record", "--image", "demo", "--report", s(&back)]);
+    let baseline: serde_json::Value =
+        serde_json::from_str(&repo.read("cve-baseline/demo.json")).expect("json");
+    let seen: BTreeMap<String, (String, String)> = baseline["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or("").to_owned();
+            (text("id"), (text("first_seen"), text("last_changed")))
+        })
+        .collect();
+    let expect = |first: &str, last: &str| (first.to_owned(), last.to_owned());
+    assert_eq!(
+        seen["CVE-2026-0001"],
+        expect(WEEK1, WEEK3),
+        "installed version in week 2, severity in week 3"
+    );
+    assert_eq!(seen["CVE-2026-0003"], expect(WEEK1, WEEK1), "never moved");
+    let returned = "2026-01-26T04:00:00Z";
+    assert_eq!(seen["CVE-2026-0004"], expect(returned, returned), "fixed in week 3, back in week 4");
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(0));
+}
+
+/// An event goes to the file of its own month, even when the log reaches it after an event of
+/// a later month (a scan made on the 31st, recorded after a gate decision of the 1st):
+/// appending, verifying and rebuilding agree.
+#[test]
+fn a_late_event_goes_to_its_own_months_file() {
+    let mut repo = Repo::new();
+    let january = repo
+        .write("r/jan.json", &trivy_report("2026-01-30T04:00:00Z", &[("CVE-1", "libc6", "HIGH", "1", "")]));
+    repo.ok(&["record", "--image", "demo", "--report", s(&january)]);
+    repo.env = vec![("HARDLINE_NOW".into(), "2026-02-01T09:00:00Z".into())];
+    let pr = repo.write("r/pr.json", &trivy_report("2026-02-01T08:00:00Z", &[]));
+    repo.run(&["gate", "--image", "demo", "--report", s(&pr), "--record", "--pr", "7"]);
+    let late = repo
+        .write("r/late.json", &trivy_report("2026-01-31T04:00:00Z", &[("CVE-1", "libc6", "HIGH", "2", "")]));
+    repo.ok(&["record", "--image", "demo", "--report", s(&late)]);
+    let january = repo.read("audit-logs/demo/2026-01.md");
+    assert_eq!(january.matches("· scan recorded").count(), 2, "{january}");
+    assert!(repo.read("audit-logs/demo/2026-02.md").contains("· gate decision"));
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(0));
+    assert!(repo.ok(&["rebuild"]).contains("already matches"));
+}
+
+/// `rebuild` writes exactly the views the log derives: it removes a monthly file the log does
+/// not derive and restores a deleted scans index.
+#[test]
+fn rebuild_removes_what_the_log_does_not_derive() {
+    let repo = Repo::new();
+    for report in three_weeks(&repo) {
+        repo.ok(&["record", "--image", "demo", "--report", s(&report)]);
+    }
+    let before = repo.snapshot();
+    std::fs::write(repo.path().join("audit-logs/demo/2025-12.md"), "# not from the log\n").expect("write");
+    std::fs::remove_file(repo.path().join("audit-logs/demo/scans.jsonl")).expect("rm");
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(3));
+    repo.ok(&["rebuild"]);
+    assert_eq!(repo.snapshot(), before);
+}

@@ -56,6 +56,13 @@ fn the_decision_and_severities_are_coloured_on_a_terminal_and_not_with_no_color(
         shown.terminal
     );
     assert!(shown.terminal.contains("\u{1b}[31mnew  \u{1b}[0m"), "`new` marked:\n{:?}", shown.terminal);
+    // The same two reports the other way round: the CRITICAL is fixed, in green.
+    let (base, candidate) = (repo.path().join("base.json"), repo.path().join("pr.json"));
+    let diff = ["diff", candidate.to_str().unwrap_or_default(), base.to_str().unwrap_or_default()]
+        .map(str::to_owned);
+    let shown = run(command(&repo, &diff, &[]), OnTerminal::Stdout);
+    assert_eq!(shown.status.code(), Some(0), "{}{}", shown.terminal, shown.stderr);
+    assert!(shown.terminal.contains("\u{1b}[32mfixed\u{1b}[0m"), "`fixed` marked:\n{:?}", shown.terminal);
 
     for env in [[("NO_COLOR", "1")], [("TERM", "dumb")], [("CLICOLOR", "0")]] {
         let plain = run(command(&repo, &gate, &env), OnTerminal::Stdout);

@@ -9,7 +9,9 @@
 
 use serde_json::Value;
 
+mod check;
 mod direct;
+pub use check::check;
 pub use direct::{join, quoted, to_string};
 
 /// Compact canonical form: what is hashed and what each log line is.

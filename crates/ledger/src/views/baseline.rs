@@ -1,16 +1,23 @@
 //! `cve-baseline/<image>.json`: the image's current findings, their counts, and which event
 //! produced them.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use hardline_model::{Counts, Finding, ImageName, ScanMeta, Timestamp, unique_vulnerability_ids};
+use hardline_model::{
+    Counts, Finding, Fingerprint, ImageName, ScanMeta, Timestamp, unique_vulnerability_ids,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventKind};
-use crate::history::{History, LastScan, State};
+use crate::history::{History, LastScan, Seen, State};
+use crate::log::HeadLine;
 use crate::{LedgerError, io_error};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The view. Each finding's line also carries `first_seen` and `last_changed` (see [`Seen`]);
+/// a view written by hardline 0.1 has none, and is rewritten by the next record or `rebuild`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(from = "RawBaseline")]
 pub struct Baseline {
     pub version: u32,
     pub image: ImageName,
@@ -26,6 +33,63 @@ pub struct Baseline {
     pub total: u32,
     pub unique_vulnerabilities: usize,
     pub findings: Vec<Finding>,
+    /// When each finding appeared and last changed, by fingerprint; empty in a view of the
+    /// 0.1 layout.
+    pub seen: BTreeMap<Fingerprint, Seen>,
+}
+
+/// The file as written: findings with their seen-times beside their fields.
+#[derive(Deserialize)]
+struct RawBaseline {
+    version: u32,
+    image: ImageName,
+    head: Head,
+    #[serde(default)]
+    scan: Option<ScanMeta>,
+    #[serde(default)]
+    scan_id: Option<String>,
+    #[serde(default)]
+    scanned_at: Option<Timestamp>,
+    counts: Counts,
+    total: u32,
+    unique_vulnerabilities: usize,
+    findings: Vec<RawFinding>,
+}
+
+#[derive(Deserialize)]
+struct RawFinding {
+    #[serde(flatten)]
+    finding: Finding,
+    #[serde(default)]
+    first_seen: Option<Timestamp>,
+    #[serde(default)]
+    last_changed: Option<Timestamp>,
+}
+
+impl From<RawBaseline> for Baseline {
+    fn from(raw: RawBaseline) -> Baseline {
+        let mut seen = BTreeMap::new();
+        let mut findings = Vec::with_capacity(raw.findings.len());
+        for entry in raw.findings {
+            if let (Some(first_seen), Some(last_changed)) = (entry.first_seen, entry.last_changed) {
+                seen.insert(entry.finding.fingerprint.clone(), Seen { first_seen, last_changed });
+            }
+            findings.push(entry.finding);
+        }
+        Baseline {
+            version: raw.version,
+            image: raw.image,
+            head: raw.head,
+            scan: raw.scan,
+            scan_id: raw.scan_id,
+            scanned_at: raw.scanned_at,
+            counts: raw.counts,
+            total: raw.total,
+            unique_vulnerabilities: raw.unique_vulnerabilities,
+            findings,
+            seen,
+        }
+    }
 }
 
 /// The event the view was derived from: the log's last line.
@@ -40,6 +104,10 @@ pub struct Head {
 impl Head {
     pub fn of(event: &Event) -> Head {
         Head { seq: event.seq, hash: event.hash.clone(), kind: event.body.kind(), at: event.at.clone() }
+    }
+
+    pub fn from_line(line: &HeadLine) -> Head {
+        Head { seq: line.seq, hash: line.hash.clone(), kind: line.kind(), at: line.at.clone() }
     }
 }
 
@@ -64,7 +132,18 @@ impl Baseline {
             counts,
             unique_vulnerabilities: unique_vulnerability_ids(&findings),
             findings,
+            seen: state.seen.clone(),
         }
+    }
+
+    /// Whether every finding has its seen-times: false for a view of the 0.1 layout.
+    pub fn has_seen_times(&self) -> bool {
+        self.findings.iter().all(|f| self.seen.contains_key(&f.fingerprint))
+    }
+
+    /// When `finding` appeared and last changed.
+    pub fn seen(&self, finding: &Finding) -> Option<&Seen> {
+        self.seen.get(&finding.fingerprint)
     }
 
     /// The state this view shows, for appending without replaying the log.
@@ -77,14 +156,26 @@ impl Baseline {
             },
             // The view keeps no history of identities; appending needs none.
             former: Default::default(),
+            seen: self.seen,
         }
     }
 
     /// JSON laid out for git: one top-level field per line and one finding per line, each
     /// compact, with a trailing newline. A finding that changes changes one line of the diff;
     /// the file is about half the size of indented JSON, and it is written directly, without
-    /// an intermediate tree (it is the largest file a record writes).
+    /// an intermediate tree (it is the largest file a record writes). Each finding's line ends
+    /// with its `first_seen` and `last_changed`.
     pub fn render(&self) -> Result<String, LedgerError> {
+        self.render_with(true)
+    }
+
+    /// The view as hardline 0.1 wrote it: findings without seen-times. `verify` accepts a view
+    /// in this layout (and says so) until a record or `rebuild` rewrites it.
+    pub fn render_legacy(&self) -> Result<String, LedgerError> {
+        self.render_with(false)
+    }
+
+    fn render_with(&self, seen_times: bool) -> Result<String, LedgerError> {
         fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, LedgerError> {
             serde_json::to_string(value)
                 .map_err(|e| LedgerError::Encode { what: "the baseline view", message: e.to_string() })
@@ -114,7 +205,19 @@ impl Baseline {
         out.push_str("  \"findings\": [");
         for (index, finding) in self.findings.iter().enumerate() {
             out.push_str(if index == 0 { "\n    " } else { ",\n    " });
-            out.push_str(&json(finding)?);
+            let line = json(finding)?;
+            match self.seen.get(&finding.fingerprint).filter(|_| seen_times) {
+                // A finding is a JSON object: its seen-times go before the closing brace.
+                Some(seen) => {
+                    out.push_str(line.strip_suffix('}').unwrap_or(&line));
+                    out.push_str(",\"first_seen\":");
+                    out.push_str(&json(&seen.first_seen)?);
+                    out.push_str(",\"last_changed\":");
+                    out.push_str(&json(&seen.last_changed)?);
+                    out.push('}');
+                }
+                None => out.push_str(&line),
+            }
         }
         out.push_str(if self.findings.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
         Ok(out)
@@ -154,6 +257,12 @@ mod tests {
             url: None,
             status: None,
         };
+        let other = Finding {
+            fingerprint: Fingerprint::rule("misconfiguration", "DS-0001", "Dockerfile", "x"),
+            ..finding.clone()
+        };
+        let at = Timestamp::parse("2026-01-01T00:00:00Z").expect("a time");
+        let seen = Seen { first_seen: at.clone(), last_changed: at };
         let view = Baseline {
             version: 1,
             image: ImageName::new("app").expect("a name"),
@@ -169,17 +278,28 @@ mod tests {
             counts: Counts::from_severities([Severity::High]),
             total: 1,
             unique_vulnerabilities: 0,
-            findings: vec![finding.clone(), finding],
+            findings: vec![finding.clone(), other.clone()],
+            seen: [(finding.fingerprint.clone(), seen.clone()), (other.fingerprint.clone(), seen)].into(),
         };
         let text = view.render().expect("encodable");
         assert_eq!(
-            text.lines().filter(|l| l.starts_with("    {")).count(),
+            text.lines()
+                .filter(|l| l.starts_with("    {") && l.contains("\"first_seen\":\"2026-01-01T00:00:00Z\""))
+                .count(),
             2,
-            "one finding per line:\n{text}"
+            "one finding per line, with its seen-times:\n{text}"
         );
         let back: Baseline = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back, view);
-        let empty = Baseline { findings: vec![], ..view };
+        assert!(back.has_seen_times());
+        let empty = Baseline { findings: vec![], seen: BTreeMap::new(), ..view.clone() };
         assert_eq!(serde_json::from_str::<Baseline>(&empty.render().expect("encodable")).ok(), Some(empty));
+
+        // The 0.1 layout reads back as the same findings, without seen-times.
+        let legacy = view.render_legacy().expect("encodable");
+        assert!(!legacy.contains("first_seen"), "{legacy}");
+        let back: Baseline = serde_json::from_str(&legacy).unwrap_or_else(|e| panic!("{e}\n{legacy}"));
+        assert_eq!(back.findings, view.findings);
+        assert!(!back.has_seen_times());
     }
 }

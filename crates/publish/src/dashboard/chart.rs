@@ -1,13 +1,19 @@
-//! The trend chart: a hand-written SVG of open findings per severity over every recorded
-//! scan, as stacked areas (critical at the bottom), with axes, a legend and a `<title>`
-//! tooltip per scan. Presentation attributes only (no `style=`), so the page's CSP holds.
+//! The trend chart: a hand-written SVG of open findings per severity over the recorded scans,
+//! as stacked areas (critical at the bottom), with axes, a legend and a `<title>` tooltip per
+//! point. A point per scan up to [`MAX_POINTS`]; beyond that, a point per week, month or year
+//! (the finest that fits), each the counts at the period's last scan, so that the chart's size
+//! does not grow with the history. Presentation attributes only (no `style=`), so the page's
+//! CSP holds.
 
 use std::fmt::Write;
 
-use hardline_model::Severity;
+use hardline_model::{Counts, Severity};
 
 use super::Point;
 use super::escape::{MAX_TEXT, esc};
+
+/// The most points a chart draws.
+pub const MAX_POINTS: usize = 200;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 280.0;
@@ -29,16 +35,89 @@ pub fn color(severity: Severity) -> &'static str {
     }
 }
 
+/// One point of the chart: a scan, or the last scan of a period.
+struct Plotted {
+    at: i64,
+    counts: Counts,
+    /// The tooltip's heading: the scan's time, or the period and its scans.
+    label: String,
+}
+
+/// What scans are grouped by when there are too many to draw one point each: the name of
+/// the period and the key of a day in it.
+struct Period {
+    name: &'static str,
+    key: fn(jiff::civil::Date) -> String,
+}
+
+/// Finest first.
+const PERIODS: [Period; 3] = [
+    Period {
+        name: "week",
+        key: |day| {
+            let week = day.iso_week_date();
+            format!("{}-W{:02}", week.year(), week.week())
+        },
+    },
+    Period { name: "month", key: |day| format!("{:04}-{:02}", day.year(), day.month()) },
+    Period { name: "year", key: |day| format!("{:04}", day.year()) },
+];
+
+/// The points to draw for `points` (oldest first), and the period each stands for when they
+/// are aggregated.
+fn plotted(points: &[Point]) -> (Vec<Plotted>, Option<&'static str>) {
+    if points.len() <= MAX_POINTS {
+        let each = points.iter().map(|p| Plotted {
+            at: p.at.as_second(),
+            counts: p.counts,
+            label: super::rfc3339(p.at),
+        });
+        return (each.collect(), None);
+    }
+    let mut grouped = (Vec::new(), None);
+    for period in &PERIODS {
+        grouped = (per_period(points, period), Some(period.name));
+        if grouped.0.len() <= MAX_POINTS {
+            break;
+        }
+    }
+    grouped
+}
+
+/// One point per period: the counts at its last scan.
+fn per_period(points: &[Point], period: &Period) -> Vec<Plotted> {
+    let key = |point: &Point| (period.key)(jiff::tz::Offset::UTC.to_datetime(point.at).date());
+    let mut out = Vec::new();
+    let mut scans = 0;
+    for (index, point) in points.iter().enumerate() {
+        scans += 1;
+        let this = key(point);
+        if points.get(index + 1).map(key).as_ref() != Some(&this) {
+            let plural = if scans == 1 { "" } else { "s" };
+            let label = format!(
+                "{} {this}, {scans} scan{plural}, the last at {}",
+                period.name,
+                super::rfc3339(point.at)
+            );
+            out.push(Plotted { at: point.at.as_second(), counts: point.counts, label });
+            scans = 0;
+        }
+    }
+    out
+}
+
 /// The chart of `points` (oldest first) for `image`.
 pub fn trend(image: &str, points: &[Point]) -> String {
     let image = esc(image, MAX_TEXT);
+    let scans = points.len();
+    let (points, period) = plotted(points);
+    let per = period.map(|p| format!(", one point per {p}")).unwrap_or_default();
     let mut out = String::new();
     let _ = write!(
         out,
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
          width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" font-size=\"11\" \
-         font-family=\"system-ui, sans-serif\"><title>Open findings per severity of {image}, {} scans</title>",
-        points.len()
+         font-family=\"system-ui, sans-serif\"><title>Open findings per severity of {image}, {scans} scans{per}</title>"
     );
     legend(&mut out);
     if points.is_empty() {
@@ -50,10 +129,10 @@ pub fn trend(image: &str, points: &[Point]) -> String {
         );
         return out;
     }
-    let stack_max = points.iter().map(|p| stacked(p, LAYERS.len())).max().unwrap_or(0);
+    let stack_max = points.iter().map(|p| stacked_counts(&p.counts, LAYERS.len())).max().unwrap_or(0);
     let (y_max, step) = nice_scale(stack_max);
-    let t0 = points[0].at.as_second();
-    let t1 = points[points.len() - 1].at.as_second();
+    let t0 = points[0].at;
+    let t1 = points[points.len() - 1].at;
     let plot_w = WIDTH - LEFT - RIGHT;
     let x = |t: i64| {
         if t1 > t0 { LEFT + (t - t0) as f64 / (t1 - t0) as f64 * plot_w } else { LEFT + plot_w / 2.0 }
@@ -61,18 +140,15 @@ pub fn trend(image: &str, points: &[Point]) -> String {
     let y = |v: u32| HEIGHT - BOTTOM - f64::from(v) / f64::from(y_max) * (HEIGHT - TOP - BOTTOM);
     y_axis(&mut out, y_max, step, &y);
     x_axis(&mut out, t0, t1, &x);
-    // A single scan (or scans at one instant) is drawn as a flat band across the plot.
-    let xs: Vec<f64> = if t1 > t0 {
-        points.iter().map(|p| x(p.at.as_second())).collect()
-    } else {
-        vec![LEFT, WIDTH - RIGHT]
-    };
+    // A single point (or points at one instant) is drawn as a flat band across the plot.
+    let xs: Vec<f64> =
+        if t1 > t0 { points.iter().map(|p| x(p.at)).collect() } else { vec![LEFT, WIDTH - RIGHT] };
     let values = |layer: usize| -> Vec<u32> {
         if t1 > t0 {
-            points.iter().map(|p| stacked(p, layer)).collect()
+            points.iter().map(|p| stacked_counts(&p.counts, layer)).collect()
         } else {
             let last = &points[points.len() - 1];
-            vec![stacked(last, layer); 2]
+            vec![stacked_counts(&last.counts, layer); 2]
         }
     };
     for (index, severity) in LAYERS.iter().enumerate() {
@@ -93,14 +169,19 @@ pub fn trend(image: &str, points: &[Point]) -> String {
             severity.as_str()
         );
     }
-    hover_bands(&mut out, points, &x, &y);
+    hover_bands(&mut out, &points, &x, &y);
     out.push_str("</svg>");
     out
 }
 
 /// The sum of the bottom `layers` layers of `point`.
 pub(crate) fn stacked(point: &Point, layers: usize) -> u32 {
-    LAYERS[..layers].iter().map(|s| point.counts.get(*s)).sum()
+    stacked_counts(&point.counts, layers)
+}
+
+/// The sum of the bottom `layers` layers of `counts`.
+fn stacked_counts(counts: &Counts, layers: usize) -> u32 {
+    LAYERS[..layers].iter().map(|s| counts.get(*s)).sum()
 }
 
 /// The top of the y axis and its tick step: 1, 2 or 5 × 10ⁿ, at most about five ticks.
@@ -191,16 +272,16 @@ fn x_axis(out: &mut String, t0: i64, t1: i64, x: &impl Fn(i64) -> f64) {
     );
 }
 
-/// A transparent band and a dot per scan, each with a `<title>` tooltip of its counts.
-fn hover_bands(out: &mut String, points: &[Point], x: &impl Fn(i64) -> f64, y: &impl Fn(u32) -> f64) {
-    let xs: Vec<f64> = points.iter().map(|p| x(p.at.as_second())).collect();
+/// A transparent band and a dot per point, each with a `<title>` tooltip of its counts.
+fn hover_bands(out: &mut String, points: &[Plotted], x: &impl Fn(i64) -> f64, y: &impl Fn(u32) -> f64) {
+    let xs: Vec<f64> = points.iter().map(|p| x(p.at)).collect();
     for (i, point) in points.iter().enumerate() {
         let left = if i == 0 { LEFT } else { (xs[i - 1] + xs[i]) / 2.0 };
         let right = if i + 1 == xs.len() { WIDTH - RIGHT } else { (xs[i] + xs[i + 1]) / 2.0 };
         let c = &point.counts;
         let tip = format!(
             "{}: critical {}, high {}, medium {}, low {}, unknown {}, total {}",
-            esc(&super::rfc3339(point.at), 40),
+            esc(&point.label, 120),
             c.critical,
             c.high,
             c.medium,
@@ -215,7 +296,7 @@ fn hover_bands(out: &mut String, points: &[Point], x: &impl Fn(i64) -> f64, y: &
             (right - left).max(0.0),
             HEIGHT - TOP - BOTTOM,
             xs[i],
-            y(stacked(point, LAYERS.len()))
+            y(stacked_counts(c, LAYERS.len()))
         );
     }
 }
@@ -227,6 +308,42 @@ fn date(second: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn weekly(n: usize) -> Vec<Point> {
+        let first = jiff::Timestamp::from_second(1_767_585_600).unwrap_or_default();
+        (0..n)
+            .map(|week| Point {
+                at: jiff::Timestamp::from_second(first.as_second() + 7 * 86_400 * week as i64)
+                    .unwrap_or_default(),
+                counts: Counts { high: week as u32 % 7, ..Counts::default() },
+            })
+            .collect()
+    }
+
+    /// Up to MAX_POINTS scans, a point each; beyond, the finest period that fits, each point the
+    /// counts at its period's last scan: the chart's size stops growing with the history.
+    #[test]
+    fn a_long_history_is_drawn_per_week_month_or_year() {
+        let (few, period) = plotted(&weekly(MAX_POINTS));
+        assert_eq!((few.len(), period), (MAX_POINTS, None));
+        let (years, period) = plotted(&weekly(MAX_POINTS + 1));
+        assert_eq!(period, Some("month"), "weekly scans: a week is one scan, so months");
+        assert!(years.len() <= MAX_POINTS && years.len() >= 45, "{}", years.len());
+        let points = weekly(5_000);
+        let (long, period) = plotted(&points);
+        assert_eq!(period, Some("year"));
+        assert!(long.len() <= MAX_POINTS, "{}", long.len());
+        let last = long.last().map(|p| (p.at, p.counts));
+        assert_eq!(
+            last,
+            points.last().map(|p| (p.at.as_second(), p.counts)),
+            "the last scan ends the last period"
+        );
+        let most = trend("app", &weekly(MAX_POINTS)).len();
+        let large = trend("app", &points).len();
+        assert!(large < most, "bounded: {most} bytes for {MAX_POINTS} scans, {large} for 5,000");
+        assert!(trend("app", &points).contains("5000 scans, one point per year"));
+    }
 
     #[test]
     fn scales_are_round() {
