@@ -116,6 +116,8 @@ struct AcceptedRiskV1<'a> {
     packages: &'a [String],
     purls: &'a [String],
     paths: &'a [String],
+    /// The findings it is limited to (empty: not limited by fingerprint).
+    fingerprints: &'a [String],
     reason: &'a str,
     vex: Option<&'a str>,
     expires: Option<String>,
@@ -197,6 +199,7 @@ pub fn json(report: &ImageReport) -> impl Serialize + '_ {
                     packages: &e.packages,
                     purls: &e.purls,
                     paths: &e.paths,
+                    fingerprints: &e.fingerprints,
                     reason: &e.reason,
                     vex: e.vex.as_deref(),
                     expires: e.expires.map(|d| d.to_string()),
@@ -304,11 +307,12 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
             (Some(date), false) => format!("until {date}"),
             (None, _) => "no expiry".to_owned(),
         };
+        let matched =
+            if risk.findings == 1 { "1 finding".to_owned() } else { format!("{} findings", risk.findings) };
         let _ = writeln!(
             out,
-            "  {} ({until}, {} findings): {}",
+            "  {} ({until}, {matched}): {}",
             super::describe_exception(e),
-            risk.findings,
             terminal(&e.reason, 300)
         );
     }
