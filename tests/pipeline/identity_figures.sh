@@ -66,8 +66,9 @@ measure() { # measure LABEL FILE TOOL...
         kept=$((kept + $(old_identity "$scratch/$row-$tool.1")))
         args+=(--report "$scratch/$row-$tool.1")
     done
-    # SARIF says no scan time: the two scans are given theirs
-    (cd "$root" && "$hardline" record --image m --scanned-at 2026-11-30T10:00:00Z "${args[@]}" >/dev/null)
+    # SARIF says no scan time: the two scans are given theirs; the scratch folder is no git
+    # work tree, so the first record starts the ledger with --init
+    (cd "$root" && "$hardline" record --init --image m --scanned-at 2026-11-30T10:00:00Z "${args[@]}" >/dev/null)
     local findings
     findings=$(cd "$root" && "$hardline" --format json report --image m | jq '.findings | length')
     shift_lines "$root/$file"
