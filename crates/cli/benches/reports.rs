@@ -40,7 +40,7 @@ fn main() {
             std::fs::read_dir(corpus.join(image)).unwrap().flatten().map(|e| e.path()).collect();
         reports.sort();
         let mut record = Command::new(&bin);
-        record.arg("--root").arg(ledger.path()).args(["record", "--image", image]);
+        record.arg("--root").arg(ledger.path()).args(["record", "--init", "--image", image]);
         for report in &reports {
             record.arg("--report").arg(report);
         }
