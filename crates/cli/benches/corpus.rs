@@ -57,7 +57,8 @@ fn main() {
         let mut peak = 0;
         let start = Instant::now();
         for (image, reports) in &images {
-            let mut args = vec!["record".to_owned(), "--init".to_owned(), "--image".to_owned(), image.clone()];
+            let mut args =
+                vec!["record".to_owned(), "--init".to_owned(), "--image".to_owned(), image.clone()];
             for report in reports {
                 args.push("--report".to_owned());
                 args.push(report.display().to_string());
