@@ -365,17 +365,25 @@ pub struct PackageSummary {
 /// Reads the report of `image` as triaged by `triage` (its exceptions, feeds and service
 /// levels, at its moment: `triage.now` is the report's `as_of`), with the changes since
 /// `since`. An image the ledger does not know is an error, never an empty report.
+///
+/// `progress` hears of the log being read, then of each scan of the trend and of the triage:
+/// the report folds the whole history, which takes seconds for thousands of scans.
 pub fn build(
     ledger: &Ledger,
     triage: &Triage<'_>,
     image: &ImageName,
     since: Timestamp,
+    progress: &dyn Progress,
 ) -> Result<ImageReport, PublishError> {
+    progress.start("reading the log", 1);
     let history = ledger.history(image)?;
+    progress.advance(image.as_str());
     let Some(head) = history.head() else {
         return Err(PublishError::UnknownImage { image: image.clone(), known: ledger.images()? });
     };
     let exceptions = triage.exceptions;
+    let scans = history.events.iter().filter(|e| matches!(e.body, EventBody::ScanRecorded(_))).count();
+    progress.start("reporting", scans as u64 + 1);
     let mut state = State::default();
     let mut trend = Vec::new();
     for event in &history.events {
@@ -385,9 +393,11 @@ pub fn build(
             let counted = exceptions.apply(&findings, image, event.at.date()).counted;
             let counts = Counts::from_severities(counted.iter().map(|f| f.severity));
             trend.push(Point { at: event.at.instant(), counts });
+            progress.advance(event.at.as_str());
         }
     }
     let triaged = triage.image(&history);
+    progress.advance("triage");
 
     // The exceptions that apply, active ones first; each finding points at its own.
     let all: Vec<Finding> = triaged.findings.iter().map(|t| t.finding.clone()).collect();
@@ -600,7 +610,8 @@ pub fn site_files(
     let images = ledger.images()?;
     progress.start("writing reports", images.len() as u64);
     for image in images {
-        let report = build(ledger, triage, &image, since)?;
+        // The site's bar counts images; one image's own steps would reset it.
+        let report = build(ledger, triage, &image, since, &hardline_model::Silent)?;
         for (_, extension) in SITE_FORMATS {
             let contents = match *extension {
                 "html" => html::render(&report).into_bytes(),
