@@ -55,8 +55,8 @@ meta="$artifact/pr.json"
 [ -f "$meta" ] && [ ! -L "$meta" ] || fail_gate "the pull request's run left no decision artifact (it $conclusion)"
 [ -z "$(find "$artifact" -type l -print -quit)" ] || fail_gate "the artifact contains symbolic links"
 [ "$(stat -c %s "$meta")" -le 65536 ] || fail_gate "pr.json is too large"
-jq -e '(.version == 1) and (.pull_request | type == "number" and . > 0 and . == floor)
-       and (.images | type == "array")' "$meta" >/dev/null 2>&1 || fail_gate "pr.json is not a version 1 decision artifact"
+json_is '(.version == 1) and (.pull_request | type == "number" and . > 0 and . == floor)
+       and (.images | type == "array")' "$meta" || fail_gate "pr.json is not a version 1 decision artifact"
 number=$(jq -r '.pull_request' "$meta")
 listed=$(jq -r '.workflow_run.pull_requests | map(.number) | join(" ")' "$event")
 if [ -n "$listed" ] && [[ " $listed " != *" $number "* ]]; then

@@ -18,6 +18,12 @@ set_output() {
 gh_escape() { local s=${1//%/%25}; s=${s//$'\r'/%0D}; printf '%s' "${s//$'\n'/%0A}"; }
 warning() { printf '::warning::%s\n' "$(gh_escape "$*")"; }
 error() { printf '::error::%s\n' "$(gh_escape "$*")"; }
+# json_is FILTER FILE: FILE holds exactly one JSON document and FILTER is true of
+# it. (`jq -e FILTER` alone passes an empty file: jq 1.6, Debian 12's, then produces no result
+# and exits 0; and of several documents it judges only the last.)
+json_is() {
+    jq -se "length == 1 and (.[0] | $1)" "$2" >/dev/null 2>&1
+}
 
 # gh_api METHOD PATH [JSON_BODY]: prints the response body; `gh_status` prints the HTTP status
 # of the last call (also when gh_api ran inside $(…)). Returns 0 on 2xx, 1 otherwise. 5xx and

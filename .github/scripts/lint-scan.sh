@@ -14,6 +14,9 @@
 #                                      from the base commit) reads them (`hardline gate --sources`)
 #   lint-scan.sh workflows OUT_DIR     zizmor (offline) on .github/workflows: OUT_DIR/zizmor.sarif
 #
+# Both write OUT_DIR/scanned-at, when the scan started (RFC 3339, UTC): a SARIF log says no scan
+# time, and hardline records no scan without one (record-reports.sh passes it as --scanned-at).
+#
 # Tools come from PATH (install-linters.sh, install-trivy.sh), or $HADOLINT, $TRIVY, $SEMGREP,
 # $ZIZMOR. A tool that fails is an error, never an empty report: an empty report would read as
 # "everything fixed".
@@ -36,12 +39,17 @@ run() {
         error "$(basename "$1") failed: $*"
         return 1
     fi
-    if ! jq -e 'type == "object"' "$out.tmp" >/dev/null 2>&1; then
+    if ! json_is 'type == "object"' "$out.tmp"; then
         rm -f "$out.tmp"
         error "$(basename "$1") wrote no JSON report: $*"
         return 1
     fi
     mv "$out.tmp" "$out"
+}
+
+# started_at OUT: the time the scans start, into OUT/scanned-at.
+started_at() {
+    date -u +%Y-%m-%dT%H:%M:%SZ >"$1/scanned-at"
 }
 
 # copy_flagged SARIF IMAGE DEST: the regular files of images/IMAGE/ that SARIF's results name,
@@ -67,6 +75,7 @@ case ${1:-} in
         dockerfile="images/$image/Dockerfile"
         [ -f "$dockerfile" ] || { error "$dockerfile does not exist (run from the repository root)"; exit 1; }
         mkdir -p "$out"
+        started_at "$out"
         run "$out/hadolint.sarif" "$hadolint" --no-fail --no-color --format sarif "$dockerfile"
         # The checks embedded in the pinned Trivy: the same checks on every run.
         run "$out/config.json" "$trivy" config --quiet --skip-check-update --format json "$dockerfile"
@@ -80,6 +89,7 @@ case ${1:-} in
     workflows)
         out=${2:?usage: lint-scan.sh workflows OUT_DIR}
         mkdir -p "$out"
+        started_at "$out"
         run "$out/zizmor.sarif" "$zizmor" --offline --no-progress --no-exit-codes --format sarif .github/workflows
         ;;
     *) note "usage: lint-scan.sh image IMAGE OUT_DIR | workflows OUT_DIR"; exit 2 ;;

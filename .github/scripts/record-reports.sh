@@ -9,7 +9,9 @@
 # (`hardline record --report … --report …`; hadolint's and Trivy's readings of one Dockerfile
 # line are one finding), refusing a report of another image (--strict-artifact). A folder that
 # is no image (REPORTS_DIR/workflows: zizmor's audit of the workflows) is recorded under its
-# own name from the reports it holds. Each image's SBOM is kept as cve-baseline/<image>.cdx.json,
+# own name from the reports it holds. The scan's time is the Trivy report's; a folder of SARIF
+# logs alone gives it in the scanned-at file lint-scan.sh writes (`--scanned-at`: hardline
+# records no scan without a time). Each image's SBOM is kept as cve-baseline/<image>.cdx.json,
 # the SBOM pr-gate rescans, only once its scan is recorded, so the SBOM and the baseline always
 # describe the same build. An image whose report is missing or refused does not stop the
 # others: it is named in the `failed` output (and the workflow fails after committing what was
@@ -45,6 +47,9 @@ for dir in "${dirs[@]}"; do
         error "$image: no report"
         failed+=("$image")
         continue
+    fi
+    if [ -f "$dir/scanned-at" ] && [ ! -L "$dir/scanned-at" ]; then
+        args+=(--scanned-at "$(head -c 64 "$dir/scanned-at")")
     fi
     if ! "$hardline" "${args[@]}"; then
         error "$image: hardline record refused the reports"

@@ -9,8 +9,11 @@ Proves, printing one `ok - ` / `not ok - ` line per check:
   - with scripts disabled the page is whole: every finding is a visible row, no control;
   - with scripts on, the filter works (text, least severity, KEV, overdue, fix available,
     a link with the filter in its fragment) and the columns sort;
-  - no Content-Security-Policy violation and no script error, on the index and image pages;
-  - and, so that the CSP check can fail, a copy of a page with an inline script is caught.
+  - no Content-Security-Policy violation and no script error, on the index and image pages and
+    the customer report the site publishes (whose stylesheet applies, and whose print stylesheet
+    repeats header rows);
+  - and, so that the CSP check can fail, a copy of a page (and of the report) with an inline
+    script is caught.
 """
 
 import fcntl
@@ -240,6 +243,9 @@ def main(site):
         # The negative control: the same page with an inline script, which the CSP must refuse.
         with open(os.path.join(root, "images", "inline.html"), "w", encoding="utf-8") as bad:
             bad.write(html.replace("</body>", "<script>document.title = 'inline ran';</script></body>"))
+        report = open(os.path.join(site, "reports", f"{image}.html"), encoding="utf-8").read()
+        with open(os.path.join(root, "reports", "inline.html"), "w", encoding="utf-8") as bad:
+            bad.write(report.replace("</body>", "<script>document.title = 'inline ran';</script></body>"))
         server = serve(root)
         base = f"http://127.0.0.1:{server.server_address[1]}"
         browser = Browser()
@@ -323,6 +329,27 @@ def run(browser, base, image, rows):
         fresh.open(f"{base}/{path}")
         problems = fresh.problems()
         check(f"{path}: no CSP violation, no error", not problems, problems)
+
+    # The customer report the site publishes: its stylesheet is allowed by its hash and applies,
+    # nothing is refused, and printed its tables repeat their header rows and its badges lose
+    # their fill (the print stylesheet).
+    report = Page(browser)
+    report.open(f"{base}/reports/{image}.html")
+    problems = report.problems()
+    check(f"reports/{image}.html: no CSP violation, no error", not problems, problems)
+    border = report.eval("getComputedStyle(document.querySelector('h2')).borderBottomStyle")
+    check("the report's stylesheet applies (its hash is the one in the CSP)", border == "solid", border)
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=report.session)
+    printed = report.eval(
+        "[getComputedStyle(document.querySelector('thead')).display,"
+        " getComputedStyle(document.querySelector('.sev')).backgroundColor]"
+    )
+    check("printed, header rows repeat and badges are outlined", printed == ["table-header-group", "rgba(0, 0, 0, 0)"], printed)
+    inline_report = Page(browser)
+    inline_report.open(f"{base}/reports/inline.html")
+    problems = inline_report.problems()
+    check("the report's CSP refuses an inline script (negative control)",
+          any("script-src" in p for p in problems) and inline_report.eval("document.title") != "inline ran", problems)
 
     bad = Page(browser)
     bad.open(f"{base}/images/inline.html")

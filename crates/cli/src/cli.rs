@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueHint};
 use hardline_ingest::InputFormat;
-use hardline_model::ImageName;
+use hardline_model::{ImageName, Timestamp};
 use hardline_policy::{PROFILES, ProfileInfo};
 use hardline_publish::export::{EXPORTS, Export};
 
@@ -198,6 +198,7 @@ pub enum Command {
         "This week's scan of one image" => "hardline record --image postgres-secured --report trivy.json",
         "A history, recorded oldest first (a bar shows progress on a terminal)" => "hardline record --image postgres-secured --report weeks/2026-01-05.json weeks/2026-01-12.json",
         "One moment of several scanners, merged into one scan" => "hardline record --image postgres-secured --report trivy.json hadolint.sarif",
+        "A SARIF log alone says no scan time: give it" => "hardline record --image postgres-secured --report hadolint.sarif --scanned-at 2026-03-02T04:00:00Z",
         "A Grype report, refused if it scanned another image" => "hardline record --image postgres-secured --report grype.json --strict-artifact",
     ))]
     Record(RecordArgs),
@@ -374,6 +375,11 @@ pub struct RecordArgs {
     /// Report format; `auto` recognises each report by its contents.
     #[arg(long, default_value = "auto", value_parser = input_format())]
     pub input: InputFormat,
+    /// When the scan was made (RFC 3339, e.g. 2026-03-02T04:00:00Z), for reports that do not
+    /// say (a SARIF log); a report that names its own time keeps it. hardline never guesses a
+    /// scan's time.
+    #[arg(long, value_name = "TIME")]
+    pub scanned_at: Option<Timestamp>,
     /// Refuse, rather than warn about, a report that names another image than the image's
     /// history (or findings in none of its files).
     #[arg(long)]

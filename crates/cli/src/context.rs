@@ -132,8 +132,9 @@ impl Context {
         self.feeds(&kinds)
     }
 
+    /// The repository's ledger, taking scans up to `[limits] max_clock_skew` past now.
     pub fn ledger(&self) -> hardline_ledger::Ledger {
-        hardline_ledger::Ledger::open(&self.root)
+        hardline_ledger::Ledger::open(&self.root).with_max_clock_skew(self.config.limits.max_clock_skew)
     }
 
     /// The current time as events record it: whole seconds, UTC.
@@ -148,6 +149,7 @@ impl Context {
     /// What ingest may consult for reports of `image`: the repository (`--root`) their file
     /// paths point into, and the image's distribution as its ledger knows it (the ecosystem of
     /// its OS packages), for reports that do not name it (Trivy's SARIF).
+    /// And the bounds every report is read within (`[limits]`).
     pub fn read_options(&self, image: Option<&ImageName>) -> anyhow::Result<ReadOptions> {
         let distribution = match image {
             Some(image) => self.ledger().baseline(image)?.and_then(|baseline| {
@@ -160,7 +162,7 @@ impl Context {
             }),
             None => None,
         };
-        Ok(ReadOptions::at(&self.root).with_distribution(distribution))
+        Ok(ReadOptions::at(&self.root).with_distribution(distribution).with_limits(self.config.limits.ingest))
     }
 
     pub fn exceptions(&self) -> anyhow::Result<ExceptionSet> {

@@ -4,7 +4,6 @@
 
 mod cli;
 mod commands;
-mod config;
 mod context;
 mod demo;
 mod files;
@@ -19,6 +18,7 @@ mod tracker;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
+use hardline::config;
 
 use crate::cli::{Cli, UsageError};
 use crate::context::Context;

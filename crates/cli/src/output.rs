@@ -1,10 +1,21 @@
-//! The one place that writes to stdout and stderr. A closed pipe (`hardline status | head`)
-//! ends the program quietly rather than as an error.
+//! The one place that writes to stdout and stderr. Everything written passes a last guard
+//! first: the values of secret variables (`GITHUB_TOKEN`…, `hardline_tracker::SECRET_VARIABLES`)
+//! are replaced by `***` whoever wrote them into the text (a server's error message, a
+//! misplaced variable), and characters that could deceive a reader
+//! (`hardline_model::text::is_deceptive`: BEL, C1 controls, bidirectional controls, zero-width
+//! characters, and any escape sequence but the colours `render/style.rs` paints) are dropped.
+//! Renderers have already removed or escaped them from what they took from reports, logs and
+//! servers: this is the last line, not the first. A closed pipe (`hardline status | head`) ends
+//! the program quietly rather than as an error.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
+
+use hardline_model::text::{is_deceptive, single_line};
+use hardline_tracker::{Redactor, TrackerEnv};
 
 use crate::render::Rendered;
 use crate::render::style::{Role, Style};
@@ -22,6 +33,61 @@ fn stderr_style() -> Style {
     STDERR_STYLE.get().copied().unwrap_or_else(Style::plain)
 }
 
+/// The secrets of this process's environment, read once.
+fn redactor() -> &'static Redactor {
+    static REDACTOR: OnceLock<Redactor> = OnceLock::new();
+    REDACTOR.get_or_init(|| Redactor::from_env(&TrackerEnv::from_process()))
+}
+
+/// `text` as it may be written: secrets replaced, deceptive characters dropped but line breaks
+/// (CSV's CRLF too), tabs and colour sequences (`ESC [ … m`, the only escapes hardline writes).
+pub fn guard(text: &str) -> Cow<'_, str> {
+    let scrubbed = redactor().scrub(text);
+    let kept = |c: char| !is_deceptive(c) || matches!(c, '\n' | '\t' | '\u{1b}');
+    if scrubbed.chars().all(kept) && !scrubbed.contains('\u{1b}') {
+        return scrubbed;
+    }
+    if scrubbed.chars().all(|c| kept(c) || c == '\r')
+        && !scrubbed.contains('\u{1b}')
+        && lone_cr_free(&scrubbed)
+    {
+        return scrubbed;
+    }
+    let mut out = String::with_capacity(scrubbed.len());
+    let mut rest = scrubbed.as_ref();
+    while let Some(ch) = rest.chars().next() {
+        if ch == '\u{1b}' {
+            let colour = colour_sequence(rest);
+            out.push_str(&rest[..colour]);
+            rest = &rest[colour.max(1)..];
+            continue;
+        }
+        if kept(ch) || (ch == '\r' && rest[1..].starts_with('\n')) {
+            out.push(ch);
+        }
+        rest = &rest[ch.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// Whether every carriage return in `text` ends a line (CRLF), as CSV writes them.
+fn lone_cr_free(text: &str) -> bool {
+    text.match_indices('\r').all(|(at, _)| text[at + 1..].starts_with('\n'))
+}
+
+/// The length of the colour sequence (`ESC [ digits and ; m`) `text` starts with, or 0.
+fn colour_sequence(text: &str) -> usize {
+    let Some(body) = text.strip_prefix("\u{1b}[") else { return 0 };
+    let params = body.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
+    if body.as_bytes().get(params) == Some(&b'm') { 2 + params + 1 } else { 0 }
+}
+
+/// One line for stderr: secrets replaced, and control and invisible characters (line breaks
+/// too) turned into spaces, so that a message cannot fake further lines or move the cursor.
+fn line(text: &str) -> String {
+    single_line(&redactor().scrub(text), 4_000)
+}
+
 /// `text` with its leading `warning:` or `note:` painted.
 fn with_label(text: &str) -> String {
     for (label, role) in [("warning:", Role::Warning), ("note:", Role::Note), ("error:", Role::Failure)] {
@@ -32,12 +98,13 @@ fn with_label(text: &str) -> String {
     text.to_owned()
 }
 
-/// Writes a rendered report to stdout: text with a final newline added if it lacks one, bytes
-/// (a PDF) as they are, and never to a terminal.
+/// Writes a rendered report to stdout: text (through [`guard`]) with a final newline added if
+/// it lacks one, bytes (a PDF) as they are, and never to a terminal.
 pub fn print(rendered: &Rendered) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match rendered {
         Rendered::Text(text) => {
+            let text = guard(text);
             out.write_all(text.as_bytes())?;
             if !text.ends_with('\n') {
                 out.write_all(b"\n")?;
@@ -57,17 +124,24 @@ pub fn print(rendered: &Rendered) -> anyhow::Result<()> {
 
 /// A note for people on stderr (never part of machine output).
 pub fn note(text: &str) {
-    eprintln!("{}", with_label(text));
+    eprintln!("{}", with_label(&line(text)));
 }
 
 /// A warning on stderr, one line: inside GitHub Actions (`GITHUB_ACTIONS=true`) as a
 /// `::warning::` workflow command, which annotates the run; elsewhere as `warning: …`.
 pub fn warning(text: &str) {
-    let line = hardline_model::text::single_line(text, 2_000);
+    let line = single_line(&redactor().scrub(text), 2_000);
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
         eprintln!("::warning::{}", workflow_command_data(&line));
     } else {
         eprintln!("{} {line}", stderr_style().paint(Role::Warning, "warning:"));
+    }
+}
+
+/// What reading a report changed or left out, one warning each.
+pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a String>) {
+    for text in warnings {
+        warning(text);
     }
 }
 
@@ -76,13 +150,15 @@ fn workflow_command_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
+/// An error, its causes each said once (a cause whose words the lines before already carry, as
+/// an error that prints its source in its own message, is not repeated), and what to do next.
 pub fn error(error: &anyhow::Error) {
-    eprintln!("{} {error}", stderr_style().paint(Role::Failure, "error:"));
+    eprintln!("{} {}", stderr_style().paint(Role::Failure, "error:"), line(&error.to_string()));
     for cause in causes_to_show(error) {
-        eprintln!("  caused by: {cause}");
+        eprintln!("  caused by: {}", line(&cause));
     }
     for step in crate::hint::next_steps(error) {
-        eprintln!("{} {step}", stderr_style().paint(Role::Note, "help:"));
+        eprintln!("{} {}", stderr_style().paint(Role::Note, "help:"), line(&step));
     }
 }
 
@@ -112,6 +188,7 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use anyhow::Context as _;
 
     #[derive(Debug)]
@@ -153,6 +230,17 @@ mod tests {
 
     #[test]
     fn workflow_command_data_cannot_start_another_command() {
-        assert_eq!(super::workflow_command_data("100% done\n::error::x"), "100%25 done%0A::error::x");
+        assert_eq!(workflow_command_data("100% done\n::error::x"), "100%25 done%0A::error::x");
+    }
+
+    #[test]
+    fn what_is_written_loses_deceptive_characters_but_keeps_lines_and_colours() {
+        assert_eq!(guard("a\u{9b}31mb\u{202E}c\n\td\u{7}"), "a31mbc\n\td");
+        assert_eq!(guard("\u{1b}[1m\u{1b}[31mBLOCK\u{1b}[0m"), "\u{1b}[1m\u{1b}[31mBLOCK\u{1b}[0m");
+        assert_eq!(guard("x\u{1b}[2Jy\u{1b}]0;title\u{7}z\u{1b}"), "x[2Jy]0;titlez");
+        assert!(matches!(guard("a,b\r\nc,d\r\n"), Cow::Borrowed(_)), "CSV's line ends stay");
+        assert_eq!(guard("a\rb\r\n"), "ab\r\n", "a lone carriage return does not");
+        assert!(matches!(guard("plain\ntext"), Cow::Borrowed(_)));
+        assert_eq!(line("one\ntwo\u{1b}"), "one two");
     }
 }

@@ -103,7 +103,7 @@ impl hardline_model::Progress for Shown {
         match self.display {
             Display::Hidden => {}
             Display::Bar => {
-                self.bar.set_prefix(crate::render::human::terminal_text(item, 60));
+                self.bar.set_prefix(hardline_model::text::terminal(item, 60));
                 self.bar.inc(1);
             }
             Display::Lines => {
@@ -117,7 +117,7 @@ impl hardline_model::Progress for Shown {
                         lines.what,
                         lines.done,
                         lines.total,
-                        crate::render::human::terminal_text(item, 60)
+                        hardline_model::text::terminal(item, 60)
                     ));
                 }
             }

@@ -11,7 +11,8 @@
 //!
 //! Failures can be scripted ([`FakeFeedHost::inject`]): a status with headers, a body cut short
 //! after its headers promised more, or a 200 whose body is not the feed (a proxy's error page).
-//! Every request is logged.
+//! Every request is logged; a test in another process reads the log as JSON at
+//! [`REQUESTS_PATH`] (the `fake-feeds` binary), which is itself neither logged nor published.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
@@ -26,6 +27,8 @@ pub const KEV_PATH: &str = "/sites/default/files/feeds/known_exploited_vulnerabi
 pub const EPSS_PATH: &str = "/epss_scores-current.csv.gz";
 /// The scores' former address, which now redirects.
 pub const EPSS_MOVED_PATH: &str = "/moved/epss_scores-current.csv.gz";
+/// The request log so far, as a JSON array (for tests that run the host in its own process).
+pub const REQUESTS_PATH: &str = "/_fake/requests";
 
 /// A scripted failure, used once by the first request whose path it names.
 #[derive(Clone, Debug)]
@@ -181,6 +184,11 @@ impl FakeFeedHost {
 
 /// Answers one request and logs it.
 fn respond(state: &Mutex<State>, stream: &TcpStream, request: &Request) {
+    if request.path == REQUESTS_PATH {
+        let log = state.lock().unwrap_or_else(PoisonError::into_inner).log.clone();
+        let _ = write_response(stream, &Response::json(200, &requests_json(&log)));
+        return;
+    }
     let answer = {
         let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
         let answer = answer(&mut state, request);
@@ -200,6 +208,21 @@ fn respond(state: &Mutex<State>, stream: &TcpStream, request: &Request) {
     } else {
         write_response(stream, &answer.response)
     };
+}
+
+fn requests_json(log: &[LoggedRequest]) -> serde_json::Value {
+    let entry = |r: &LoggedRequest| {
+        serde_json::json!({
+            "method": r.method,
+            "path": r.path,
+            "if_none_match": r.if_none_match,
+            "if_modified_since": r.if_modified_since,
+            "accept_encoding": r.accept_encoding,
+            "user_agent": r.user_agent,
+            "status": r.status,
+        })
+    };
+    serde_json::Value::Array(log.iter().map(entry).collect())
 }
 
 struct Answer {

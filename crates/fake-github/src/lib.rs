@@ -9,7 +9,8 @@
 //! read-only token (a fork's pull request token) GitHub's 403 "Resource not accessible by
 //! integration". Like GitHub, a pull request with auto-merge enabled merges once every required
 //! status context of its head is `success`. Failures can be scripted with
-//! [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`]; every request is logged.
+//! [`FakeGitHub::fail_next`] and [`FakeGitHub::inject`], and [`FakeGitHub::echo_authorization`]
+//! makes error messages repeat the `Authorization` header; every request is logged.
 //!
 //! The `fake-github` binary serves the same fake from its own process, driven through the
 //! control endpoints of [`control`] (`/_fake/…`), for tests written in shell or Python.
@@ -86,6 +87,13 @@ impl FakeGitHub {
     /// Scripted failures not used yet.
     pub fn pending_faults(&self) -> usize {
         self.state().faults.len()
+    }
+
+    /// Whether every error message (statuses 400 and above, and GraphQL errors) repeats the
+    /// request's `Authorization` header, as a careless server or proxy might: for proving that
+    /// the token never reaches output even then. Off by default.
+    pub fn echo_authorization(&self, on: bool) {
+        self.state().echo_authorization = on;
     }
 
     /// Whether the repository allows auto-merge (it does by default).

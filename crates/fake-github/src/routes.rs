@@ -9,11 +9,45 @@ use crate::state::{
 
 const DOCS: &str = "https://docs.github.com/rest";
 
-/// Answers one request, faults included, and logs it.
+/// Answers one request, faults included, and logs it. With [`State::echo_authorization`] on,
+/// every error message repeats the request's `Authorization` header, as a careless proxy or
+/// server might.
 pub(crate) fn handle(state: &mut State, request: &Request) -> Response {
     if request.path.starts_with("/_fake/") {
         return crate::control::handle(state, request);
     }
+    let response = answer(state, request);
+    if state.echo_authorization {
+        echo_authorization(response, request.header("authorization").unwrap_or(""))
+    } else {
+        response
+    }
+}
+
+/// Appends ` (Authorization: <header>)` to the `message` of an error answer (status 400 and
+/// above) and of every GraphQL error.
+fn echo_authorization(mut response: Response, header: &str) -> Response {
+    let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) else { return response };
+    let echo = |message: &mut Value| {
+        let text = message.as_str().unwrap_or("").to_owned();
+        *message = json!(format!("{text} (Authorization: {header})"));
+    };
+    if response.status >= 400
+        && let Some(message) = body.get_mut("message")
+    {
+        echo(message);
+    }
+    if let Some(Value::Array(errors)) = body.get_mut("errors") {
+        for message in errors.iter_mut().filter_map(|error| error.get_mut("message")) {
+            echo(message);
+        }
+    }
+    response.body = body.to_string().into_bytes();
+    response
+}
+
+/// The answer to a request of the API (not a control endpoint).
+fn answer(state: &mut State, request: &Request) -> Response {
     state.log.push(crate::LoggedRequest {
         method: request.method.clone(),
         path: request.target.clone(),

@@ -169,6 +169,8 @@ pub(crate) struct State {
     pub comments: BTreeMap<u64, FakeComment>,
     pub pulls: BTreeMap<u64, FakePullRequest>,
     pub auto_merge_allowed: bool,
+    /// Repeat the request's `Authorization` header in every error message.
+    pub echo_authorization: bool,
     pub faults: VecDeque<Fault>,
     pub log: Vec<LoggedRequest>,
     /// Tokens that authenticate but may only read: a fork's pull request token. Writes get
@@ -196,6 +198,7 @@ impl State {
             comments: BTreeMap::new(),
             pulls: BTreeMap::new(),
             auto_merge_allowed: true,
+            echo_authorization: false,
             faults: VecDeque::new(),
             log: Vec::new(),
             read_only_tokens: BTreeSet::new(),

@@ -117,8 +117,11 @@ pub fn update(
     client: &Client,
 ) -> Result<Updated, FeedError> {
     let path = store.path(kind);
+    // A mirror's URL may carry credentials (`https://user:token@host/…`): they are sent, but never
+    // shown, stored or compared.
+    let shown = without_credentials(url);
     // Validators are only sent for the same URL: another host's ETag means nothing.
-    let previous = store.fetched(kind).filter(|f| f.url == url);
+    let previous = store.fetched(kind).filter(|f| f.url == shown);
     let answer = get(client, kind, url, previous.as_ref())?;
     let answer = match answer {
         Answer::NotModified => {
@@ -127,7 +130,7 @@ pub fn update(
                 Ok(info) => {
                     return Ok(Updated {
                         kind,
-                        url: url.to_owned(),
+                        url: shown.clone(),
                         outcome: Outcome::NotModified,
                         path,
                         info,
@@ -142,24 +145,24 @@ pub fn update(
     let Answer::Body { bytes, etag, last_modified } = answer else {
         return Err(FeedError::Http {
             title: kind.title(),
-            url: url.to_owned(),
+            url: shown.clone(),
             status: Some(304),
             detail: "the host answered 304 Not Modified to a request that was not conditional".to_owned(),
         });
     };
     let info = kind.parse(&bytes, &path).map_err(|error| FeedError::InvalidDownload {
         title: kind.title(),
-        url: url.to_owned(),
+        url: shown.clone(),
         source: Box::new(error),
     })?;
     let fetched = Fetched {
-        url: url.to_owned(),
+        url: shown.clone(),
         etag,
         last_modified,
         fetched_at: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
     store.save(kind, &bytes, &fetched)?;
-    Ok(Updated { kind, url: url.to_owned(), outcome: Outcome::Downloaded(bytes.len()), path, info })
+    Ok(Updated { kind, url: shown, outcome: Outcome::Downloaded(bytes.len()), path, info })
 }
 
 enum Answer {
@@ -208,7 +211,7 @@ fn attempt_get(
     }
     let http_error = |status: Option<u16>, detail: String| FeedError::Http {
         title: kind.title(),
-        url: url.to_owned(),
+        url: without_credentials(url),
         status,
         detail,
     };
@@ -250,6 +253,17 @@ fn attempt_get(
     }
 }
 
+/// `url` as it may be shown, stored and compared: credentials in it (`https://user:token@host/…`)
+/// replaced by `***`.
+pub fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// A request that got no answer: offline, no such host, refused, timed out, broken TLS.
 fn unreachable(kind: FeedKind, url: &str, error: &ureq::Error) -> Failure {
     let (detail, retry) = match error {
@@ -261,6 +275,22 @@ fn unreachable(kind: FeedKind, url: &str, error: &ureq::Error) -> Failure {
         }
         other => (other.to_string(), true),
     };
-    let offline = FeedError::Offline { title: kind.title(), name: kind.name(), url: url.to_owned(), detail };
+    let offline =
+        FeedError::Offline { title: kind.title(), name: kind.name(), url: without_credentials(url), detail };
     Failure { error: offline, retry_after: retry.then_some(Duration::ZERO) }
+}
+
+#[cfg(test)]
+mod credential_tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_url_are_never_shown() {
+        assert_eq!(
+            without_credentials("https://me:ghp_secret@mirror.example/kev.json"),
+            "https://***@mirror.example/kev.json"
+        );
+        assert_eq!(without_credentials("https://mirror.example/a@b"), "https://mirror.example/a@b");
+        assert_eq!(without_credentials("https://www.cisa.gov/x.json"), "https://www.cisa.gov/x.json");
+    }
 }

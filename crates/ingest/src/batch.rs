@@ -20,7 +20,8 @@ use std::thread::JoinHandle;
 use hardline_model::{Scan, Timestamp};
 
 use crate::detect::{SNIFF_WINDOW, detect};
-use crate::{IngestError, InputFormat, ReadOptions, correlate, read_report_with};
+use crate::limits::open_regular;
+use crate::{IngestError, InputFormat, Limits, ReadOptions, correlate, read_error, read_report_with};
 
 /// The reports of one call, planned.
 pub struct Reports {
@@ -44,7 +45,7 @@ impl Reports {
         options: &ReadOptions,
     ) -> Result<Reports, IngestError> {
         let mut labels: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        if let Some(order) = history_order(paths, input)? {
+        if let Some(order) = history_order(paths, input, &options.limits)? {
             let source = Source::History { paths: paths.to_vec(), input, options: options.clone(), order };
             return Ok(Reports { labels, source });
         }
@@ -153,11 +154,15 @@ impl Drop for Scans {
 
 /// The reports' indices in time order, if every report's time can be read from its first bytes
 /// and all are of one format and kind of artifact (a history); `None` otherwise.
-fn history_order(paths: &[PathBuf], input: InputFormat) -> Result<Option<Vec<usize>>, IngestError> {
+fn history_order(
+    paths: &[PathBuf],
+    input: InputFormat,
+    limits: &Limits,
+) -> Result<Option<Vec<usize>>, IngestError> {
     let mut times = Vec::with_capacity(paths.len());
     let mut kinds = std::collections::BTreeSet::new();
     for path in paths {
-        let head = read_head(path)?;
+        let head = read_head(path, limits)?;
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
         // A head that detection cannot place is parsed in full, which says what is wrong.
         let Ok(detected) = detect(head, input, &path.display().to_string()) else { return Ok(None) };
@@ -176,11 +181,12 @@ fn history_order(paths: &[PathBuf], input: InputFormat) -> Result<Option<Vec<usi
     Ok(Some(order))
 }
 
-fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
+/// The first bytes of a report, from a regular file only (a FIFO read here would lose them).
+fn read_head(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> {
     let mut head = Vec::with_capacity(SNIFF_WINDOW);
-    std::fs::File::open(path)
+    open_regular(path)
         .and_then(|f| f.take(SNIFF_WINDOW as u64).read_to_end(&mut head))
-        .map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+        .map_err(|e| read_error(path, e, limits))?;
     Ok(head)
 }
 

@@ -115,6 +115,8 @@ pub fn correlate(scan: Scan) -> Scan {
         return scan;
     }
     let rank: std::collections::HashMap<usize, usize> = placed.iter().map(|&(i, _, r)| (i, r)).collect();
+    let mut scan = scan;
+    let warnings = scan.take_warnings();
     let (meta, findings, mut former) = scan.into_parts();
     let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     for index in 0..findings.len() {
@@ -147,7 +149,11 @@ pub fn correlate(scan: Scan) -> Scan {
         merged.aliases.sort();
         out.push(merged);
     }
-    Scan::new(meta, out).with_former_identities(former)
+    let mut correlated = Scan::new(meta, out).with_former_identities(former);
+    for warning in warnings {
+        correlated.warn(warning);
+    }
+    correlated
 }
 
 fn find(group: &mut [usize], mut index: usize) -> usize {

@@ -201,8 +201,20 @@ fn walk_top_level<'a>(bytes: &'a [u8], window: usize, stop_at: impl Fn(&RawKey<'
             if lexer.next_non_ws().is_none() {
                 return lexer.ran_out();
             }
+            let value_start = lexer.pos;
             let value = match lexer.value() {
                 Ok((start, end)) => &bytes[start..end],
+                // A key whose value runs past the window (Grype's `matches`, SARIF's `runs`,
+                // written first) still decides by its name: it is taken with the part of its
+                // value that was read.
+                Err(Stop::Window) => {
+                    let key = RawKey { name, offset, value: &bytes[value_start..limit] };
+                    if stop_at(&key) {
+                        keys.push(key);
+                        return Stop::Decided;
+                    }
+                    return Stop::Window;
+                }
                 Err(stop) => return stop,
             };
             let key = RawKey { name, offset, value };
@@ -354,6 +366,14 @@ mod tests {
         let detected = detect(input.as_bytes(), InputFormat::Auto, "t").expect("detected");
         let version = detected.version.expect("version seen");
         assert_eq!((version.line, version.column, version.raw_value.as_str()), (2, 3, "3"));
+    }
+
+    #[test]
+    fn a_deciding_key_whose_value_runs_past_the_window_still_decides() {
+        for (first, format) in [("matches", "grype"), ("runs", "sarif"), ("Results", "trivy")] {
+            let input = format!(r#"{{"{first}": [{{"x": "{}"}}], "other": 1}}"#, "y".repeat(SNIFF_WINDOW));
+            assert_eq!(auto(&input).ok(), Some(format), "{first}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use crate::format::{Format, expected_any, or_list};
+use crate::limits::group;
 
 /// Why a report could not be read. Every variant names the report; those about a place in it
 /// also name the line and column (1-based, columns counted in bytes as `serde_json` does), and
@@ -66,6 +67,48 @@ pub enum IngestError {
     /// number belongs, a required field missing).
     #[error("{source_name}:{line}:{column}: invalid {format}: {message}")]
     Invalid { source_name: String, line: usize, column: usize, format: &'static str, message: String },
+
+    /// Bytes that are not UTF-8, anywhere in the report (a field hardline skips included).
+    #[error(
+        "{source_name}:{line}:{column}: invalid UTF-8 (byte 0x{byte:02X}); a report must be UTF-8 throughout"
+    )]
+    Encoding { source_name: String, line: usize, column: usize, byte: u8 },
+
+    /// Larger than [`crate::Limits::max_report_bytes`].
+    #[error(
+        "{source_name}: the report is {size} the {limit} bytes hardline reads from one report; if it is \
+         real, raise `max_report_size` under [limits] in hardline.toml",
+        size = size.map_or_else(|| "larger than".to_owned(), |s| format!("{} bytes, more than", group(s))),
+        limit = group(*limit)
+    )]
+    TooLarge { source_name: String, size: Option<u64>, limit: u64 },
+
+    /// More findings than [`crate::Limits::max_findings`].
+    #[error(
+        "{source_name}: the report holds {} findings, more than the {} hardline records from one \
+         report; if it is real, raise `max_findings` under [limits] in hardline.toml",
+        group(*count as u64),
+        group(*limit as u64)
+    )]
+    TooManyFindings { source_name: String, count: usize, limit: usize },
+
+    /// Findings that would store more than [`crate::limits::MAX_SCAN_STORED_BYTES`].
+    #[error(
+        "{source_name}: the report's findings would store about {} bytes in the audit log, more than \
+         the {} bytes one event may hold (GitHub refuses files over 100 MiB)",
+        group(*bytes as u64),
+        group(*limit as u64)
+    )]
+    TooMuchToStore { source_name: String, bytes: usize, limit: usize },
+
+    /// An id longer than any real one ([`crate::limits::MAX_ID_BYTES`]).
+    #[error(
+        "{source_name}: a finding's {what} is {} bytes long (it starts {start:?}); ids longer than {} \
+         bytes are refused",
+        group(*bytes as u64),
+        crate::limits::MAX_ID_BYTES
+    )]
+    AbsurdId { source_name: String, what: &'static str, bytes: usize, start: String },
 }
 
 /// An input format name that is neither `auto` nor a registered format.

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use hardline_model::Ecosystem;
 
+use crate::Limits;
+
 /// The surroundings of a report: where its file paths point, and what it leaves unsaid.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
@@ -17,12 +19,20 @@ pub struct ReadOptions {
     /// word, and with it the identity Trivy's JSON gives them. The CLI takes it from the
     /// image's ledger.
     pub distribution: Option<Ecosystem>,
+    /// The bounds the report is read within (`[limits]` of hardline.toml); every format gets
+    /// them, applied around its parser (`limits.rs`).
+    pub limits: Limits,
 }
 
 impl ReadOptions {
     /// Options for a repository checked out at `root`.
     pub fn at(root: impl Into<PathBuf>) -> ReadOptions {
-        ReadOptions { root: Some(root.into()), distribution: None }
+        ReadOptions { root: Some(root.into()), ..ReadOptions::default() }
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> ReadOptions {
+        self.limits = limits;
+        self
     }
 
     pub fn with_distribution(mut self, distribution: Option<Ecosystem>) -> ReadOptions {

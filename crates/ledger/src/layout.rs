@@ -78,9 +78,52 @@ impl Layout {
         self.state_dir().join("journal.json")
     }
 
+    /// The folders that belong to the ledger: its logs and views, and its working files.
+    pub fn ledger_dirs(&self) -> [PathBuf; 3] {
+        [self.logs_dir(), self.baselines_dir(), self.state_dir()]
+    }
+
+    /// The ledger folder `path` is, or is inside (after `.`, `..` and symlinks are resolved as
+    /// far as the path exists): a place where nothing but the ledger may write.
+    pub fn ledger_dir_holding(&self, path: &Path) -> Option<PathBuf> {
+        let path = resolve(path);
+        self.ledger_dirs().into_iter().find(|dir| path.starts_with(resolve(dir)))
+    }
+
     /// A path relative to the root, for messages and the journal.
     pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
+    }
+}
+
+/// `path` made absolute, its `.` and `..` resolved, and its longest existing prefix
+/// canonicalised (so a symlink to a folder resolves to the folder).
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
     }
 }
 
@@ -124,6 +167,28 @@ pub(crate) fn month_files(dir: &Path) -> Result<MonthFolder, LedgerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_inside_the_ledger_folders_are_recognised_however_spelt() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let layout = Layout::new(root.path());
+        std::fs::create_dir_all(root.path().join("cve-baseline")).expect("mkdir");
+        for inside in [
+            "cve-baseline",
+            "cve-baseline/site",
+            "./audit-logs/x/../y",
+            "site/../.hardline",
+            "cve-baseline/.",
+        ] {
+            assert!(layout.ledger_dir_holding(&root.path().join(inside)).is_some(), "{inside}");
+        }
+        for outside in ["site", "docs/site", "cve-baseline-site", "audit-logs/..", "."] {
+            assert!(layout.ledger_dir_holding(&root.path().join(outside)).is_none(), "{outside}");
+        }
+        std::os::unix::fs::symlink(root.path().join("cve-baseline"), root.path().join("link"))
+            .expect("symlink");
+        assert!(layout.ledger_dir_holding(&root.path().join("link/site")).is_some(), "through a symlink");
+    }
 
     #[test]
     fn the_kept_sbom_names_no_image() {

@@ -42,7 +42,7 @@ pub use layout::Layout;
 pub use lifecycle::{Interval, Lifecycle};
 pub use lock::LedgerLock;
 pub use log::HeadLine;
-pub use record::{RecordOutcome, Recorded, Session};
+pub use record::{DEFAULT_MAX_CLOCK_SKEW, RecordOutcome, Recorded, Session};
 pub use timeline::Rewind;
 pub use verify::{Problem, VerifyReport};
 pub use views::baseline::Baseline;
@@ -59,6 +59,21 @@ pub enum LedgerError {
          the log is chronological, so record reports in order"
     )]
     OutOfOrder { image: ImageName, created_at: Timestamp, last: Timestamp },
+    /// A scan that does not say when it was made: hardline does not guess, because a guessed
+    /// time (now, a file's mtime) could put it after scans made later and refuse them.
+    #[error(
+        "{image}: the report does not say when the scan was made (no CreatedAt or equivalent); \
+         give the time with `--scanned-at` (RFC 3339); nothing was written"
+    )]
+    NoScanTime { image: ImageName },
+    /// A scan made later than now plus the clock skew allowed: taken, it would lock the log.
+    #[error(
+        "{image}: the report says the scan was made at {created_at}, later than now ({now}) plus \
+         the {max_skew:#} of clock skew allowed; recorded, it would make every real scan after it \
+         \"older than the last recorded scan\"; check the scanner's clock (or raise \
+         `max_clock_skew` under [limits] in hardline.toml); nothing was written"
+    )]
+    FromTheFuture { image: ImageName, created_at: Timestamp, now: Timestamp, max_skew: jiff::SignedDuration },
     #[error("{image}: the views are out of step with the log ({detail}); run `hardline verify` to see where")]
     Inconsistent { image: ImageName, detail: String },
     /// Something that must be written (an event to hash, a view, the journal) could not be
@@ -77,11 +92,19 @@ pub(crate) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerErro
 #[derive(Clone, Debug)]
 pub struct Ledger {
     layout: Layout,
+    /// How far past now a recorded scan's time may be.
+    max_clock_skew: jiff::SignedDuration,
 }
 
 impl Ledger {
     pub fn open(root: impl Into<PathBuf>) -> Ledger {
-        Ledger { layout: Layout::new(root) }
+        Ledger { layout: Layout::new(root), max_clock_skew: DEFAULT_MAX_CLOCK_SKEW }
+    }
+
+    /// Accepts scans up to `max_skew` past now instead of [`DEFAULT_MAX_CLOCK_SKEW`].
+    pub fn with_max_clock_skew(mut self, max_skew: jiff::SignedDuration) -> Ledger {
+        self.max_clock_skew = max_skew;
+        self
     }
 
     pub fn layout(&self) -> &Layout {
@@ -274,7 +297,7 @@ impl Writer<'_> {
         scans: Vec<hardline_model::Scan>,
         now: &Timestamp,
     ) -> Result<Recorded, LedgerError> {
-        record::record(&self.ledger.layout, image, scans, now)
+        record::record(&self.ledger.layout, image, scans, now, self.ledger.max_clock_skew)
     }
 
     /// Records scans of one image as `scans` yields them, with the caller's index of each (see
@@ -286,13 +309,14 @@ impl Writer<'_> {
         scans: impl IntoIterator<Item = Result<(usize, hardline_model::Scan), E>>,
         now: &Timestamp,
     ) -> Result<Recorded, E> {
-        record::record_each(&self.ledger.layout, image, several, scans, now)
+        record::record_each(&self.ledger.layout, image, several, scans, now, self.ledger.max_clock_skew)
     }
 
     /// Starts recording scans of `image` one at a time (see [`Session`]); `several` keeps the
     /// starting state so that the session's overall diff can be reported.
     pub fn session(&mut self, image: &ImageName, several: bool) -> Result<Session<'_>, LedgerError> {
-        Session::open(&self.ledger.layout, image, several)
+        Ok(Session::open(&self.ledger.layout, image, several)?
+            .with_max_clock_skew(self.ledger.max_clock_skew))
     }
 
     /// Appends a gate decision on `candidate` to the image's log.

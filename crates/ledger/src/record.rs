@@ -250,19 +250,25 @@ fn ends_with(path: &Path, suffix: &[u8]) -> Result<bool, LedgerError> {
     Ok(end == suffix)
 }
 
+/// How far past `now` a scan's time may be by default: clocks of different machines disagree
+/// a little, and a scan from the future must not be taken (every real scan after it would be
+/// refused as older).
+pub const DEFAULT_MAX_CLOCK_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
 /// Records `scans` of `image` in the order of their creation time (see [`Session`]).
 pub fn record(
     layout: &Layout,
     image: &ImageName,
     scans: Vec<Scan>,
     now: &Timestamp,
+    max_skew: jiff::SignedDuration,
 ) -> Result<Recorded, LedgerError> {
     let mut scans: Vec<(usize, Scan)> = scans.into_iter().enumerate().collect();
     scans.sort_by(|(_, a), (_, b)| {
         Timestamp::cmp_known_first(a.meta.created_at.as_ref(), b.meta.created_at.as_ref())
     });
     let several = scans.len() > 1;
-    record_each(layout, image, several, scans.into_iter().map(Ok::<_, LedgerError>), now)
+    record_each(layout, image, several, scans.into_iter().map(Ok::<_, LedgerError>), now, max_skew)
 }
 
 /// Records scans in the order `scans` yields them, each with its caller's index, and commits
@@ -274,8 +280,9 @@ pub fn record_each<E: From<LedgerError>>(
     several: bool,
     scans: impl IntoIterator<Item = Result<(usize, Scan), E>>,
     now: &Timestamp,
+    max_skew: jiff::SignedDuration,
 ) -> Result<Recorded, E> {
-    let mut session = Session::open(layout, image, several)?;
+    let mut session = Session::open(layout, image, several)?.with_max_clock_skew(max_skew);
     for scan in scans {
         let (input_index, scan) = scan?;
         session.record(scan, input_index, now)?;
@@ -298,6 +305,8 @@ pub struct Session<'a> {
     /// The re-identifications recorded so far, so that the call's total diff does not show a
     /// finding that changed identity as fixed and new.
     former: FormerIdentities,
+    /// How far past `now` a scan's time may be.
+    max_skew: jiff::SignedDuration,
 }
 
 impl<'a> Session<'a> {
@@ -311,12 +320,22 @@ impl<'a> Session<'a> {
             start,
             single: None,
             former: FormerIdentities::default(),
+            max_skew: DEFAULT_MAX_CLOCK_SKEW,
         })
+    }
+
+    /// Accepts scans up to `max_skew` past `now` instead of [`DEFAULT_MAX_CLOCK_SKEW`].
+    pub fn with_max_clock_skew(mut self, max_skew: jiff::SignedDuration) -> Self {
+        self.max_skew = max_skew;
+        self
     }
 
     /// Records one scan. A scan already in the log (same time, artifact and findings) is
     /// skipped; a scan older than the last recorded one is refused, because the log is
-    /// chronological. `input_index` is returned in the outcome, for the caller's bookkeeping.
+    /// chronological; so are a scan that does not say when it was made (a guessed time could
+    /// reorder the log) and one made later than `now` plus the clock skew allowed (it would
+    /// lock the log: every real scan after it would be older). `input_index` is returned in the
+    /// outcome, for the caller's bookkeeping.
     pub fn record(
         &mut self,
         scan: Scan,
@@ -325,7 +344,17 @@ impl<'a> Session<'a> {
     ) -> Result<&RecordOutcome, LedgerError> {
         let tip = &mut self.tip;
         let image = tip.image.clone();
-        let at = scan.meta.created_at.clone().unwrap_or_else(|| now.clone());
+        let Some(at) = scan.meta.created_at.clone() else {
+            return Err(LedgerError::NoScanTime { image });
+        };
+        if at.instant().duration_since(now.instant()) > self.max_skew {
+            return Err(LedgerError::FromTheFuture {
+                image,
+                created_at: at,
+                now: now.clone(),
+                max_skew: self.max_skew,
+            });
+        }
         let payload = ScanRecorded {
             diff: Diff::against(&tip.state.findings, scan.findings(), scan.former_identities()),
             counts: scan.counts(),
@@ -361,6 +390,10 @@ impl<'a> Session<'a> {
             self.former.extend(payload.diff.former_identities());
             outcome.seq = Some(tip.push(at, EventBody::ScanRecorded(payload))?);
             outcome.recorded = true;
+        } else {
+            // Nothing appended, so nothing changed: the diff against today's state would
+            // describe a scan that is not being recorded.
+            (outcome.new, outcome.fixed, outcome.changed, outcome.reidentified) = (0, 0, 0, 0);
         }
         self.outcomes.push(outcome);
         Ok(self.outcomes.last().expect("just pushed"))
@@ -368,7 +401,7 @@ impl<'a> Session<'a> {
 
     /// Writes everything recorded, all or nothing.
     pub fn commit(self) -> Result<Recorded, LedgerError> {
-        let Session { layout, tip, outcomes, start, single, former } = self;
+        let Session { layout, tip, outcomes, start, single, former, max_skew: _ } = self;
         let total = match &start {
             Some(start) => {
                 let end: Vec<Finding> = tip.state.findings.values().cloned().collect();

@@ -300,12 +300,14 @@ impl ScanMeta {
 
 /// What one scanner said about one artifact at one time: metadata and a set of findings,
 /// unique by fingerprint and sorted in report order, with the fingerprints some of them were
-/// known by before ([`FormerIdentities`]).
+/// known by before ([`FormerIdentities`]), and what reading the report had to change or leave
+/// out (warnings for people; never stored).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scan {
     pub meta: ScanMeta,
     findings: Vec<Finding>,
     former: FormerIdentities,
+    warnings: Vec<String>,
 }
 
 impl Scan {
@@ -322,7 +324,7 @@ impl Scan {
         }
         let mut findings: Vec<Finding> = by_identity.into_values().collect();
         findings.sort_by(Finding::report_order);
-        Scan { meta, findings, former: FormerIdentities::default() }
+        Scan { meta, findings, former: FormerIdentities::default(), warnings: Vec::new() }
     }
 
     /// The same scan, with `former` naming the fingerprints some findings were known by before
@@ -335,6 +337,32 @@ impl Scan {
 
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    /// Changes what each finding stores (a bound on a field, say) and restores report order.
+    /// `edit` must not change a finding's identity: the fingerprint stays as it was.
+    pub fn edit_findings(&mut self, mut edit: impl FnMut(&mut Finding)) {
+        for finding in &mut self.findings {
+            let fingerprint = finding.fingerprint.clone();
+            edit(finding);
+            finding.fingerprint = fingerprint;
+        }
+        self.findings.sort_by(Finding::report_order);
+    }
+
+    /// What reading the report changed or left out, in words for people (a field cut to its
+    /// bound, a score out of range dropped).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    pub fn warn(&mut self, warning: impl Into<String>) {
+        self.warnings.push(warning.into());
+    }
+
+    /// The warnings, taken out (for a caller that rebuilds the scan and gives them back).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// The fingerprints the scan's findings were known by before.
@@ -368,7 +396,9 @@ impl Scan {
         findings.extend(other.findings);
         let mut former = std::mem::take(&mut self.former);
         former.extend(other.former);
-        Scan::new(self.meta, findings).with_former_identities(former)
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(other.warnings);
+        Scan { warnings, ..Scan::new(self.meta, findings).with_former_identities(former) }
     }
 }
 

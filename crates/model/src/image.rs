@@ -14,28 +14,48 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String")]
 pub struct ImageName(String);
 
-/// A name that is not a valid [`ImageName`].
+/// A name that is not a valid [`ImageName`], and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-' (not ending in \".cdx\", which names an SBOM)"
-)]
-pub struct InvalidImageName(pub String);
+pub enum InvalidImageName {
+    #[error("an image name must not be empty")]
+    Empty,
+    /// Too long; only the name's start is kept, for the message.
+    #[error(
+        "invalid image name \"{start}…\": it is {length} bytes long, and an image name is at most {max} \
+         (it becomes file names, a label and an issue marker)",
+        max = ImageName::MAX_LEN
+    )]
+    TooLong { start: String, length: usize },
+    #[error(
+        "invalid image name {0:?}: use lower-case letters, digits, '.', '_' and '-', not starting with '.' \
+         (nor ending in \".cdx\", which names an SBOM)"
+    )]
+    Characters(String),
+}
 
 /// What an image's SBOM adds to its name (`cve-baseline/<image>.cdx.json`); no image name ends
 /// with it.
 pub const SBOM_STEM: &str = ".cdx";
 
 impl ImageName {
+    /// The longest name, in bytes.
+    pub const MAX_LEN: usize = 128;
+
     pub fn new(name: impl Into<String>) -> Result<ImageName, InvalidImageName> {
         let name = name.into();
-        let valid = !name.is_empty()
-            && name.len() <= 128
-            && !name.starts_with('.')
+        if name.is_empty() {
+            return Err(InvalidImageName::Empty);
+        }
+        if name.len() > ImageName::MAX_LEN {
+            let start = name.chars().take(32).collect();
+            return Err(InvalidImageName::TooLong { start, length: name.len() });
+        }
+        let valid = !name.starts_with('.')
             && !name.ends_with(SBOM_STEM)
             && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
-        if valid { Ok(ImageName(name)) } else { Err(InvalidImageName(name)) }
+        if valid { Ok(ImageName(name)) } else { Err(InvalidImageName::Characters(name)) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -102,6 +122,16 @@ mod tests {
             assert!(ImageName::new(bad).is_err(), "{bad}");
         }
         assert!(serde_json::from_str::<ImageName>("\"../x\"").is_err(), "checked when read back too");
+    }
+
+    #[test]
+    fn a_long_name_is_refused_for_its_length_not_its_characters() {
+        let message = ImageName::new("a".repeat(200)).expect_err("too long").to_string();
+        assert!(message.contains("200 bytes long") && message.contains("at most 128"), "{message}");
+        assert!(!message.contains("lower-case"), "{message}");
+        assert!(ImageName::new("a".repeat(128)).is_ok());
+        let message = ImageName::new("Upper").expect_err("characters").to_string();
+        assert!(message.contains("lower-case"), "{message}");
         assert_eq!(serde_json::to_string(&ImageName::new("app").ok()).ok().as_deref(), Some("\"app\""));
     }
 }

@@ -33,6 +33,16 @@ impl ExceptionError {
     pub(crate) fn at(path: &Path, line: usize, column: usize, message: String) -> ExceptionError {
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
     }
+
+    /// A JSON document (OpenVEX, CycloneDX) that `serde_json` could not read, at its place:
+    /// serde_json counts columns from 0 at the start of a line (an empty file is at 1:0, which
+    /// names no place) and repeats the place in its message, which is said once here.
+    pub(crate) fn json(path: &Path, error: &serde_json::Error) -> ExceptionError {
+        let full = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        ExceptionError::at(path, error.line().max(1), error.column().max(1), message)
+    }
 }
 
 /// One accepted risk.
@@ -332,12 +342,28 @@ impl ExceptionSet {
     }
 }
 
+/// The most a file of exceptions may hold: they are written by hand, and a symlink to
+/// `/dev/zero` must not be read at all.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 fn read_optional(path: &Path) -> Result<Option<String>, ExceptionError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ExceptionError::Io { path: path.to_path_buf(), source }),
-    }
+    let io = |source| ExceptionError::Io { path: path.to_path_buf(), source };
+    let bytes = match hardline_ingest::read_bounded(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(io(source)),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        let (line, column) = position(&text, at);
+        ExceptionError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: "invalid UTF-8; the file must be UTF-8 throughout".to_owned(),
+        }
+    })
 }
 
 /// 1-based line and column of a byte offset.
@@ -373,9 +399,10 @@ struct RawException {
     expires: toml::Spanned<toml::Value>,
 }
 
-/// `path` is where the file is read from (for errors); `shown` is how exceptions name it
-/// (relative to the repository, so that reports do not depend on where it is checked out).
-fn parse_toml(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
+/// Reads `security/exceptions.toml`. `path` is where the file is read from (for errors);
+/// `shown` is how exceptions name it (relative to the repository, so that reports do not depend
+/// on where it is checked out).
+pub fn parse_toml(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
     let invalid = |offset: usize, message: String| {
         let (line, column) = position(text, offset);
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
@@ -454,35 +481,36 @@ struct RawTrivyIgnore {
 
 #[derive(Deserialize)]
 struct RawIgnoreEntry {
-    id: String,
+    id: serde_saphyr::Spanned<String>,
     #[serde(default)]
     paths: Vec<String>,
     #[serde(default)]
     statement: Option<String>,
     #[serde(default)]
-    expired_at: Option<String>,
+    expired_at: Option<serde_saphyr::Spanned<String>>,
 }
 
-fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
-    let raw: RawTrivyIgnore = serde_saphyr::from_str(text).map_err(|e| {
-        let message = e.to_string();
-        let (line, column) = location_in_message(&message).unwrap_or((1, 1));
+/// Reads Trivy's `.trivyignore.yaml`. `path` is where the file is read from (for errors);
+/// `shown` is how exceptions name it. Errors point at the line and column of the value at fault.
+pub fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
+    let invalid = |location: Option<serde_saphyr::Location>, message: String| {
+        let (line, column) = location.map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
-    })?;
+    };
+    let raw: RawTrivyIgnore =
+        serde_saphyr::from_str(text).map_err(|e| invalid(e.location(), e.to_string()))?;
     let mut out = Vec::new();
     for entry in raw.vulnerabilities.into_iter().chain(raw.misconfigurations).chain(raw.secrets) {
-        let expires = match &entry.expired_at {
-            Some(text) => Some(text.trim().parse::<Date>().map_err(|_| ExceptionError::Invalid {
-                path: path.to_path_buf(),
-                line: line_of(text, &entry.id),
-                column: 1,
-                message: format!("{}: `expired_at` must be a date like 2026-03-31", entry.id),
+        let id = entry.id.value;
+        let expires = match entry.expired_at {
+            Some(date) => Some(date.value.trim().parse::<Date>().map_err(|_| {
+                invalid(Some(date.referenced), format!("{id}: `expired_at` must be a date like 2026-03-31"))
             })?),
             None => None,
         };
         out.push(Exception {
-            source: format!("{}:{}", shown.display(), line_of(text, &entry.id)),
-            id: entry.id,
+            source: format!("{}:{}", shown.display(), entry.id.referenced.line()),
+            id,
             images: Vec::new(),
             packages: Vec::new(),
             purls: Vec::new(),
@@ -496,18 +524,4 @@ fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Except
         });
     }
     Ok(out)
-}
-
-/// The line where `id` first appears, for pointing at an imported entry.
-fn line_of(text: &str, id: &str) -> usize {
-    text.find(id).map(|offset| position(text, offset).0).unwrap_or(1)
-}
-
-/// serde-saphyr puts "line L column C" in its messages; pull the numbers out.
-fn location_in_message(message: &str) -> Option<(usize, usize)> {
-    let after_line = message.split("line ").nth(1)?;
-    let line: usize = after_line.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
-    let after_column = after_line.split("column ").nth(1)?;
-    let column: usize = after_column.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
-    Some((line, column))
 }

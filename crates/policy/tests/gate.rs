@@ -256,6 +256,33 @@ fn trivyignore_yaml_is_imported() {
     assert!(set.exceptions[1].matches(&misconfig, &name("any")), "AVD- ids match normalised rule ids");
 }
 
+#[test]
+fn trivyignore_yaml_errors_point_at_the_value_at_fault() {
+    let dir = tempfile_dir();
+    let load = |text: &str| {
+        std::fs::write(dir.join(".trivyignore.yaml"), text).unwrap_or_default();
+        ExceptionSet::load(&dir).err().map(|e| e.to_string()).unwrap_or_default()
+    };
+    // A date that is not one, on the fifth line, its value at column 17.
+    let error = load(
+        "vulnerabilities:\n  - id: CVE-A\n    expired_at: 2027-01-01\n  - id: CVE-B\n    expired_at: someday\n",
+    );
+    assert!(error.contains(".trivyignore.yaml:5:17: CVE-B: `expired_at` must be a date"), "{error}");
+    // A YAML mistake on the third line.
+    let error = load("vulnerabilities:\n  - id: CVE-A\n    paths: [unclosed\n");
+    assert!(!error.contains(":1:1:"), "not at 1:1 whatever the mistake: {error}");
+    assert!(error.contains(".trivyignore.yaml:3:") || error.contains(".trivyignore.yaml:4:"), "{error}");
+    // An entry's source is the line of its id.
+    std::fs::write(
+        dir.join(".trivyignore.yaml"),
+        "vulnerabilities:\n  - id: CVE-A\n  - id: CVE-B\n    statement: CVE-A is not this one\n",
+    )
+    .unwrap_or_default();
+    let set = ExceptionSet::load(&dir).unwrap_or_default();
+    let sources: Vec<&str> = set.exceptions.iter().map(|e| e.source.as_str()).collect();
+    assert_eq!(sources, [".trivyignore.yaml:2", ".trivyignore.yaml:3"]);
+}
+
 fn tempfile_dir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);

@@ -121,3 +121,13 @@ fn name(image: &str) -> hardline_model::ImageName {
 fn time(text: &str) -> hardline_model::Timestamp {
     hardline_model::Timestamp::parse(text).expect("a valid time")
 }
+
+#[test]
+fn an_empty_or_broken_document_is_refused_at_a_real_place() {
+    let path = std::path::Path::new("security/x.openvex.json");
+    for (text, place) in [("", ":1:1: "), ("{\n  \"statements\": [}", ":2:18: ")] {
+        let error = hardline_policy::vex::parse(text, path, path).expect_err("refused").to_string();
+        assert!(error.contains(place), "{text:?}: {error}");
+        assert!(!error.contains(" at line "), "the place is said once: {error}");
+    }
+}

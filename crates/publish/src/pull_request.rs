@@ -1,6 +1,7 @@
 //! The pull request side of a gate decision: one comment per image on the pull request, edited
 //! in place; auto-merge (squash) for an allowed dependency update; a label when a person must
-//! decide. Idempotent: a second run with the same decision changes nothing.
+//! decide. Idempotent: a second run with the same decision changes nothing, and does not ask
+//! for auto-merge again when the pull request says it is on.
 
 use hardline_model::text;
 use hardline_model::{ImageName, ScanMeta};
@@ -72,13 +73,18 @@ pub fn publish(
     };
     let by_dependency_author = settings.dependency_authors.iter().any(|a| a.eq_ignore_ascii_case(&pr.author));
     let auto_merge = if result.decision == Decision::Allow && by_dependency_author && settings.auto_merge {
-        match tracker.enable_auto_merge(&pr) {
-            Ok(AutoMerge::Enabled) => AutoMergeNote::Enabled,
-            Ok(AutoMerge::Unavailable(why)) => AutoMergeNote::Unavailable(why),
-            Err(error) => {
-                let why = error.tracker_message();
-                refused("auto-merge", error)?;
-                AutoMergeNote::Refused(why)
+        // Already on (a rerun of the same gate): asking again would change nothing.
+        if pr.auto_merge {
+            AutoMergeNote::Enabled
+        } else {
+            match tracker.enable_auto_merge(&pr) {
+                Ok(AutoMerge::Enabled) => AutoMergeNote::Enabled,
+                Ok(AutoMerge::Unavailable(why)) => AutoMergeNote::Unavailable(why),
+                Err(error) => {
+                    let why = error.tracker_message();
+                    refused("auto-merge", error)?;
+                    AutoMergeNote::Refused(why)
+                }
             }
         }
     } else {

@@ -8,15 +8,20 @@
 //! labels, pull requests with an opaque [`PullRequestHandle`], a body limit per tracker and a
 //! [`Tracker::kind`]. [`select`] picks a backend from explicit environment values so that the
 //! choice is testable; adding a tracker is a folder and a line there.
+//!
+//! [`Redactor`] (`redact.rs`) keeps secrets out of whatever a server answers and whatever the
+//! CLI prints; every HTTP client of hardline uses it.
 
 mod error;
 mod github;
 mod local;
+mod redact;
 mod select;
 
 pub use error::TrackerError;
 pub use github::{Clock, GitHubToken, GitHubTracker, RetryPolicy, SystemClock};
 pub use local::{LocalComment, LocalPullRequest, LocalTracker};
+pub use redact::{MIN_SECRET_LEN, REDACTED, Redactor, SECRET_VARIABLES};
 pub use select::{TrackerEnv, from_env, select};
 
 /// GitHub's limit on an issue or comment body, in characters: what [`GitHubTracker`] and
@@ -126,6 +131,9 @@ pub struct PullRequest {
     pub labels: Vec<String>,
     pub head_sha: String,
     pub state: PullRequestState,
+    /// Auto-merge is already enabled (GitHub's `auto_merge` is set): asking again would
+    /// change nothing but the audit trail.
+    pub auto_merge: bool,
 }
 
 /// The outcome of [`Tracker::enable_auto_merge`].

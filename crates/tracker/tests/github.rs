@@ -410,3 +410,69 @@ fn an_unreachable_api_is_a_transport_error_after_retries() {
     assert!(!format!("{err:?}").contains(TOKEN));
     assert_eq!(clock.sleeps().len(), 4);
 }
+
+/// Whether `text` holds the token, or a telling part of it, in any of its forms.
+fn leaks(text: &str, token: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains(&token.to_ascii_lowercase()) || lower.contains(&token[..12].to_ascii_lowercase())
+}
+
+#[test]
+fn a_server_that_echoes_the_authorization_header_never_gets_the_token_into_an_error() {
+    let github = FakeGitHub::start(TOKEN);
+    github.echo_authorization(true);
+    github.add_pull_request(7, "renovate[bot]", &[]);
+    let (mut tracker, _) = tracker(&github);
+    for status in [401, 403, 404, 422, 500] {
+        // 500 is retried (after a look for the issue it may have made): fail every attempt.
+        let attempts = if status == 500 { 5 } else { 1 };
+        for _ in 0..attempts {
+            github.inject(Fault::new(ISSUES, status).method("POST"));
+        }
+        let err = tracker.create_issue("t", "body", &[]).expect_err("refused");
+        let shown = format!("{err} | {err:?}");
+        assert!(
+            shown.contains("(Authorization: Bearer ***)"),
+            "{status}: the echo is there, scrubbed: {shown}"
+        );
+        assert!(!leaks(&shown, TOKEN), "{status}: {shown}");
+    }
+    // The fake's own errors (a missing thing, a refused body) echo it too.
+    let err = tracker.pull_request(404).expect_err("missing");
+    assert!(!leaks(&format!("{err} {err:?}"), TOKEN), "{err}");
+    let err = tracker.create_issue("t", &"x".repeat(70_000), &[]).expect_err("too long");
+    assert!(!leaks(&format!("{err} {err:?}"), TOKEN), "{err}");
+    // GraphQL errors come in a 200: the reason auto-merge is unavailable is scrubbed too (it
+    // is written into the pull request's comment).
+    github.set_auto_merge_allowed(false);
+    let pr = tracker.pull_request(7).expect("pull request");
+    match tracker.enable_auto_merge(&pr).expect("not an error") {
+        AutoMerge::Unavailable(why) => {
+            assert!(why.contains("Bearer ***") && !leaks(&why, TOKEN), "{why}");
+        }
+        other => panic!("expected unavailable, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_wrong_token_echoed_back_is_scrubbed_as_well() {
+    let github = FakeGitHub::start(TOKEN);
+    github.echo_authorization(true);
+    let wrong = "ghp_wrongSECRETvalue42echo";
+    let (mut tracker, _) = tracker_with_token(&github, wrong);
+    let err = tracker.find_issue(MARKER, None).expect_err("unauthorized");
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("Bad credentials (Authorization: Bearer ***)"), "{shown}");
+    assert!(!leaks(&shown, wrong), "{shown}");
+}
+
+#[test]
+fn a_pull_request_says_whether_auto_merge_is_on() {
+    let github = FakeGitHub::start(TOKEN);
+    let (mut tracker, _) = tracker(&github);
+    github.add_pull_request(7, "renovate[bot]", &[]);
+    let pr = tracker.pull_request(7).expect("pull request");
+    assert!(!pr.auto_merge);
+    tracker.enable_auto_merge(&pr).expect("enabled");
+    assert!(tracker.pull_request(7).expect("pull request").auto_merge);
+}

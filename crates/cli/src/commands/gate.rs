@@ -27,6 +27,7 @@ pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
         options.root = Some(sources.clone());
     }
     let candidate = read_moment(&args.reports, args.input, &options)?.context("no report given")?;
+    output::warnings(candidate.warnings());
     if let Some(baseline) = ctx.ledger().baseline(&args.image)?
         && let Some(mismatch) = artifact_mismatch(
             baseline.scan.as_ref(),
@@ -45,6 +46,9 @@ pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
         Some(path) => Some(hardline_ingest::read_report_with(path, InputFormat::Auto, &options)?),
         None => None,
     };
+    if let Some(base) = &base_report {
+        output::warnings(base.warnings());
+    }
     let gate = ctx.config.gate(args.policy)?;
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.gate_feeds(&gate)?);
     let decided = ctx.ledger().decide(

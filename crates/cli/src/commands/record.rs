@@ -27,12 +27,17 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
     let progress = ctx.progress();
     progress.start("recording", reports.len() as u64);
     let several = reports.len() > 1;
+    let scanned_at = args.scanned_at;
     let scans = reports
         .into_scans()
         .enumerate()
         .inspect(|(index, _)| progress.advance(labels.get(*index).map_or("", String::as_str)))
         .map(|(_, scan)| {
-            let (index, scan) = scan?;
+            let (index, mut scan) = scan?;
+            output::warnings(scan.warnings());
+            if scan.meta.created_at.is_none() {
+                scan.meta.created_at.clone_from(&scanned_at);
+            }
             if let Some(mismatch) =
                 artifact_mismatch(previous.0.as_ref(), &previous.1, &scan.meta, scan.findings())
             {

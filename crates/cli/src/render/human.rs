@@ -1,10 +1,12 @@
 //! Human output: what a person reads in a terminal, for every command. Everything that came
-//! from a report or a configuration file goes through [`terminal_text`]; every word a colour
-//! would mark goes through the [`Style`].
+//! from a report, a log, a server or a configuration file goes through
+//! `hardline_model::text::terminal` (the one terminal sanitiser: escapes, bidirectional and
+//! zero-width characters out); every word a colour would mark goes through the [`Style`].
 
 use std::fmt::Write;
 
 use hardline_model::row::{FindingRow, Subject};
+use hardline_model::text::terminal;
 use hardline_model::{ChangedField, Finding};
 use hardline_policy::BaseSource;
 use hardline_publish::gate_comment::{AutoMergeNote, BASE_DRIFT_HEADING};
@@ -53,21 +55,19 @@ fn render(report: &Report, style: &Style) -> Option<String> {
     })
 }
 
-/// Text from a report (or a config file) made safe for a terminal: control characters, which
-/// could move the cursor or recolour the screen, are dropped, and the text is cut to `max`
-/// characters.
-pub fn terminal_text(text: &str, max: usize) -> String {
-    text.chars().filter(|c| !c.is_control()).take(max).collect()
+fn clean(text: &str) -> String {
+    terminal(text, usize::MAX)
 }
 
-fn clean(text: &str) -> String {
-    terminal_text(text, usize::MAX)
+/// A path for the terminal (a file name can hold an escape sequence too).
+fn path(path: &std::path::Path) -> String {
+    clean(&path.display().to_string())
 }
 
 /// One finding on one line: the terminal's rendering of the row model.
 pub(crate) fn finding_line(finding: &Finding, style: &Style) -> String {
     let row = FindingRow::of(finding);
-    let clean = |s: &str| terminal_text(s, 120);
+    let clean = |s: &str| terminal(s, 120);
     let severity = style.paint(Role::Severity(row.severity), &format!("{:<8}", row.severity.label()));
     match row.subject {
         Subject::Package { name, installed, fixed } => format!(
@@ -86,20 +86,22 @@ fn record(report: &RecordReport) -> String {
     let recorded = &report.recorded;
     let mut out = String::new();
     for scan in &recorded.outcomes {
-        let what = match scan.seq {
-            Some(seq) if scan.recorded => format!("recorded as event {seq}"),
-            _ => "already in the log, nothing appended".to_owned(),
+        let label = clean(report.labels.get(scan.input_index).map_or("", String::as_str));
+        let _ = match scan.seq {
+            Some(seq) if scan.recorded => {
+                let reidentified = match scan.reidentified {
+                    0 => String::new(),
+                    n => format!(", {n} re-identified"),
+                };
+                writeln!(
+                    out,
+                    "{label}: recorded as event {seq} (+{} new, -{} fixed, {} changed{reidentified})",
+                    scan.new, scan.fixed, scan.changed
+                )
+            }
+            // Nothing was appended, so there is no change to count.
+            _ => writeln!(out, "{label}: already in the log, nothing appended"),
         };
-        let label = report.labels.get(scan.input_index).map_or("", String::as_str);
-        let reidentified = match scan.reidentified {
-            0 => String::new(),
-            n => format!(", {n} re-identified"),
-        };
-        let _ = writeln!(
-            out,
-            "{label}: {what} (+{} new, -{} fixed, {} changed{reidentified})",
-            scan.new, scan.fixed, scan.changed
-        );
     }
     let c = &recorded.counts;
     let _ = write!(
@@ -199,8 +201,8 @@ fn diff(report: &DiffReport, style: &Style) -> String {
     let change = &report.diff;
     let mut out = format!(
         "{} → {}: {} new, {} fixed, {} changed, {} unchanged\n",
-        report.old.display(),
-        report.new.display(),
+        path(&report.old),
+        path(&report.new),
         change.new.len(),
         change.fixed.len(),
         change.changed.len(),
@@ -283,7 +285,7 @@ fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
         let _ = writeln!(out, "{image}: {events} {noun}, head {head}");
     }
     for problem in &report.problems {
-        let _ = writeln!(out, "{}", style.paint(Role::Failure, &problem.to_string()));
+        let _ = writeln!(out, "{}", style.paint(Role::Failure, &clean(&problem.to_string())));
     }
     if report.ok() {
         out.push_str(if report.images.is_empty() {
@@ -326,12 +328,12 @@ fn rebuild(report: &RebuildReport) -> String {
     if report.changed.is_empty() {
         "every view already matches its log".to_owned()
     } else {
-        format!("rewrote {}", report.changed.join(", "))
+        format!("rewrote {}", clean(&report.changed.join(", ")))
     }
 }
 
 fn sync(report: &SyncReport) -> String {
-    let mut out = format!("tracker: {}\n", report.tracker);
+    let mut out = format!("tracker: {}\n", clean(&report.tracker));
     for outcome in &report.outcomes {
         let issue = outcome.issue.map(|n| format!(" (issue {n})")).unwrap_or_default();
         let _ = writeln!(
@@ -351,7 +353,7 @@ fn summary(report: &SummaryReport) -> String {
         .as_ref()
         .map(|p| format!("; summary issue {}, week comment {}", p.issue, p.comment.as_str()))
         .unwrap_or_default();
-    format!("wrote {} ({}){issue}", report.file.display(), report.week)
+    format!("wrote {} ({}){issue}", path(&report.file), report.week)
 }
 
 fn feeds(report: &FeedsReport, style: &Style) -> String {
@@ -421,7 +423,7 @@ fn exceptions(report: &ExceptionsReport, style: &Style) -> String {
 }
 
 fn dashboard(report: &DashboardReport) -> String {
-    format!("wrote {} ({} files, {} changed)", report.out.display(), report.files.len(), report.changed.len())
+    format!("wrote {} ({} files, {} changed)", path(&report.out), report.files.len(), report.changed.len())
 }
 
 fn init(report: &InitReport) -> String {
@@ -460,8 +462,8 @@ pub fn auto_merge_text(note: &AutoMergeNote) -> String {
     match note {
         AutoMergeNote::None => "not requested".to_owned(),
         AutoMergeNote::Enabled => "enabled".to_owned(),
-        AutoMergeNote::Unavailable(why) => format!("unavailable: {why}"),
-        AutoMergeNote::Refused(why) => format!("refused: {why}"),
+        AutoMergeNote::Unavailable(why) => format!("unavailable: {}", clean(why)),
+        AutoMergeNote::Refused(why) => format!("refused: {}", clean(why)),
     }
 }
 

@@ -65,10 +65,33 @@ fn render(report: &Report, _style: &Style) -> Option<String> {
 }
 
 /// Pretty JSON; a value that cannot be serialised (none of ours) is a JSON error object
-/// rather than a panic.
+/// rather than a panic. Characters that could deceive someone reading it in a terminal
+/// (`hardline_model::text::is_deceptive`) are written as `\uXXXX` escapes: the same JSON to a
+/// program, inert on a screen.
 pub fn pretty<T: Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value)
-        .unwrap_or_else(|e| format!("{{\"error\": {}}}", serde_json::Value::String(e.to_string())))
+    let json = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"error\": {}}}", serde_json::Value::String(e.to_string())));
+    escape_deceptive(json)
+}
+
+/// `json` with every deceptive character escaped. They can only stand inside strings (JSON's
+/// own syntax is ASCII), where an escape means the same character.
+fn escape_deceptive(json: String) -> String {
+    if !json.chars().any(hardline_model::text::is_deceptive) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for ch in json.chars() {
+        if ch != '\n' && hardline_model::text::is_deceptive(ch) {
+            let mut units = [0u16; 2];
+            for unit in ch.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -791,4 +814,19 @@ fn init(report: &InitReport) -> InitV1<'_> {
 
 fn display(path: &Path) -> String {
     path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deceptive_characters_are_escaped_and_mean_the_same() {
+        let title = "a\u{202E}b\u{9b}c\u{7f}d\u{E0041}e\u{1b}";
+        let json = pretty(&serde_json::json!({ "title": title }));
+        assert!(json.chars().all(|c| c == '\n' || !hardline_model::text::is_deceptive(c)), "{json}");
+        assert!(json.contains("\\u202e") && json.contains("\\udb40\\udc41"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+        assert_eq!(back["title"], title);
+    }
 }

@@ -10,9 +10,10 @@ use hardline_publish::dashboard::rfc3339;
 use hardline_publish::report::{Disposition, ImageReport, day, minute};
 use serde::Serialize;
 
-use super::human::{finding_line, terminal_text};
+use super::human::finding_line;
 use super::json_v1::{ChangeV1, CountsV1, FindingV1};
 use super::style::Style;
+use hardline_model::text::terminal;
 
 #[derive(Serialize)]
 struct ReportV1<'a> {
@@ -115,6 +116,8 @@ struct AcceptedRiskV1<'a> {
     packages: &'a [String],
     purls: &'a [String],
     paths: &'a [String],
+    /// The findings it is limited to (empty: not limited by fingerprint).
+    fingerprints: &'a [String],
     reason: &'a str,
     vex: Option<&'a str>,
     expires: Option<String>,
@@ -196,6 +199,7 @@ pub fn json(report: &ImageReport) -> impl Serialize + '_ {
                     packages: &e.packages,
                     purls: &e.purls,
                     paths: &e.paths,
+                    fingerprints: &e.fingerprints,
                     reason: &e.reason,
                     vex: e.vex.as_deref(),
                     expires: e.expires.map(|d| d.to_string()),
@@ -254,12 +258,11 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
         minute(report.as_of),
         minute(report.since)
     );
-    let _ = writeln!(out, "Product   {}", terminal_text(&report.product.purl, 200));
+    let _ = writeln!(out, "Product   {}", terminal(&report.product.purl, 200));
     if let Some(scan) = &report.scan {
         let version =
-            scan.scanner_version.as_deref().map(|v| format!(" {}", terminal_text(v, 40))).unwrap_or_default();
-        let _ =
-            writeln!(out, "Last scan {} by {}{version}", minute(scan.at), terminal_text(&scan.scanner, 40));
+            scan.scanner_version.as_deref().map(|v| format!(" {}", terminal(v, 40))).unwrap_or_default();
+        let _ = writeln!(out, "Last scan {} by {}{version}", minute(scan.at), terminal(&scan.scanner, 40));
     }
     let p = &report.posture;
     let _ = writeln!(
@@ -288,8 +291,8 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
         let _ = writeln!(
             out,
             "  {} {}: {}",
-            terminal_text(&p.name, 80),
-            terminal_text(&p.version, 60),
+            terminal(&p.name, 80),
+            terminal(&p.version, 60),
             counts(&Counts { critical: 0, high: 0, ..p.counts })
         );
     }
@@ -304,12 +307,13 @@ pub fn human(report: &ImageReport, style: &Style) -> String {
             (Some(date), false) => format!("until {date}"),
             (None, _) => "no expiry".to_owned(),
         };
+        let matched =
+            if risk.findings == 1 { "1 finding".to_owned() } else { format!("{} findings", risk.findings) };
         let _ = writeln!(
             out,
-            "  {} ({until}, {} findings): {}",
+            "  {} ({until}, {matched}): {}",
             super::describe_exception(e),
-            risk.findings,
-            terminal_text(&e.reason, 300)
+            terminal(&e.reason, 300)
         );
     }
     let c = &report.changes;

@@ -176,7 +176,9 @@ fn dashboard_pages() {
 fn customer_reports() {
     let root = &demo().root;
     for image in [PHP, POSTGRES] {
-        for name in ["report.html", "report.csv", "report.json", "vex.cdx.json", "vex.openvex.json"] {
+        for name in
+            ["report.html", "report.csv", "report.json", "vex.cdx.json", "vex.openvex.json", "hardline.sarif"]
+        {
             let relative = format!("customer-reports/{image}/{name}");
             insta::assert_snapshot!(name_of(&relative), file(root, &relative));
         }
@@ -261,6 +263,44 @@ fn exports() {
         stdout(root, &["export", "openvex", "--image", POSTGRES], 0),
         "vex is an alias of export openvex"
     );
+}
+
+/// `report --since` moves the start of the changes (and only that); a `--since` that is not a
+/// date, a time or a number of days is a usage error; `export --out` says where it wrote, in
+/// both formats, the document the demo wrote.
+#[test]
+fn report_since_and_export_out() {
+    let root = &demo().root;
+    let since = ["report", "--image", POSTGRES, "--since", "2026-10-01"];
+    insta::assert_snapshot!("report_since_human", stdout(root, &since, 0));
+    let json: Vec<&str> = ["--format", "json"].into_iter().chain(since).collect();
+    let document: serde_json::Value = serde_json::from_str(&stdout(root, &json, 0)).expect("JSON");
+    let pretty = serde_json::to_string_pretty(&document["changes"]).expect("JSON");
+    insta::assert_snapshot!("report_since_changes_json", pretty);
+    let default: serde_json::Value =
+        serde_json::from_str(&file(root, &format!("customer-reports/{POSTGRES}/report.json"))).expect("JSON");
+    for same in ["product", "scan", "posture", "trend", "findings", "accepted_risks", "sla", "chain"] {
+        assert_eq!(document[same], default[same], "--since changes {same}");
+    }
+    assert_ne!(document["changes"], default["changes"]);
+
+    let bad = hardline(root, &["report", "--image", POSTGRES, "--since", "last tuesday"], &[]);
+    assert_eq!(bad.status.code(), Some(2), "a bad --since is a usage error");
+    insta::assert_snapshot!("report_since_invalid", String::from_utf8_lossy(&bad.stderr));
+
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(root, copy.path());
+    for (format, file_name) in [("human", "pg.cdx.json"), ("json", "pg-again.cdx.json")] {
+        let target = format!("vex/{file_name}");
+        let args =
+            ["--format", format, "export", "cyclonedx-vex", "--image", POSTGRES, "--out", target.as_str()];
+        insta::assert_snapshot!(format!("export_out_{format}"), stdout(copy.path(), &args, 0));
+        assert_eq!(
+            std::fs::read_to_string(copy.path().join(&target)).unwrap_or_default(),
+            file(root, &format!("customer-reports/{POSTGRES}/vex.cdx.json")),
+            "--out writes the document the demo wrote"
+        );
+    }
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn fingerprints(json: &serde_json::Value) -> Vec<String> {
 #[test]
 fn trivy_grype_and_trivy_sarif_of_one_image_are_the_same_findings() {
     let mut repo = Repo::new();
-    // SARIF has no time of its own: it is recorded now, after the other two.
+    // SARIF has no time of its own: it is given (--scanned-at), after the other two.
     repo.env = vec![("HARDLINE_NOW".into(), "2026-11-30T12:00:00Z".into())];
     let trivy = ingest_fixture("trivy-0.76-image.json").display().to_string();
     let grype = ingest_fixture("grype-0.86-image.json").display().to_string();
@@ -47,7 +47,8 @@ fn trivy_grype_and_trivy_sarif_of_one_image_are_the_same_findings() {
     assert_eq!(second["diff"]["fixed"], serde_json::json!([]));
 
     // Trivy's SARIF of the first scan: what Grype alone found is fixed, nothing is new.
-    let third = repo.json(&["record", "--image", "app", "--report", &sarif]);
+    let third =
+        repo.json(&["record", "--image", "app", "--report", &sarif, "--scanned-at", "2026-11-30T12:00:00Z"]);
     assert_eq!(fingerprints(&third), Vec::<String>::new(), "{third:#}");
     let fixed: Vec<&str> =
         third["diff"]["fixed"].as_array().into_iter().flatten().filter_map(|f| f["id"].as_str()).collect();
@@ -149,9 +150,19 @@ fn a_lint_report_of_another_dockerfile_warns() {
         .to_string()
     };
     let own = report(&repo, "own.sarif", &sarif("images/postgres-secured/Dockerfile"));
-    repo.ok(&["record", "--image", "postgres-secured", "--report", &own]);
+    let at = ["--scanned-at", "2026-03-03T11:00:00Z"];
+    repo.ok(&["record", "--image", "postgres-secured", "--report", &own, at[0], at[1]]);
     let other = report(&repo, "other.sarif", &sarif("images/php-mysql-secured/Dockerfile"));
-    let out = repo.run(&["record", "--image", "postgres-secured", "--strict-artifact", "--report", &other]);
+    let out = repo.run(&[
+        "record",
+        "--image",
+        "postgres-secured",
+        "--strict-artifact",
+        "--report",
+        &other,
+        at[0],
+        at[1],
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -200,7 +211,7 @@ fn gate_sources_identifies_sarif_results_by_the_pull_request_s_files() {
           "locations": [{"physicalLocation": {"artifactLocation": {"uri": "images/app/Dockerfile"}, "region": {"startLine": 2}}}]}]}]})
     .to_string();
     let report = report(&repo, "hadolint.sarif", &sarif);
-    repo.ok(&["record", "--image", "app", "--report", &report]);
+    repo.ok(&["record", "--image", "app", "--report", &report, "--scanned-at", "2026-03-02T04:00:00Z"]);
 
     // The ledger's checkout no longer has the file; the pull request's files are elsewhere.
     std::fs::remove_file(repo.path().join("images/app/Dockerfile")).expect("rm");

@@ -1,5 +1,6 @@
 //! One integration test binary: runs the real `hardline` binary with a scrubbed environment.
 
+mod bounds;
 mod common;
 mod compat;
 mod config;

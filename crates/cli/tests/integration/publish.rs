@@ -966,6 +966,118 @@ fn a_wrong_token_fails_clearly_without_echoing_it() {
     assert_eq!(leaked, Vec::<PathBuf>::new());
 }
 
+/// Runs `args` once per error status, against a GitHub that fails the first request with it
+/// and echoes the `Authorization` header in every error message (a server 500 fails every
+/// attempt): the token must reach neither stdout, nor stderr, nor a file.
+fn echoed_token_never_reaches_output(args: &[&str]) {
+    let github = FakeGitHub::start(TOKEN);
+    github.echo_authorization(true);
+    github.add_pull_request(42, "renovate[bot]", &[]);
+    let mut repo = github_repo(&github);
+    record(&mut repo, SCAN_1, &[HIGH_OPENSSL, MEDIUM_ZLIB]);
+    let better = write_report(&repo, SCAN_2, &[MEDIUM_ZLIB]);
+    let args: Vec<&str> = args.iter().map(|a| if *a == "REPORT" { better.as_str() } else { a }).collect();
+    for status in [401, 403, 404, 422, 500] {
+        let attempts = if status == 500 { 5 } else { 1 };
+        for _ in 0..attempts {
+            github.inject(Fault::new("/repos/owner/repo", status));
+        }
+        let (code, stdout, stderr) = run(&repo, &args);
+        assert_eq!(code, Some(1), "{args:?} with {status}: {stdout}\n{stderr}");
+        assert!(
+            stderr.contains("Authorization: Bearer ***"),
+            "{args:?} with {status}: the echo, scrubbed: {stderr}"
+        );
+        for text in [&stdout, &stderr] {
+            assert!(
+                !text.contains(TOKEN) && !text.contains(&TOKEN[..12]),
+                "{args:?} with {status} printed the token:\n{text}"
+            );
+        }
+        assert_eq!(github.pending_faults(), 0, "{args:?} with {status}");
+    }
+    let leaked: Vec<PathBuf> = files_below(repo.path())
+        .into_iter()
+        .filter(|(_, bytes)| contains(bytes, TOKEN))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(leaked, Vec::<PathBuf>::new());
+}
+
+#[test]
+fn issues_sync_never_prints_a_token_the_server_echoes() {
+    echoed_token_never_reaches_output(&["issues", "sync"]);
+}
+
+#[test]
+fn summary_publish_never_prints_a_token_the_server_echoes() {
+    echoed_token_never_reaches_output(&["summary", "--publish"]);
+}
+
+#[test]
+fn gate_publish_never_prints_a_token_the_server_echoes() {
+    echoed_token_never_reaches_output(&[
+        "gate",
+        "--image",
+        IMAGE,
+        "--report",
+        "REPORT",
+        "--publish",
+        "--pr",
+        "42",
+    ]);
+}
+
+#[test]
+fn a_token_echoed_in_a_graphql_refusal_reaches_neither_the_comment_nor_the_output() {
+    let Gate { github, repo } = gate_setup();
+    github.echo_authorization(true);
+    github.set_auto_merge_allowed(false);
+    let better = write_report(&repo, SCAN_2, &[MEDIUM_ZLIB]);
+    for format in ["human", "json"] {
+        let (code, stdout, stderr) = run(
+            &repo,
+            &["--format", format, "gate", "--image", IMAGE, "--report", &better, "--publish", "--pr", "42"],
+        );
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN), "{stdout}\n{stderr}");
+    }
+    let comments = github.comments(42);
+    assert!(comments[0].body.contains("not allowed for this repository"), "{}", comments[0].body);
+    assert!(github.requests().iter().all(|r| !r.body.contains(TOKEN)), "no request carried it in a body");
+}
+
+#[test]
+fn a_token_in_the_wrong_variable_is_not_printed_either() {
+    // GITHUB_REPOSITORY set to the token by mistake: the error about the variable must not
+    // repeat its value, whoever formats it.
+    let github = FakeGitHub::start(TOKEN);
+    let mut repo = github_repo(&github);
+    set_env(&mut repo, "GITHUB_REPOSITORY", TOKEN);
+    record(&mut repo, SCAN_1, &[HIGH_OPENSSL]);
+    let (code, stdout, stderr) = run(&repo, &["issues", "sync"]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("GITHUB_REPOSITORY must be owner/repo"), "{stderr}");
+    assert!(stderr.contains("\"***\""), "the value, scrubbed: {stderr}");
+    assert!(!stderr.contains(TOKEN) && !stdout.contains(TOKEN), "{stderr}");
+}
+
+#[test]
+fn a_rerun_of_an_allowed_gate_does_not_ask_for_auto_merge_again() {
+    let Gate { github, repo } = gate_setup();
+    let better = write_report(&repo, SCAN_2, &[MEDIUM_ZLIB, LOW_CURL]);
+    let (code, stdout, stderr) = gate(&repo, &better, Some("42"));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(count(&github, "POST", "/graphql"), 1);
+    let comment = github.comments(42)[0].clone();
+    github.clear_requests();
+    let json = repo.json(&["gate", "--image", IMAGE, "--report", &better, "--publish", "--pr", "42"]);
+    assert_eq!(json["published"]["auto_merge"], "enabled", "{json}");
+    assert_eq!(count(&github, "POST", "/graphql"), 0, "the pull request says auto-merge is on");
+    assert_eq!(mutations(&github), [], "nothing posted at all");
+    assert_eq!(github.comments(42), [comment], "the comment still says it is enabled");
+}
+
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }

@@ -418,8 +418,14 @@ fn a_hostile_report_cannot_inject_a_formula_markup_or_a_link() {
         assert!(!bytes.windows(marker.len()).any(|w| w == marker), "{}", String::from_utf8_lossy(marker));
     }
     if let Some(text) = drawn_text(&pdf) {
-        assert!(text.contains("<script>alert(1)</script>"), "the title is drawn as text");
-        assert!(!text.contains(&"A".repeat(201)), "the huge title is cut");
+        assert!(text.contains("<script>alert(1)</script>"), "the artifact's name is drawn as text");
+        // The 5,000-digit version of a HIGH finding is in its table, wrapped over lines and cut.
+        let squeezed = squeeze(&text);
+        assert!(squeezed.contains(&"9".repeat(150)), "the long version is drawn");
+        assert!(
+            !squeezed.contains(&"9".repeat(401)),
+            "the long version is cut (no cell holds more than 400 characters)"
+        );
     }
 
     // JSON and the exports: still valid documents.
@@ -431,5 +437,112 @@ fn a_hostile_report_cannot_inject_a_formula_markup_or_a_link() {
     repo.ok(&["export", "cyclonedx-vex", "--image", "app", "--out", &cdx.display().to_string()]);
     if let Some(python) = schema_python() {
         assert_eq!(cyclonedx_errors(&python, &cdx), None, "a hostile report still exports a valid document");
+    }
+    let openvex = repo.path().join("app.openvex.json");
+    repo.ok(&["export", "openvex", "--image", "app", "--out", &openvex.display().to_string()]);
+    for document in [&cdx, &openvex] {
+        let text = std::fs::read_to_string(document).unwrap_or_default();
+        let parsed: Value = serde_json::from_str(&text).expect("the export is JSON");
+        assert!(!text.contains("evil.example/phish"), "{}: a URL from the report", document.display());
+        assert!(
+            !text.contains('\u{202E}') && !text.contains("\\u202e"),
+            "{}: a bidirectional override",
+            document.display()
+        );
+        let mut strings = Vec::new();
+        collect_strings(&parsed, &mut strings);
+        assert!(
+            strings.iter().all(|s| s.chars().count() <= 2_100),
+            "{}: report text is bounded",
+            document.display()
+        );
+    }
+}
+
+/// Every string in a JSON document.
+fn collect_strings<'a>(value: &'a Value, into: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => into.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, into)),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, into)),
+        _ => {}
+    }
+}
+
+/// The report says which scanner made the last scan, with its version, in every target.
+#[test]
+fn every_target_names_the_scanner_and_its_version() {
+    let repo = Repo::new();
+    let mut report: Value = serde_json::from_str(&trivy_report(
+        "2026-03-02T04:00:00Z",
+        &[("CVE-2026-0001", "pkg-a", "HIGH", "1.0", "1.1")],
+    ))
+    .expect("report");
+    report["Trivy"] = serde_json::json!({"Version": "0.76.0"});
+    let path = repo.write("reports/versioned.json", &report.to_string());
+    repo.ok(&["record", "--image", "app", "--report", &path.display().to_string()]);
+    assert!(repo.ok(&["report", "--image", "app"]).contains("by trivy 0.76.0"), "terminal");
+    let json: Value =
+        serde_json::from_str(&repo.ok(&["--format", "json", "report", "--image", "app"])).expect("JSON");
+    assert_eq!(json["scan"]["scanner_version"], "0.76.0", "JSON");
+    let html = repo.path().join("app.html");
+    repo.ok(&["--format", "html", "report", "--image", "app", "--out", &html.display().to_string()]);
+    assert!(std::fs::read_to_string(&html).unwrap_or_default().contains("trivy 0.76.0"), "HTML");
+    let pdf = repo.path().join("app.pdf");
+    repo.ok(&["--format", "pdf", "report", "--image", "app", "--out", &pdf.display().to_string()]);
+    if let Some(text) = drawn_text(&pdf) {
+        assert!(text.contains("trivy 0.76.0"), "PDF:\n{text}");
+    }
+}
+
+/// An accepted risk says what it is limited to in every target: a fingerprint-scoped one names
+/// its fingerprint (never "every package"), an unscoped one every finding with its id.
+#[test]
+fn every_target_says_what_an_accepted_risk_is_limited_to() {
+    let repo = Repo::new();
+    let report = trivy_report(
+        "2026-03-02T04:00:00Z",
+        &[("CVE-2026-0001", "pkg-a", "HIGH", "1.0", "1.1"), ("CVE-2026-0002", "pkg-b", "HIGH", "1.0", "")],
+    );
+    let path = repo.write("reports/scoped.json", &report);
+    repo.ok(&["record", "--image", "app", "--report", &path.display().to_string()]);
+    let json: Value =
+        serde_json::from_str(&repo.ok(&["--format", "json", "report", "--image", "app"])).expect("JSON");
+    let fingerprint = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["id"] == "CVE-2026-0001")
+        .and_then(|f| f["fingerprint"].as_str())
+        .expect("a fingerprint")
+        .to_owned();
+    repo.write(
+        "security/exceptions.toml",
+        &format!(
+            "[[exception]]\nid = \"CVE-2026-0001\"\nfingerprints = [\"{fingerprint}\"]\nreason = \"only this one\"\nexpires = \"2099-01-01\"\n\n\
+             [[exception]]\nid = \"CVE-2026-0002\"\nreason = \"wherever it is\"\nexpires = \"2099-01-01\"\n"
+        ),
+    );
+    let json: Value =
+        serde_json::from_str(&repo.ok(&["--format", "json", "report", "--image", "app"])).expect("JSON");
+    let risks = json["accepted_risks"].as_array().cloned().unwrap_or_default();
+    assert_eq!(risks.len(), 2, "{json}");
+    assert_eq!(risks[0]["fingerprints"], serde_json::json!([fingerprint]), "JSON");
+    assert_eq!(risks[1]["fingerprints"], serde_json::json!([]), "JSON");
+    let scoped = format!("fingerprint {fingerprint}");
+    let html = repo.path().join("app.html");
+    repo.ok(&["--format", "html", "report", "--image", "app", "--out", &html.display().to_string()]);
+    let html = std::fs::read_to_string(&html).unwrap_or_default();
+    assert!(html.contains(&scoped) && html.contains("every finding with its id"), "HTML");
+    assert!(!html.contains("every package"), "HTML");
+    let pdf = repo.path().join("app.pdf");
+    repo.ok(&["--format", "pdf", "report", "--image", "app", "--out", &pdf.display().to_string()]);
+    if let Some(text) = drawn_text(&pdf) {
+        let squeezed = squeeze(&text);
+        assert!(squeezed.contains(&squeeze(&scoped)), "PDF:\n{text}");
+        assert!(
+            squeezed.contains("everyfindingwithitsid") && !squeezed.contains("everypackage"),
+            "PDF:\n{text}"
+        );
     }
 }

@@ -118,16 +118,42 @@ fn map_log(log: &raw::Log<'_>, options: &ReadOptions) -> Scan {
     };
     let mut repository = Repository::new(options.root.as_deref());
     let mut read = Vec::new();
+    let mut out_of_range = Vec::new();
     for run in &log.runs {
         let rules = RuleIndex::new(&run.tool.driver);
         let bases = BaseUris::of(run, &repository);
+        out_of_range.extend(
+            rules
+                .rules
+                .iter()
+                .filter(|r| rule_score(r).is_none() && raw_score(r).is_some())
+                .map(|r| r.id.as_str()),
+        );
         for result in run.results.iter().flatten() {
             let sequence = read.len();
             read.push(read_result(&rules, &bases, result, &mut repository, options, sequence));
         }
     }
     let (findings, former) = identify(read);
-    Scan::new(meta, findings).with_former_identities(former)
+    let mut scan = Scan::new(meta, findings).with_former_identities(former);
+    if let Some(first) = out_of_range.first() {
+        scan.warn(format!(
+            "{} rule(s) gave a security-severity outside 0–10, which was ignored (their results' level \
+             was used instead; first: {})",
+            out_of_range.len(),
+            first.chars().take(60).collect::<String>()
+        ));
+    }
+    scan
+}
+
+fn raw_score(rule: &raw::Rule<'_>) -> Option<f64> {
+    rule.properties.as_ref().and_then(|p| p.security_severity)
+}
+
+/// A rule's `security-severity`, when it is a score (0–10); anything else is ignored.
+fn rule_score(rule: &raw::Rule<'_>) -> Option<f64> {
+    raw_score(rule).filter(|score| score.is_finite() && (0.0..=10.0).contains(score))
 }
 
 /// One run's tool and its rules, looked up by index or id.
@@ -446,7 +472,7 @@ fn identify(read: Vec<Read>) -> (Vec<Finding>, FormerIdentities) {
 }
 
 fn severity(result: &raw::SarifResult<'_>, rule: Option<&raw::Rule<'_>>) -> Severity {
-    if let Some(score) = rule.and_then(|r| r.properties.as_ref()).and_then(|p| p.security_severity) {
+    if let Some(score) = rule.and_then(rule_score) {
         return Severity::from_score(score);
     }
     let level = result

@@ -1,10 +1,13 @@
-//! Untrusted text made safe for Markdown and HTML that GitHub renders.
+//! Untrusted text made safe for the places people read it: Markdown and HTML that GitHub
+//! renders, and terminals.
 //!
 //! Package names, titles and messages come from scanner reports, and a report can be crafted.
 //! Everything from a report that reaches an issue, comment, page or log goes through
 //! [`inline`] (or [`code`]): control characters are dropped, the string is cut to a bound,
 //! and every character that could start Markdown or HTML syntax is neutralised, so no
-//! mention, reference, link, image, emphasis or tag survives.
+//! mention, reference, link, image, emphasis or tag survives. What reaches a terminal goes
+//! through [`terminal`]. All of them drop the same characters, those [`is_deceptive`] names:
+//! one definition of "text that could make a reader see something it is not".
 //!
 //! Targets that are not markup have their own escaping beside it: [`single_line`] for logs and
 //! for text drawn as glyphs (the PDF report), [`csv`] for spreadsheet cells.
@@ -26,7 +29,7 @@ pub fn inline(text: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        let ch = if ch.is_control() || is_invisible(ch) { ' ' } else { ch };
+        let ch = if is_deceptive(ch) { ' ' } else { ch };
         if ch == ' ' {
             if previous_was_space {
                 continue;
@@ -137,10 +140,52 @@ pub fn finding_label(finding: &crate::Finding) -> String {
     rows::label(&crate::row::FindingRow::of(finding))
 }
 
-/// Bidirectional overrides and zero-width characters can make text read differently from what
-/// it is (trojan-source style): every target drops them.
+/// Text from a report (or a server, or a configuration file) made safe for a terminal, on one
+/// line: control characters (ESC, BEL, carriage return, the C1 controls such as U+009B, which
+/// some terminals take as an escape sequence, and line breaks) become a space, invisible
+/// characters (bidirectional overrides, zero-width characters, tag characters) are dropped,
+/// and the text is cut to `max` characters.
+pub fn terminal(text: &str, max: usize) -> String {
+    text.chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect()
+}
+
+/// Whether `ch` must never reach a reader as it is: a control character (which can move a
+/// terminal's cursor, recolour or retitle it) or an invisible one (which can make text read
+/// differently from what it is, trojan-source style). Every sanitiser of hardline's output
+/// asks this.
+pub fn is_deceptive(ch: char) -> bool {
+    ch.is_control() || is_invisible(ch)
+}
+
+/// Characters that take no room but change how text reads: bidirectional embeddings,
+/// overrides, isolates and marks, zero-width spaces and joiners, invisible operators, the
+/// byte-order mark, soft hyphens and fillers, interlinear annotation marks, and the tag
+/// characters (which can smuggle invisible ASCII).
 pub fn is_invisible(ch: char) -> bool {
-    matches!(ch, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    matches!(
+        ch,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 #[cfg(test)]
@@ -165,6 +210,19 @@ mod tests {
             "plain-text 1.2.3 (ok)",
             "ordinary text stays readable"
         );
+    }
+
+    #[test]
+    fn terminal_text_loses_escapes_bidi_and_zero_width_characters() {
+        let hostile = "CVE-1\u{1b}[2J\u{7}\u{9b}31m ev\u{202E}lif\u{200B}\u{2066}e\u{E0041}\r\nx";
+        assert_eq!(terminal(hostile, 100), "CVE-1 [2J  31m evlife  x");
+        assert!(terminal(hostile, 100).chars().all(|c| !is_deceptive(c)));
+        assert_eq!(terminal("héllo", 3), "hél");
+        for ch in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202E}', '\u{2067}', '\u{200D}', '\u{FEFF}', '\u{E0020}'] {
+            assert!(is_deceptive(ch), "{:?}", ch);
+            assert!(!inline(&format!("a{ch}b"), 10).contains(ch), "{ch:?} in Markdown");
+        }
+        assert!(!is_deceptive('é') && !is_deceptive('→') && !is_deceptive(' '));
     }
 
     #[test]

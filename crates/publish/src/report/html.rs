@@ -189,14 +189,7 @@ fn accepted(out: &mut String, report: &ImageReport) {
     );
     for risk in &report.accepted {
         let e = &risk.exception;
-        let scope = if e.packages.is_empty() && e.purls.is_empty() && e.paths.is_empty() {
-            "every package".to_owned()
-        } else {
-            esc(
-                &e.packages.iter().chain(&e.purls).chain(&e.paths).cloned().collect::<Vec<_>>().join(", "),
-                300,
-            )
-        };
+        let scope = esc(&risk.scope_text(), 300);
         let expires = match (e.expires, risk.expired) {
             (Some(date), true) => format!("{date} (expired: counts again)"),
             (Some(date), false) => date.to_string(),

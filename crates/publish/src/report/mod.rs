@@ -100,7 +100,7 @@ impl SlaCompliance {
         };
         format!(
             "Findings are due {} days (critical), {} (high), {} (medium) and {} (low) after they were first seen; \
-             {kev}. {} open findings are past their due date. Fixed within the service level over the whole log: {}.",
+             {kev}. Open findings past their due date: {}. Fixed within the service level over the whole log: {}.",
             sla.critical,
             sla.high,
             sla.medium,
@@ -187,6 +187,24 @@ pub struct AcceptedRisk {
     pub findings: usize,
     /// Past its expiry date: its findings count again.
     pub expired: bool,
+}
+
+impl AcceptedRisk {
+    /// What the exception is limited to within the image, for every target: its packages,
+    /// package URLs and paths as written, then `fingerprint <hex>` for each finding it names;
+    /// `every finding with its id` when nothing limits it. Report text: escape it.
+    pub fn scope_text(&self) -> String {
+        let e = &self.exception;
+        let limits: Vec<String> = e
+            .packages
+            .iter()
+            .chain(&e.purls)
+            .chain(&e.paths)
+            .cloned()
+            .chain(e.fingerprints.iter().map(|f| format!("fingerprint {f}")))
+            .collect();
+        if limits.is_empty() { "every finding with its id".to_owned() } else { limits.join(", ") }
+    }
 }
 
 /// What changed between `since` and `as_of`.

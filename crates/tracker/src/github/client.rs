@@ -2,7 +2,9 @@
 //!
 //! Requests carry `Authorization: Bearer <token>`; nothing here ever formats a header into an
 //! error. Errors name the method, the path relative to the API base, the status and GitHub's
-//! `message`.
+//! `message`. Every answer is scrubbed of the token before it is read (a server may echo the
+//! header back in its text), so nothing built from it can carry the token: errors, GraphQL
+//! messages, the reasons auto-merge is unavailable.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,6 +64,8 @@ pub(crate) struct Client {
     base: String,
     graphql: String,
     token: GitHubToken,
+    /// Scrubs the token from every answer.
+    redactor: crate::Redactor,
     policy: RetryPolicy,
     clock: Arc<dyn Clock>,
 }
@@ -85,6 +89,7 @@ impl Client {
             agent: config.build().new_agent(),
             base,
             graphql,
+            redactor: token.redactor(),
             token,
             policy: RetryPolicy::default(),
             clock,
@@ -228,7 +233,7 @@ impl Client {
         };
         let mut response = match result {
             Ok(response) => response,
-            Err(error) => return Err(transport_failure(shown, &error)),
+            Err(error) => return Err(transport_failure(shown, &error, &self.redactor)),
         };
         let status = response.status().as_u16();
         let header =
@@ -241,8 +246,11 @@ impl Client {
         };
         let text = match response.body_mut().with_config().limit(BODY_LIMIT).read_to_string() {
             Ok(text) => text,
-            Err(error) => return Err(transport_failure(shown, &error)),
+            Err(error) => return Err(transport_failure(shown, &error, &self.redactor)),
         };
+        // Before anything reads it: a server that echoes the Authorization header must not get
+        // the token into an error, a log or a comment.
+        let text = self.redactor.scrub(&text).into_owned();
         if (200..300).contains(&status) {
             let json = if text.trim().is_empty() {
                 Value::Null
@@ -268,7 +276,7 @@ fn with_headers<B>(request: ureq::RequestBuilder<B>, bearer: &str) -> ureq::Requ
         .header("Content-Type", "application/json")
 }
 
-fn transport_failure(shown: &str, error: &ureq::Error) -> Failure {
+fn transport_failure(shown: &str, error: &ureq::Error, redactor: &crate::Redactor) -> Failure {
     let verdict = match error {
         ureq::Error::Timeout(_)
         | ureq::Error::Io(_)
@@ -278,7 +286,10 @@ fn transport_failure(shown: &str, error: &ureq::Error) -> Failure {
         _ => Verdict::Final,
     };
     Failure {
-        error: TrackerError::Transport { request: shown.to_owned(), detail: error.to_string() },
+        error: TrackerError::Transport {
+            request: shown.to_owned(),
+            detail: redactor.scrub(&error.to_string()).into_owned(),
+        },
         verdict,
     }
 }

@@ -377,6 +377,9 @@ struct RawPull {
     #[serde(default)]
     merged: bool,
     merged_at: Option<String>,
+    /// Set (an object) while auto-merge is enabled, `null` otherwise.
+    #[serde(default)]
+    auto_merge: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -405,6 +408,7 @@ impl RawPull {
             labels: self.labels.into_iter().map(RawLabel::into_name).collect(),
             head_sha: self.head.sha,
             state,
+            auto_merge: self.auto_merge.is_some_and(|a| !a.is_null()),
         }
     }
 }

@@ -31,6 +31,11 @@ impl GitHubToken {
     pub(crate) fn bearer(&self) -> String {
         format!("Bearer {}", self.0)
     }
+
+    /// A redactor for this token: what scrubs every answer from the server before it is read.
+    pub(crate) fn redactor(&self) -> crate::Redactor {
+        crate::Redactor::new([self.0.as_str()])
+    }
 }
 
 impl fmt::Debug for GitHubToken {

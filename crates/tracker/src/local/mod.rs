@@ -428,6 +428,7 @@ impl Tracker for LocalTracker {
             labels: pull.labels,
             head_sha: pull.head_sha,
             state: pull.state,
+            auto_merge: pull.auto_merge.is_some(),
         })
     }
 

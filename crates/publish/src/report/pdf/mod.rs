@@ -238,9 +238,7 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
             .iter()
             .map(|risk| {
                 let e = &risk.exception;
-                let scope: Vec<String> = e.packages.iter().chain(&e.purls).chain(&e.paths).cloned().collect();
-                let scope =
-                    if scope.is_empty() { "every package".to_owned() } else { text(&scope.join(", "), 300) };
+                let scope = text(&risk.scope_text(), 300);
                 let expires = match (e.expires, risk.expired) {
                     (Some(date), true) => format!("{date} (expired: counts again)"),
                     (Some(date), false) => date.to_string(),
