@@ -1,4 +1,4 @@
-//! What the weekly commands cost as the history grows. Builds ledgers of 10, 2,000 and 5,000
+//! What the weekly commands cost as the history grows. Builds ledgers of 50, 500 and 5,000
 //! events per image from the real reports of `../shared/corpus` (each image's weekly reports
 //! cycled, one scan a week), then runs, against each, the weekly cycle the pipeline runs
 //! (`record` one more week, `issues sync`, `gate`, `status`, `summary`, `dashboard`) and
@@ -58,7 +58,7 @@ fn main() {
         measure(&args[at + 1], &args[at + 2..]);
         return;
     }
-    let sizes = env_list("HISTORY_SIZES", &[10, 2_000, 5_000]);
+    let sizes = env_list("HISTORY_SIZES", &[50, 500, 5_000]);
     let rounds = env_list("HISTORY_ROUNDS", &[3])[0].max(1);
     let git_weeks = env_list("HISTORY_GIT_WEEKS", &[300])[0];
     let images: Vec<Image> = IMAGES.iter().map(|(dir, name)| load(&corpus.join(dir), name)).collect();

@@ -127,6 +127,12 @@ impl Feeds {
         self.kev.as_ref().and_then(|kev| kev.find(finding))
     }
 
+    /// The KEV entry of the first of `cves` (as [`cve_ids`] gives them) the catalog lists.
+    pub fn kev_entry_of_ids<'a>(&self, cves: impl IntoIterator<Item = &'a str>) -> Option<&KevEntry> {
+        let kev = self.kev.as_ref()?;
+        cves.into_iter().find_map(|id| kev.get(id))
+    }
+
     /// The EPSS score of `finding` (by its id or an alias), when the scores are loaded.
     pub fn epss_score(&self, finding: &Finding) -> Option<EpssScore> {
         self.epss.as_ref().and_then(|epss| epss.find(finding))
@@ -135,7 +141,7 @@ impl Feeds {
 
 /// The CVE ids a finding goes by, upper-cased: its id and its aliases that are CVEs. Feeds are
 /// keyed by CVE.
-fn cve_ids(finding: &Finding) -> impl Iterator<Item = String> + '_ {
+pub fn cve_ids(finding: &Finding) -> impl Iterator<Item = String> + '_ {
     std::iter::once(&finding.id)
         .chain(&finding.aliases)
         .filter(|id| id.len() > 4 && id[..4].eq_ignore_ascii_case("cve-"))

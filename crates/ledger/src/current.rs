@@ -32,7 +32,8 @@ pub enum Source {
 impl Current {
     /// Reads the log's last line and the baseline view, and takes the view's state when it
     /// names that line as its head *and* holds exactly the state the line's digest vouches for
-    /// (a hand-edited view is never built upon), with a seen-time for every finding. Otherwise
+    /// (a hand-edited view is never built upon), with a seen-time for every finding and the
+    /// fixes so far (a view of an earlier layout has not all the state a record carries on). Otherwise
     /// it replays the log, which also names the first line that does not parse or link.
     pub fn load(layout: &Layout, image: &ImageName) -> Result<Current, LedgerError> {
         let path = layout.log(image);
@@ -56,7 +57,7 @@ impl Current {
 fn vouched(path: &Path, head: &HeadLine) -> Result<Option<State>, LedgerError> {
     // A view that does not parse is out of step like any other: the log is replayed.
     let Ok(Some(view)) = Baseline::read(path) else { return Ok(None) };
-    if view.head.seq != head.seq || view.head.hash != head.hash || !view.has_seen_times() {
+    if view.head.seq != head.seq || view.head.hash != head.hash || !view.is_whole_state() {
         return Ok(None);
     }
     let state = view.into_state();

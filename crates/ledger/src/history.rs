@@ -8,6 +8,7 @@ use hardline_model::{Diff, Finding, Fingerprint, FormerIdentities, ImageName, Sc
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody, GENESIS, ScanRecorded};
+use crate::fixes::Fixes;
 use crate::{LedgerError, io_error};
 
 /// An image's events, in log order, with their chain links checked.
@@ -17,8 +18,8 @@ pub struct History {
     pub events: Vec<Event>,
 }
 
-/// What the events fold to: the open findings, the last scan, and when each open finding
-/// appeared and last changed.
+/// What the events fold to: the open findings, the last scan, when each open finding appeared
+/// and last changed, and the fixes so far.
 #[derive(Clone, Debug, Default)]
 pub struct State {
     pub findings: BTreeMap<Fingerprint, Finding>,
@@ -30,6 +31,10 @@ pub struct State {
     /// One entry per open finding. Not part of [`State::digest`] (whose definition every
     /// existing log depends on): the baseline view carries them and `verify` checks them.
     pub seen: BTreeMap<Fingerprint, Seen>,
+    /// Every fix so far (from the first scan with a finding to the first without it),
+    /// aggregated for MTTR and the SLA record. Not part of the digest either: the baseline view
+    /// carries it and `verify` checks it.
+    pub fixes: Fixes,
 }
 
 /// When an open finding appeared and when it last moved, as event times (the scans' own).
@@ -92,7 +97,10 @@ impl State {
     fn track_seen(&mut self, diff: &Diff, at: &Timestamp) {
         let appeared = || Seen { first_seen: at.clone(), last_changed: at.clone() };
         for finding in &diff.fixed {
-            self.seen.remove(&finding.fingerprint);
+            // An interval closes: from the scan it (last) appeared in to this one.
+            if let Some(seen) = self.seen.remove(&finding.fingerprint) {
+                self.fixes.add(finding, &seen.first_seen, at);
+            }
         }
         for finding in &diff.new {
             self.seen.insert(finding.fingerprint.clone(), appeared());

@@ -17,6 +17,7 @@ mod canonical;
 pub mod commit;
 mod current;
 pub mod event;
+pub mod fixes;
 pub mod history;
 mod layout;
 pub mod lifecycle;
@@ -37,6 +38,7 @@ pub use current::{Current, Source};
 pub use event::{
     Event, EventBody, EventKind, GateDecided, GateReason, IssueAction, IssueSynced, ScanRecorded,
 };
+pub use fixes::{FixRow, Fixes};
 pub use history::{History, Seen, State};
 pub use layout::Layout;
 pub use lifecycle::{Interval, Lifecycle};
@@ -197,9 +199,16 @@ impl Ledger {
         verify::verify(&self.layout, progress)
     }
 
-    /// When each of the image's open findings was first seen, from its log.
+    /// Every open→fixed interval of the image's log, and when each open finding was first
+    /// seen: a replay of the whole log, a line at a time (`O(history)`). The weekly commands
+    /// take first-seen times and the fixes' aggregate from [`Ledger::current`] instead.
     pub fn lifecycle(&self, image: &ImageName) -> Result<Lifecycle, LedgerError> {
-        Ok(Lifecycle::of(&self.history(image)?.events))
+        let mut lifecycle = Lifecycle::default();
+        self.replay(image, |event, _| {
+            lifecycle.apply(event);
+            Ok(())
+        })?;
+        Ok(lifecycle)
     }
 
     /// Gates `candidate` against the image's baseline view, or, given `base_report` (the

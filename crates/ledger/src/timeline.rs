@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use hardline_model::{Finding, Fingerprint, ImageName};
+use hardline_model::{Finding, Fingerprint, FormerIdentities, ImageName};
 
 use crate::LedgerError;
 use crate::current::Current;
@@ -17,12 +17,23 @@ use crate::event::{Event, EventBody, EventKind};
 use crate::layout::Layout;
 use crate::log::Tail;
 
+/// Open findings by fingerprint.
+pub type Findings = BTreeMap<Fingerprint, Finding>;
+
 /// The findings open at a point of an image's log, moving back from its head.
 pub struct Rewind {
     tail: Tail,
     findings: BTreeMap<Fingerprint, Finding>,
     /// The event read back last and not undone: the first event the findings include.
     held: Option<Event>,
+    /// The re-identifications of the scans undone: what a comparison of the findings here
+    /// with those at the head carries over (a finding under a new identity is the same).
+    former: FormerIdentities,
+    /// The times of the scans undone, newest first.
+    undone_scans: Vec<jiff::Timestamp>,
+    /// Whether the findings are those right after the held event, a scan that
+    /// [`Rewind::previous_scan`] gave: the next call undoes it first.
+    at_scan: bool,
 }
 
 impl Rewind {
@@ -38,12 +49,29 @@ impl Rewind {
                 detail: "the log's last line is not the head its state was read at".to_owned(),
             });
         }
-        Ok(Rewind { tail, findings: current.state.findings.clone(), held })
+        Ok(Rewind {
+            tail,
+            findings: current.state.findings.clone(),
+            held,
+            former: FormerIdentities::default(),
+            undone_scans: Vec::new(),
+            at_scan: false,
+        })
     }
 
     /// The findings now.
     pub fn findings(&self) -> &BTreeMap<Fingerprint, Finding> {
         &self.findings
+    }
+
+    /// The re-identifications between here and the head.
+    pub fn former(&self) -> &FormerIdentities {
+        &self.former
+    }
+
+    /// The times of the scans between here and the head, newest first.
+    pub fn undone_scans(&self) -> &[jiff::Timestamp] {
+        &self.undone_scans
     }
 
     /// Moves back to the findings as of `t`: every scan made after `t` undone. Scans are in
@@ -55,6 +83,20 @@ impl Rewind {
             _ => true,
         })?;
         Ok(&self.findings)
+    }
+
+    /// Moves back to the next scan from here towards the first, newest first: its event time
+    /// and the findings right after it; `None` once before the first scan. A walk of its own:
+    /// not to be mixed with [`Rewind::to`] on the same rewind.
+    pub fn previous_scan(&mut self) -> Result<Option<(hardline_model::Timestamp, &Findings)>, LedgerError> {
+        if std::mem::take(&mut self.at_scan) {
+            let first = std::cell::Cell::new(true);
+            self.back_while(|_| first.replace(false))?;
+        }
+        self.back_while(|event| event.body.kind() != EventKind::ScanRecorded)?;
+        let Some(held) = &self.held else { return Ok(None) };
+        self.at_scan = true;
+        Ok(Some((held.at.clone(), &self.findings)))
     }
 
     /// Moves back to the findings right after the last event of `kind` (before the first
@@ -75,6 +117,10 @@ impl Rewind {
             }
             if let EventBody::ScanRecorded(scan) = &event.body {
                 scan.diff.unapply(&mut self.findings);
+                if !scan.diff.reidentified.is_empty() {
+                    self.former.extend(scan.diff.former_identities());
+                }
+                self.undone_scans.push(event.at.instant());
             }
             self.held = self.tail.next_event()?;
         }
@@ -165,6 +211,21 @@ mod tests {
         }
         let before = jiff::Timestamp::from_second(0).expect("a time");
         assert!(rewind.to(before).expect("rewind").is_empty(), "nothing before the first scan");
+    }
+
+    #[test]
+    fn walking_back_scan_by_scan_gives_each_scans_state() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (image, folds) = history(dir.path(), 12);
+        let ledger = Ledger::open(dir.path());
+        let current = ledger.current(&image).expect("current");
+        let mut rewind = ledger.rewind(&image, &current).expect("rewind");
+        for (at, state) in folds.iter().rev() {
+            let (scanned, findings) = rewind.previous_scan().expect("walk").expect("a scan");
+            assert_eq!(&scanned, at);
+            assert_eq!(material(findings), material(&state.findings), "as of {at}");
+        }
+        assert!(rewind.previous_scan().expect("walk").is_none(), "nothing before the first scan");
     }
 
     #[test]

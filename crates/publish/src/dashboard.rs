@@ -17,7 +17,7 @@ pub(crate) mod table;
 
 use hardline_feeds::FeedInfo;
 use hardline_ledger::views::prose;
-use hardline_ledger::{Event, EventBody, History, Ledger};
+use hardline_ledger::{Event, EventBody, Ledger};
 use hardline_model::{Counts, Finding, ImageName, Progress, unique_vulnerability_ids};
 use hardline_policy::{Exception, ExceptionState};
 use hardline_triage::{Mttr, ScanAge, SlaRecord, Triage, Triaged};
@@ -125,7 +125,7 @@ pub fn build(
     progress.start("reading logs", names.len() as u64);
     let mut images = Vec::new();
     for name in names {
-        images.push(image_view(&ledger.history(&name)?, triage));
+        images.push(image_view(ledger, &name, triage)?);
         progress.advance(name.as_str());
     }
     let open: Vec<(ImageName, Vec<Finding>)> = images
@@ -145,21 +145,21 @@ pub fn build(
     Ok(Dashboard { generated: triage.now, images, feeds, exceptions })
 }
 
-fn image_view(history: &History, triage: &Triage<'_>) -> ImageView {
-    let state = history.state();
-    let triaged = triage.of_state(&history.image, &state, &hardline_ledger::Lifecycle::of(&history.events));
+/// One image, read at the cost of this week: the state at the head (the baseline view the log
+/// vouches for), the scans index for the trend, the last lines of the log for the events.
+fn image_view(ledger: &Ledger, name: &ImageName, triage: &Triage<'_>) -> Result<ImageView, PublishError> {
+    let current = ledger.current(name)?;
+    let triaged = triage.at_head(ledger, name, &current)?;
+    let state = &current.state;
     let all: Vec<&Finding> = triaged.findings.iter().map(|t| &t.finding).collect();
-    let points = history
-        .events
-        .iter()
-        .filter_map(|event| match &event.body {
-            EventBody::ScanRecorded(scan) => Some(Point { at: event.at.instant(), counts: scan.counts }),
-            _ => None,
-        })
+    let points = ledger
+        .scans(name, &current)?
+        .into_iter()
+        .map(|point| Point { at: point.at.instant(), counts: point.counts })
         .collect();
-    let head = history.head();
-    ImageView {
-        name: history.image.clone(),
+    let head = current.head.as_ref();
+    Ok(ImageView {
+        name: name.clone(),
         counts: triaged.counts,
         suppressed: triaged.suppressed,
         unique: unique_vulnerability_ids(all.iter().copied()),
@@ -172,12 +172,12 @@ fn image_view(history: &History, triage: &Triage<'_>) -> ImageView {
         scan: triaged.scan.clone(),
         last_scan: state.last_scan.as_ref().map(|s| s.at.instant()),
         artifact: state.last_scan.as_ref().and_then(|s| s.meta.artifact_name.clone()),
-        head_seq: head.map_or(0, |e| e.seq),
-        head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
+        head_seq: head.map_or(0, |h| h.seq),
+        head_hash: head.map(|h| h.hash.clone()).unwrap_or_default(),
         points,
         findings: triaged.findings,
-        recent: history.events.iter().rev().take(RECENT_EVENTS).map(recent_event).collect(),
-    }
+        recent: ledger.recent(name, RECENT_EVENTS)?.iter().map(recent_event).collect(),
+    })
 }
 
 /// The event as the index lists it: the same sentence the audit-log view writes.

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use hardline_feeds::{Feeds, KevEntry};
-use hardline_ledger::{EventBody, History, IssueAction, IssueSynced, Ledger, State, Writer};
+use hardline_ledger::{Current, EventBody, EventKind, IssueAction, IssueSynced, Ledger, State, Writer};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
@@ -132,10 +132,12 @@ pub fn sync_image(
     image: &ImageName,
     settings: &SyncSettings<'_>,
 ) -> Result<SyncOutcome, PublishError> {
-    let history = ledger.history(image)?;
-    let state = history.state();
-    let open = open_findings(&state, image, settings);
-    let view = View::of(&state, image, settings);
+    // The state at the head from the baseline view the log vouches for; the log is read back
+    // only as far as the last issue event, and only when the issue changes.
+    let current = ledger.current(image)?;
+    let state = &current.state;
+    let open = open_findings(state, image, settings);
+    let view = View::of(state, image, settings);
     let digest = view.digest(&open);
     let marker = Marker::image_issue(image);
     let image_label = format!("image:{image}");
@@ -156,7 +158,7 @@ pub fn sync_image(
             labels.push(&image_label);
             let issue = tracker.create_issue(
                 &title(image, &open),
-                &body(image, &open, &state, &view, &digest, budget),
+                &body(image, &open, state, &view, &digest, budget),
                 &labels,
             )?;
             (SyncAction::Opened, issue)
@@ -171,30 +173,29 @@ pub fn sync_image(
                 (IssueState::Open, true) => {
                     let update = IssueUpdate {
                         title: Some(format!("Security: no open MEDIUM+ findings in {image}")),
-                        body: Some(body(image, &open, &state, &view, &digest, budget)),
+                        body: Some(body(image, &open, state, &view, &digest, budget)),
                         state: Some(IssueState::Closed),
                     };
                     // Closed before the comment, as in the other paths: if the close fails, the
                     // next run closes and comments once; if the comment fails, it is missed.
                     let issue = tracker.update_issue(issue.number, &update)?;
-                    tracker.create_comment(issue.number, &closing_comment(image, &state))?;
+                    tracker.create_comment(issue.number, &closing_comment(image, state))?;
                     (SyncAction::Closed, issue)
                 }
                 (state_now, false) => {
                     let reopen = state_now == IssueState::Closed;
                     let update = IssueUpdate {
                         title: Some(title(image, &open)),
-                        body: Some(body(image, &open, &state, &view, &digest, budget)),
+                        body: Some(body(image, &open, state, &view, &digest, budget)),
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
-                    // A finding re-identified since then is the same finding, not fixed and new.
-                    let previous = state.former.carry_over(&previous_open(&history, image, settings), &open);
+                    let previous = previous_open(ledger, &current, image, settings, &open)?;
                     // A comment notifies everyone watching: only for what they must act on.
                     if reopen || set_changed(&previous, &open) {
                         tracker.create_comment(
                             issue.number,
-                            &change_comment(image, &previous, &open, &state, reopen, budget),
+                            &change_comment(image, &previous, &open, state, reopen, budget),
                         )?;
                     }
                     (if reopen { SyncAction::Reopened } else { SyncAction::Updated }, updated)
@@ -227,16 +228,26 @@ fn open_findings(state: &State, image: &ImageName, settings: &SyncSettings<'_>) 
         .collect()
 }
 
-/// The open set as of the last issue event in the log: what the issue showed before.
-fn previous_open(history: &History, image: &ImageName, settings: &SyncSettings<'_>) -> Vec<Finding> {
-    let last_sync = history.events.iter().rposition(|e| matches!(e.body, EventBody::IssueSynced(_)));
-    let mut state = State::default();
-    if let Some(end) = last_sync {
-        for event in &history.events[..=end] {
-            state.apply(event);
-        }
-    }
-    open_findings(&state, image, settings)
+/// The open set as of the last issue event in the log (what the issue showed before), read
+/// back from the head to that event; a finding re-identified since then is the same finding as
+/// in `open`, not fixed and new.
+fn previous_open(
+    ledger: &Ledger,
+    current: &Current,
+    image: &ImageName,
+    settings: &SyncSettings<'_>,
+    open: &[Finding],
+) -> Result<Vec<Finding>, PublishError> {
+    let mut rewind = ledger.rewind(image, current)?;
+    let findings = rewind.to_last(EventKind::IssueSynced)?;
+    let mut then: Vec<Finding> = findings.values().cloned().collect();
+    then.sort_by(Finding::report_order);
+    let previous: Vec<Finding> =
+        hardline_policy::open_findings(&then, image, settings.exceptions, settings.today)
+            .into_iter()
+            .cloned()
+            .collect();
+    Ok(rewind.former().carry_over(&previous, open))
 }
 
 /// Whether the open set changed in a way people act on: a finding new or fixed, or of another

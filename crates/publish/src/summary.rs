@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use hardline_ledger::{Event, EventBody, History, Ledger, Lifecycle, State};
+use hardline_ledger::{EventBody, History, Ledger, Lifecycle, State};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{ListItem, list_item};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
-use hardline_model::{Counts, Finding, Fingerprint, Progress, diff, unique_vulnerability_ids};
+use hardline_model::{Counts, Finding, Fingerprint, ImageName, Progress, diff, unique_vulnerability_ids};
 use hardline_policy::Exception;
 use hardline_tracker::{IssueState, IssueUpdate, Tracker};
 use hardline_triage::{ImageTriage, SLA_SEVERITIES, Triage};
@@ -71,8 +71,7 @@ pub fn build(
     progress.start("summarising", names.len() as u64);
     let mut images = Vec::new();
     for name in names {
-        let history = ledger.history(&name)?;
-        images.push(image_summary(&history, triage, since));
+        images.push(image_summary(ledger, &name, triage, since)?);
         progress.advance(name.as_str());
     }
     let today = jiff::tz::Offset::UTC.to_datetime(now).date();
@@ -82,14 +81,128 @@ pub fn build(
     Ok(Summary { now, since, week: format!("{}-W{:02}", week.year(), week.week()), images, expiring })
 }
 
-fn image_summary(history: &History, triage: &Triage<'_>, since: Timestamp) -> ImageSummary {
+/// The summary of one image. What it needs of the past (the state a period ago, at the end of
+/// each trend week, the scans in those weeks) is read back from the head of the log, so it
+/// costs the weeks shown, not the history; first-seen times and the fixes are the head's.
+/// Only a summary made as of a moment before the last scan replays the log.
+fn image_summary(
+    ledger: &Ledger,
+    name: &ImageName,
+    triage: &Triage<'_>,
+    since: Timestamp,
+) -> Result<ImageSummary, PublishError> {
+    let now = triage.now;
+    let current = ledger.current(name)?;
+    if current.state.last_scan.as_ref().is_some_and(|scan| scan.at.instant() > now) {
+        return Ok(image_summary_replayed(&ledger.history(name)?, triage, since));
+    }
+    let findings = current.state.findings_in_report_order();
+    let ends = trend_ends(now);
+    let mut rewind = ledger.rewind(name, &current)?;
+    // The moments to stop at, newest first: the end of each trend week and the period's start.
+    let mut stops: Vec<Timestamp> = ends.iter().map(|(end, _)| *end).chain([since]).collect();
+    stops.sort_by(|a, b| b.cmp(a));
+    stops.dedup();
+    let mut counts_at: BTreeMap<Timestamp, Counts> = BTreeMap::new();
+    let mut before = Vec::new();
+    for stop in stops {
+        let then = rewind.to(stop)?;
+        counts_at.insert(stop, Counts::from_severities(then.values().map(|f| f.severity)));
+        if stop == since {
+            let mut then: Vec<Finding> = then.values().cloned().collect();
+            then.sort_by(Finding::report_order);
+            // A finding re-identified during the period is the same finding, not fixed plus new.
+            before = rewind.former().carry_over(&then, &findings);
+        }
+    }
+    // Every scan after the earliest moment a count needs has been read back.
+    let earliest = ends.iter().map(|(_, start)| *start).chain([since]).min().unwrap_or(since);
+    rewind.to(earliest)?;
+    let scans = rewind.undone_scans();
+    let scanned = |from: Timestamp, to: Timestamp| scans.iter().filter(|t| **t > from && **t <= to).count();
+    let trend = ends
+        .iter()
+        .rev()
+        .map(|(end, start)| {
+            let counts = (scanned(*start, *end) > 0).then(|| counts_at[end]);
+            (end.strftime("%Y-%m-%d").to_string(), counts)
+        })
+        .collect();
+    let first_seen = current
+        .state
+        .seen
+        .iter()
+        .map(|(fingerprint, seen)| (fingerprint.clone(), seen.first_seen.instant()))
+        .collect();
+    let head = current.head.as_ref().map(|h| (h.seq, h.hash.clone()));
+    Ok(assemble(SummaryInputs {
+        name: name.clone(),
+        findings,
+        before,
+        trend,
+        scans_in_period: scanned(since, now),
+        triage: triage.at_head(ledger, name, &current)?,
+        first_seen,
+        head,
+    }))
+}
+
+/// The end and the start of each trend week, the current week first.
+fn trend_ends(now: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+    (0..TREND_WEEKS)
+        .map(|week| {
+            let end = now.checked_sub((24 * 7 * week).hours()).unwrap_or(now);
+            let start = end.checked_sub((24 * 7).hours()).unwrap_or(end);
+            (end, start)
+        })
+        .collect()
+}
+
+/// What an image's summary is made of, however it was read.
+struct SummaryInputs {
+    name: ImageName,
+    /// Open now, in report order.
+    findings: Vec<Finding>,
+    /// Open at the start of the period, carried over re-identifications.
+    before: Vec<Finding>,
+    trend: Vec<(String, Option<Counts>)>,
+    scans_in_period: usize,
+    triage: ImageTriage,
+    first_seen: BTreeMap<Fingerprint, Timestamp>,
+    head: Option<(u64, String)>,
+}
+
+fn assemble(inputs: SummaryInputs) -> ImageSummary {
+    let SummaryInputs { name, findings, before, trend, scans_in_period, triage, first_seen, head } = inputs;
+    let change = diff(&before, &findings);
+    let mut oldest: Vec<(Finding, Timestamp)> =
+        findings.iter().filter_map(|f| first_seen.get(&f.fingerprint).map(|t| (f.clone(), *t))).collect();
+    oldest.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| Finding::report_order(&a.0, &b.0)));
+    oldest.truncate(OLDEST);
+    ImageSummary {
+        name,
+        counts: Counts::from_severities(findings.iter().map(|f| f.severity)),
+        previous: Counts::from_severities(before.iter().map(|f| f.severity)),
+        unique: unique_vulnerability_ids(&findings),
+        fixable: findings.iter().filter(|f| f.fixable()).count(),
+        trend,
+        scans_in_period,
+        triage,
+        introduced: change.new,
+        fixed: change.fixed,
+        oldest,
+        head_seq: head.as_ref().map_or(0, |h| h.0),
+        head_hash: head.map(|h| h.1).unwrap_or_default(),
+    }
+}
+
+/// The summary of one image as of a moment before its last scan, from its whole log.
+fn image_summary_replayed(history: &History, triage: &Triage<'_>, since: Timestamp) -> ImageSummary {
     let now = triage.now;
     let at_now = state_at(history, now);
     let at_since = state_at(history, since);
-    let current = at_now.findings_in_report_order();
-    // A finding re-identified during the period is the same finding, not fixed plus new.
-    let before = at_now.former.carry_over(&at_since.findings_in_report_order(), &current);
-    let change = diff(&before, &current);
+    let findings = at_now.findings_in_report_order();
+    let before = at_now.former.carry_over(&at_since.findings_in_report_order(), &findings);
     let scans: Vec<Timestamp> = history
         .events
         .iter()
@@ -97,63 +210,41 @@ fn image_summary(history: &History, triage: &Triage<'_>, since: Timestamp) -> Im
         .map(|e| e.at.instant())
         .collect();
     let scanned = |from: Timestamp, to: Timestamp| scans.iter().filter(|t| **t > from && **t <= to).count();
-    let mut trend = Vec::new();
-    for week in (0..TREND_WEEKS).rev() {
-        let end = now.checked_sub((24 * 7 * week).hours()).unwrap_or(now);
-        let start = end.checked_sub((24 * 7).hours()).unwrap_or(end);
-        let counts = (scanned(start, end) > 0).then(|| {
-            let state = state_at(history, end);
-            Counts::from_severities(state.findings.values().map(|f| f.severity))
-        });
-        trend.push((end.strftime("%Y-%m-%d").to_string(), counts));
-    }
-    let first_seen = first_seen(history, now);
-    let mut oldest: Vec<(Finding, Timestamp)> =
-        current.iter().filter_map(|f| first_seen.get(&f.fingerprint).map(|t| (f.clone(), *t))).collect();
-    oldest.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| Finding::report_order(&a.0, &b.0)));
-    oldest.truncate(OLDEST);
-    let head = history.head();
-    ImageSummary {
+    let trend = trend_ends(now)
+        .into_iter()
+        .rev()
+        .map(|(end, start)| {
+            let counts = (scanned(start, end) > 0).then(|| {
+                let state = state_at(history, end);
+                Counts::from_severities(state.findings.values().map(|f| f.severity))
+            });
+            (end.strftime("%Y-%m-%d").to_string(), counts)
+        })
+        .collect();
+    let lifecycle = Lifecycle::of(history.events.iter().filter(|e| e.at.instant() <= now));
+    let first_seen =
+        lifecycle.open.iter().map(|(fingerprint, at)| (fingerprint.clone(), at.instant())).collect();
+    assemble(SummaryInputs {
         name: history.image.clone(),
-        counts: Counts::from_severities(current.iter().map(|f| f.severity)),
-        previous: Counts::from_severities(before.iter().map(|f| f.severity)),
-        unique: unique_vulnerability_ids(&current),
-        fixable: current.iter().filter(|f| f.fixable()).count(),
+        findings,
+        before,
         trend,
         scans_in_period: scanned(since, now),
-        triage: triage.of_state(
-            &history.image,
-            &at_now,
-            &Lifecycle::of(history.events.iter().filter(|e| e.at.instant() <= now)),
-        ),
-        introduced: change.new,
-        fixed: change.fixed,
-        oldest,
-        head_seq: head.map(|e| e.seq).unwrap_or(0),
-        head_hash: head.map(|e| e.hash.clone()).unwrap_or_default(),
-    }
-}
-
-fn event_time(event: &Event) -> Option<Timestamp> {
-    Some(event.at.instant())
+        triage: triage.of_state(&history.image, &at_now, &lifecycle),
+        first_seen,
+        head: history.head().map(|e| (e.seq, e.hash.clone())),
+    })
 }
 
 /// The state as of `t`: every event at or before it.
 pub(crate) fn state_at(history: &History, t: Timestamp) -> State {
     let mut state = State::default();
     for event in &history.events {
-        if event_time(event).is_some_and(|at| at <= t) {
+        if event.at.instant() <= t {
             state.apply(event);
         }
     }
     state
-}
-
-/// When each finding open at `now` last appeared (the ledger's lifecycle of the events up to
-/// then: a re-identified finding keeps the time its former identity appeared).
-fn first_seen(history: &History, now: Timestamp) -> BTreeMap<Fingerprint, Timestamp> {
-    let events = history.events.iter().filter(|event| event_time(event).is_some_and(|at| at <= now));
-    Lifecycle::of(events).open.into_iter().map(|(fingerprint, at)| (fingerprint, at.instant())).collect()
 }
 
 /// `12 (+1)`: a count and its change over the period; `12 (no scan)` when nothing was scanned
@@ -392,4 +483,103 @@ pub fn publish(
     let comment_body = fit(summary.week_comment(), max_chars);
     let comment = crate::keep_comment(tracker, issue.number, &week_marker, &comment_body)?;
     Ok(SummaryPublished { issue: issue.number, created_issue, body_updated, comment })
+}
+
+#[cfg(test)]
+mod tests {
+    use hardline_feeds::Feeds;
+    use hardline_model::{FormerIdentities, Scan, ScanMeta, Severity};
+    use hardline_policy::ExceptionSet;
+    use hardline_triage::Settings;
+
+    use super::*;
+
+    /// A history of `weeks` weekly scans where findings arrive, leave, return, change severity
+    /// and version, and one is re-identified, with issue events between the scans.
+    fn history(root: &std::path::Path, weeks: i64) -> ImageName {
+        let image = ImageName::new("app").expect("a name");
+        let ledger = Ledger::open(root);
+        let mut writer = ledger.lock().expect("lock");
+        let mut seed = 11u64;
+        let first: Timestamp = "2026-01-05T04:00:00Z".parse().expect("a time");
+        for week in 0..weeks {
+            let at = hardline_model::Timestamp::from_instant(
+                first.checked_add((24 * 7 * week).hours()).expect("a time"),
+            );
+            let mut findings = Vec::new();
+            let mut former = FormerIdentities::default();
+            for id in 0..20 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let roll = (seed >> 33) % 10;
+                if roll < 3 {
+                    continue;
+                }
+                let severity = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical][id % 4];
+                let severity = if roll == 9 { Severity::Unknown } else { severity };
+                let version = if roll == 8 { "2" } else { "1" };
+                findings.push(Finding::debian_vulnerability(
+                    &format!("CVE-2099-{id:04}"),
+                    "libc6",
+                    version,
+                    severity,
+                ));
+            }
+            // From week 20 on, one finding goes by another package name: the same finding.
+            let old = Finding::debian_vulnerability("CVE-2099-0100", "libssl3", "1", Severity::High);
+            if week < 20 {
+                findings.push(old);
+            } else {
+                let new = Finding::debian_vulnerability("CVE-2099-0100", "libssl3t64", "1", Severity::High);
+                former.add(&new.fingerprint, old.fingerprint.clone());
+                findings.push(new);
+            }
+            let meta =
+                ScanMeta { scanner: "trivy".into(), created_at: Some(at.clone()), ..ScanMeta::default() };
+            let scan = Scan::new(meta, findings).with_former_identities(former);
+            writer.record(&image, vec![scan], &at).expect("record");
+            if week % 4 == 2 {
+                let body = EventBody::IssueSynced(hardline_ledger::IssueSynced {
+                    action: hardline_ledger::IssueAction::Updated,
+                    tracker: "local".into(),
+                    number: 1,
+                    url: String::new(),
+                    open_findings: 0,
+                });
+                writer.append(&image, &at, body).expect("append");
+            }
+        }
+        image
+    }
+
+    /// Read back from the head, a summary says what one replaying the whole log says, for
+    /// periods and trend weeks that start before, at and after scans, across a re-identification.
+    #[test]
+    fn reading_back_from_the_head_summarises_as_replaying_the_log() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let image = history(dir.path(), 30);
+        let ledger = Ledger::open(dir.path());
+        let (exceptions, feeds) = (ExceptionSet::default(), Feeds::none());
+        let last_scan: Timestamp = "2026-07-27T04:00:00Z".parse().expect("the last scan's time");
+        for (after_last_scan, days) in [(0, 7), (1, 7), (72, 7), (200, 30), (0, 150), (24 * 20, 14)] {
+            let now = last_scan.checked_add(after_last_scan.hours()).expect("a time");
+            let since = now.checked_sub((24 * days).hours()).expect("a time");
+            let triage =
+                Triage { exceptions: &exceptions, feeds: &feeds, settings: Settings::default(), now };
+            let render = |summary: ImageSummary| {
+                Summary { now, since, week: String::new(), images: vec![summary], expiring: Vec::new() }
+                    .render()
+            };
+            let read_back = image_summary(&ledger, &image, &triage, since).expect("summary");
+            assert_eq!(
+                read_back.trend.iter().filter(|(_, c)| c.is_some()).count() > 0,
+                after_last_scan < 24 * 7 * 8
+            );
+            let replayed = image_summary_replayed(&ledger.history(&image).expect("history"), &triage, since);
+            assert_eq!(
+                render(read_back),
+                render(replayed),
+                "now = last scan + {after_last_scan} h, {days} days"
+            );
+        }
+    }
 }

@@ -14,7 +14,7 @@
 mod measures;
 
 use hardline_feeds::{EpssScore, Feeds, KevEntry};
-use hardline_ledger::{History, Lifecycle, State};
+use hardline_ledger::{Current, History, Ledger, LedgerError, Lifecycle, State};
 use hardline_model::{Counts, Finding, ImageName, Severity, Timestamp};
 use hardline_policy::{Exception, ExceptionSet, Sla};
 use jiff::civil::Date;
@@ -46,6 +46,12 @@ pub struct Triage<'a> {
     pub feeds: &'a Feeds,
     pub settings: Settings,
     pub now: jiff::Timestamp,
+}
+
+/// The measures over an image's fixes.
+struct Fixed {
+    mttr: Mttr,
+    sla_record: SlaRecord,
 }
 
 /// One image, triaged at a moment.
@@ -124,6 +130,48 @@ impl Triage<'_> {
     /// Triages an image from the state its log folds to and its lifecycle (for a caller that
     /// folds the log itself).
     pub fn of_state(&self, image: &ImageName, state: &State, lifecycle: &Lifecycle) -> ImageTriage {
+        let fixes = Fixed {
+            mttr: Mttr::of(&lifecycle.fixed),
+            sla_record: SlaRecord::of(&lifecycle.fixed, &self.settings.sla, self.feeds),
+        };
+        self.build(image, state, |finding| lifecycle.first_seen(&finding.fingerprint), fixes)
+    }
+
+    /// Triages an image at its head from `current` alone: first-seen times and the fixes so
+    /// far are the state's (the baseline view's, when the log vouches for it), so the log is
+    /// not read — unless the share of fixes within the SLA needs each fix's own dates (a KEV
+    /// listing that falls between two fixes of the same vulnerability), which the log's
+    /// lifecycle gives.
+    pub fn at_head(
+        &self,
+        ledger: &Ledger,
+        image: &ImageName,
+        current: &Current,
+    ) -> Result<ImageTriage, LedgerError> {
+        let state = &current.state;
+        let sla_record = match SlaRecord::of_fixes(&state.fixes, &self.settings.sla, self.feeds) {
+            Some(record) => record,
+            None => {
+                let lifecycle = ledger.lifecycle(image)?;
+                SlaRecord::of(&lifecycle.fixed, &self.settings.sla, self.feeds)
+            }
+        };
+        let fixes = Fixed { mttr: Mttr::of_fixes(&state.fixes), sla_record };
+        Ok(self.build(
+            image,
+            state,
+            |finding| state.seen.get(&finding.fingerprint).map(|s| &s.first_seen),
+            fixes,
+        ))
+    }
+
+    fn build<'s>(
+        &self,
+        image: &ImageName,
+        state: &State,
+        first_seen: impl Fn(&Finding) -> Option<&'s Timestamp>,
+        fixed: Fixed,
+    ) -> ImageTriage {
         let today = self.today();
         let all = state.findings_in_report_order();
         let applied = self.exceptions.apply(&all, image, today);
@@ -133,8 +181,7 @@ impl Triage<'_> {
         for finding in &all {
             let exception =
                 applied.suppressed.iter().find(|(f, _)| std::ptr::eq(*f, finding)).map(|(_, e)| (*e).clone());
-            let triaged =
-                self.finding(finding.clone(), lifecycle.first_seen(&finding.fingerprint), exception);
+            let triaged = self.finding(finding.clone(), first_seen(finding), exception);
             if triaged.is_suppressed() {
                 suppressed.add(finding.severity);
             } else {
@@ -152,8 +199,8 @@ impl Triage<'_> {
             suppressed,
             kev: self.feeds.kev.as_ref().map(|_| kev),
             overdue,
-            mttr: Mttr::of(&lifecycle.fixed),
-            sla_record: SlaRecord::of(&lifecycle.fixed, &self.settings.sla, self.feeds),
+            mttr: fixed.mttr,
+            sla_record: fixed.sla_record,
             scan: self.scan_age(last),
         }
     }

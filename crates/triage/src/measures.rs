@@ -2,7 +2,7 @@
 //! any selection of intervals, so a report can measure a period.
 
 use hardline_feeds::Feeds;
-use hardline_ledger::Interval;
+use hardline_ledger::{Fixes, Interval};
 use hardline_model::Severity;
 use hardline_policy::Sla;
 
@@ -21,6 +21,17 @@ impl Mttr {
             let slot = &mut mttr.sums[interval.finding.severity as usize];
             slot.0 += 1;
             slot.1 += interval.days();
+        }
+        mttr
+    }
+
+    /// Over the fixes' aggregate (the same figures as over their intervals).
+    pub fn of_fixes(fixes: &Fixes) -> Mttr {
+        let mut mttr = Mttr::default();
+        for row in fixes.rows() {
+            let slot = &mut mttr.sums[row.severity as usize];
+            slot.0 += row.fixes as usize;
+            slot.1 += row.open_days();
         }
         mttr
     }
@@ -59,6 +70,28 @@ impl SlaRecord {
             }
         }
         record
+    }
+
+    /// Over the fixes' aggregate, as [`SlaRecord::of`] over their intervals; `None` when a
+    /// row cannot tell how many of its fixes were in time (see [`hardline_ledger::FixRow::within_kev`]).
+    pub fn of_fixes(fixes: &Fixes, sla: &Sla, feeds: &Feeds) -> Option<SlaRecord> {
+        let mut record = SlaRecord::default();
+        for row in fixes.rows() {
+            let listed = feeds.kev_entry_of_ids(row.cves.iter().map(String::as_str)).map(|e| e.date_added);
+            // In time for its own service level (a severity without one has no due date of its own).
+            let own = sla.days(row.severity).map(|days| row.days <= i64::from(days));
+            let (counted, within) = match (own, listed) {
+                (None, None) => continue,
+                (Some(own), None) => (row.fixes, if own { row.fixes } else { 0 }),
+                (own, Some(listed)) => {
+                    let kev = row.within_kev(listed, sla.critical)?;
+                    (row.fixes, if own.unwrap_or(true) { kev } else { 0 })
+                }
+            };
+            record.fixed += counted as usize;
+            record.within += within as usize;
+        }
+        Some(record)
     }
 
     /// `47 of 51 (92%)`; `None` when nothing with an SLA was fixed.

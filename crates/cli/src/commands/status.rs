@@ -1,6 +1,7 @@
 //! `hardline status`: the posture of every image, triaged from its log: counts after
 //! exceptions (what the gate counts) with the suppressed beside them, KEV and overdue findings,
-//! MTTR, fixes within the SLA, and whether the scans stopped.
+//! MTTR, fixes within the SLA, and whether the scans stopped — read from the state at the head
+//! ([`hardline_ledger::Ledger::current`]), not by replaying the log.
 
 use hardline_feeds::FeedKind;
 use hardline_model::{Finding, ImageName, Severity, unique_vulnerability_ids};
@@ -19,12 +20,13 @@ pub fn run(ctx: &Context) -> anyhow::Result<Report> {
     let mut images = Vec::new();
     let mut states: Vec<(ImageName, Vec<Finding>)> = Vec::new();
     for name in ledger.images()? {
-        let history = ledger.history(&name)?;
-        let Some(head) = history.head() else { continue };
-        let state = history.state();
-        let Some(last_scan) = state.last_scan.as_ref() else { continue };
-        let triaged = triage.of_state(&name, &state, &hardline_ledger::Lifecycle::of(&history.events));
-        let findings = state.findings_in_report_order();
+        // The state at the head, its first-seen times and fixes from the baseline view the log
+        // vouches for: what this week costs, not the history.
+        let current = ledger.current(&name)?;
+        let Some(head) = current.head.as_ref() else { continue };
+        let Some(last_scan) = current.state.last_scan.as_ref() else { continue };
+        let triaged = triage.at_head(&ledger, &name, &current)?;
+        let findings = current.state.findings_in_report_order();
         images.push(ImageStatus {
             counts: triaged.counts,
             suppressed: triaged.suppressed,

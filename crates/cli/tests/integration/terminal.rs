@@ -208,9 +208,6 @@ fn every_long_operation_reports_progress() {
         (vec!["dashboard"], "writing reports: 2/2"),
         (vec!["issues", "sync"], "syncing issues: 2/2"),
         (vec!["summary"], "summarising: 2/2"),
-        (vec!["report", "--image", "image-1"], "reading the log: 1/1 image-1"),
-        (vec!["report", "--image", "image-1"], "reporting: 2/2 triage"),
-        (vec!["export", "sarif", "--image", "image-1"], "reporting: 2/2 triage"),
         (vec!["record", "--image", "image-0", "--report", &first, &second], "recording: 2/2"),
     ] {
         let mut all = vec!["--progress", "always"];

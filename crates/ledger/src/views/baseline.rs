@@ -10,6 +10,7 @@ use hardline_model::{
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventKind};
+use crate::fixes::{FixRow, Fixes};
 use crate::history::{History, LastScan, Seen, State};
 use crate::log::HeadLine;
 use crate::{LedgerError, io_error};
@@ -36,6 +37,9 @@ pub struct Baseline {
     /// When each finding appeared and last changed, by fingerprint; empty in a view of the
     /// 0.1 layout.
     pub seen: BTreeMap<Fingerprint, Seen>,
+    /// Every fix so far, aggregated (its `fixes` member, one row per line, after the
+    /// findings); `None` in a view of the 0.1 layout.
+    pub fixes: Option<Fixes>,
 }
 
 /// The file as written: findings with their seen-times beside their fields.
@@ -54,6 +58,8 @@ struct RawBaseline {
     total: u32,
     unique_vulnerabilities: usize,
     findings: Vec<RawFinding>,
+    #[serde(default)]
+    fixes: Option<Vec<FixRow>>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +94,7 @@ impl From<RawBaseline> for Baseline {
             unique_vulnerabilities: raw.unique_vulnerabilities,
             findings,
             seen,
+            fixes: raw.fixes.map(Fixes::from_rows),
         }
     }
 }
@@ -133,12 +140,19 @@ impl Baseline {
             unique_vulnerabilities: unique_vulnerability_ids(&findings),
             findings,
             seen: state.seen.clone(),
+            fixes: Some(state.fixes.clone()),
         }
     }
 
     /// Whether every finding has its seen-times: false for a view of the 0.1 layout.
     pub fn has_seen_times(&self) -> bool {
         self.findings.iter().all(|f| self.seen.contains_key(&f.fingerprint))
+    }
+
+    /// Whether the view holds all of the state a record carries on: every finding's
+    /// seen-times and the fixes so far.
+    pub fn is_whole_state(&self) -> bool {
+        self.has_seen_times() && self.fixes.is_some()
     }
 
     /// When `finding` appeared and last changed.
@@ -157,6 +171,7 @@ impl Baseline {
             // The view keeps no history of identities; appending needs none.
             former: Default::default(),
             seen: self.seen,
+            fixes: self.fixes.unwrap_or_default(),
         }
     }
 
@@ -164,12 +179,13 @@ impl Baseline {
     /// compact, with a trailing newline. A finding that changes changes one line of the diff;
     /// the file is about half the size of indented JSON, and it is written directly, without
     /// an intermediate tree (it is the largest file a record writes). Each finding's line ends
-    /// with its `first_seen` and `last_changed`.
+    /// with its `first_seen` and `last_changed`; after the findings, the fixes so far, a row per
+    /// line.
     pub fn render(&self) -> Result<String, LedgerError> {
         self.render_with(true)
     }
 
-    /// The view as hardline 0.1 wrote it: findings without seen-times. `verify` accepts a view
+    /// The view as hardline 0.1 wrote it: findings without seen-times, and no fixes. `verify` accepts a view
     /// in this layout (and says so) until a record or `rebuild` rewrites it.
     pub fn render_legacy(&self) -> Result<String, LedgerError> {
         self.render_with(false)
@@ -219,7 +235,16 @@ impl Baseline {
                 None => out.push_str(&line),
             }
         }
-        out.push_str(if self.findings.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+        out.push_str(if self.findings.is_empty() { "]" } else { "\n  ]" });
+        if let Some(fixes) = self.fixes.as_ref().filter(|_| seen_times) {
+            out.push_str(",\n  \"fixes\": [");
+            for (index, row) in fixes.rows().enumerate() {
+                out.push_str(if index == 0 { "\n    " } else { ",\n    " });
+                out.push_str(&json(&row)?);
+            }
+            out.push_str(if fixes.is_empty() { "]" } else { "\n  ]" });
+        }
+        out.push_str("\n}\n");
         Ok(out)
     }
 
@@ -280,7 +305,15 @@ mod tests {
             unique_vulnerabilities: 0,
             findings: vec![finding.clone(), other.clone()],
             seen: [(finding.fingerprint.clone(), seen.clone()), (other.fingerprint.clone(), seen)].into(),
+            fixes: Some(Fixes::default()),
         };
+        let mut fixes = Fixes::default();
+        let (opened, closed) =
+            (Timestamp::parse("2025-12-01T04:00:00Z").expect("a time"), view.head.at.clone());
+        fixes.add(&Finding { id: "CVE-2025-1".into(), ..finding.clone() }, &opened, &closed);
+        fixes.add(&finding, &opened, &closed);
+        fixes.add(&finding, &opened, &closed);
+        let view = Baseline { fixes: Some(fixes), ..view };
         let text = view.render().expect("encodable");
         assert_eq!(
             text.lines()
@@ -291,8 +324,17 @@ mod tests {
         );
         let back: Baseline = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back, view);
-        assert!(back.has_seen_times());
-        let empty = Baseline { findings: vec![], seen: BTreeMap::new(), ..view.clone() };
+        assert!(back.is_whole_state());
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("    {\"severity\":\"high\",\"days\":31,")).count(),
+            2
+        );
+        let empty = Baseline {
+            findings: vec![],
+            seen: BTreeMap::new(),
+            fixes: Some(Fixes::default()),
+            ..view.clone()
+        };
         assert_eq!(serde_json::from_str::<Baseline>(&empty.render().expect("encodable")).ok(), Some(empty));
 
         // The 0.1 layout reads back as the same findings, without seen-times.
@@ -300,6 +342,6 @@ mod tests {
         assert!(!legacy.contains("first_seen"), "{legacy}");
         let back: Baseline = serde_json::from_str(&legacy).unwrap_or_else(|e| panic!("{e}\n{legacy}"));
         assert_eq!(back.findings, view.findings);
-        assert!(!back.has_seen_times());
+        assert!(!back.has_seen_times() && back.fixes.is_none());
     }
 }

@@ -18,7 +18,7 @@ pub mod html;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 
-use hardline_ledger::{EventBody, Ledger, State};
+use hardline_ledger::{Current, Ledger};
 use hardline_model::{
     Change, ChangedField, Counts, Finding, FindingKind, ImageName, Progress, ScanMeta, Severity, diff,
 };
@@ -29,10 +29,12 @@ use jiff::{Timestamp, ToSpan};
 
 use crate::PublishError;
 use crate::dashboard::{Point, SiteFile};
-use crate::summary::state_at;
 
 /// The period a report looks back over when no `--since` is given.
 pub const DEFAULT_PERIOD_DAYS: i64 = 30;
+/// How far back the trend goes, in weeks before the last scan: two years, what a customer
+/// reads a posture over (and what a report reads of the log, however long it is).
+pub const TREND_WEEKS: i64 = 104;
 
 /// What one report of one image says.
 #[derive(Clone, Debug)]
@@ -47,7 +49,8 @@ pub struct ImageReport {
     /// The last scan recorded by `as_of`.
     pub scan: Option<ScanInfo>,
     pub posture: Posture,
-    /// Open findings after exceptions right after each recorded scan, oldest first.
+    /// Open findings after exceptions right after each scan of the last [`TREND_WEEKS`] weeks,
+    /// oldest first.
     pub trend: Vec<Point>,
     /// Every finding the image has, in report order (most severe first), with what was decided.
     pub findings: Vec<ReportFinding>,
@@ -383,39 +386,22 @@ pub struct PackageSummary {
 /// Reads the report of `image` as triaged by `triage` (its exceptions, feeds and service
 /// levels, at its moment: `triage.now` is the report's `as_of`), with the changes since
 /// `since`. An image the ledger does not know is an error, never an empty report.
-///
-/// `progress` hears of the log being read, then of each scan of the trend and of the triage:
-/// the report folds the whole history, which takes seconds for thousands of scans.
 pub fn build(
     ledger: &Ledger,
     triage: &Triage<'_>,
     image: &ImageName,
     since: Timestamp,
-    progress: &dyn Progress,
 ) -> Result<ImageReport, PublishError> {
-    progress.start("reading the log", 1);
-    let history = ledger.history(image)?;
-    progress.advance(image.as_str());
-    let Some(head) = history.head() else {
+    // The state at the head from the baseline view the log vouches for; the trend and the
+    // period's changes are read back from the head, so a report costs what it shows.
+    let current = ledger.current(image)?;
+    let Some(head) = current.head.clone() else {
         return Err(PublishError::UnknownImage { image: image.clone(), known: ledger.images()? });
     };
     let exceptions = triage.exceptions;
-    let scans = history.events.iter().filter(|e| matches!(e.body, EventBody::ScanRecorded(_))).count();
-    progress.start("reporting", scans as u64 + 1);
-    let mut state = State::default();
-    let mut trend = Vec::new();
-    for event in &history.events {
-        state.apply(event);
-        if let EventBody::ScanRecorded(_) = event.body {
-            let findings: Vec<Finding> = state.findings.values().cloned().collect();
-            let counted = exceptions.apply(&findings, image, event.at.date()).counted;
-            let counts = Counts::from_severities(counted.iter().map(|f| f.severity));
-            trend.push(Point { at: event.at.instant(), counts });
-            progress.advance(event.at.as_str());
-        }
-    }
-    let triaged = triage.image(&history);
-    progress.advance("triage");
+    let state = &current.state;
+    let trend = trend(ledger, triage, image, &current)?;
+    let triaged = triage.at_head(ledger, image, &current)?;
 
     // The exceptions that apply, active ones first; each finding points at its own.
     let all: Vec<Finding> = triaged.findings.iter().map(|t| t.finding.clone()).collect();
@@ -486,7 +472,9 @@ pub fn build(
         kev: triage.feeds.kev.is_some(),
     };
 
-    let before = state_at(&history, since).findings_in_report_order();
+    let mut rewind = ledger.rewind(image, &current)?;
+    let mut before: Vec<Finding> = rewind.to(since)?.values().cloned().collect();
+    before.sort_by(Finding::report_order);
     let change = diff(&before, &all);
 
     let meta = state.last_scan.as_ref().map(|s| &s.meta);
@@ -508,6 +496,33 @@ pub fn build(
         sla,
         chain: ChainHead { seq: head.seq, hash: head.hash.clone(), log: format!("audit-logs/{image}.jsonl") },
     })
+}
+
+/// The trend: per scan of the last [`TREND_WEEKS`] weeks up to the last scan, oldest first,
+/// the open findings right after it that count under the exceptions as they stood that day.
+fn trend(
+    ledger: &Ledger,
+    triage: &Triage<'_>,
+    image: &ImageName,
+    current: &Current,
+) -> Result<Vec<Point>, PublishError> {
+    let Some(last) = current.state.last_scan.as_ref() else { return Ok(Vec::new()) };
+    let start = last.at.instant().checked_sub((24 * 7 * TREND_WEEKS).hours()).unwrap_or(Timestamp::MIN);
+    let mut rewind = ledger.rewind(image, current)?;
+    let mut trend = Vec::new();
+    while let Some((at, findings)) = rewind.previous_scan()? {
+        if at.instant() <= start {
+            break;
+        }
+        let findings: Vec<Finding> = findings.values().cloned().collect();
+        let counted = triage.exceptions.apply(&findings, image, at.date()).counted;
+        trend.push(Point {
+            at: at.instant(),
+            counts: Counts::from_severities(counted.iter().map(|f| f.severity)),
+        });
+    }
+    trend.reverse();
+    Ok(trend)
 }
 
 /// The image as a product, with its digest when the scan names one.
@@ -628,8 +643,7 @@ pub fn site_files(
     let images = ledger.images()?;
     progress.start("writing reports", images.len() as u64);
     for image in images {
-        // The site's bar counts images; one image's own steps would reset it.
-        let report = build(ledger, triage, &image, since, &hardline_model::Silent)?;
+        let report = build(ledger, triage, &image, since)?;
         for (_, extension) in SITE_FORMATS {
             let contents = match *extension {
                 "html" => html::render(&report).into_bytes(),
