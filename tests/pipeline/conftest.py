@@ -76,6 +76,14 @@ class FakeGitHub:
         self.proc.wait(timeout=10)
 
 
+@pytest.fixture(autouse=True)
+def checkout(tmp_path):
+    """Every test's folder is inside a git work tree, as a workflow's checkout is: hardline
+    starts a ledger only in one (or with --init). A test that needs a repository of its own
+    history runs `git init` in its folder as before."""
+    git(tmp_path, "init", "-q", "-b", "main")
+
+
 @pytest.fixture
 def github(tmp_path):
     fake = FakeGitHub(tmp_path)

@@ -384,6 +384,10 @@ pub struct RecordArgs {
     /// history (or findings in none of its files).
     #[arg(long)]
     pub strict_artifact: bool,
+    /// Start a ledger in --root if it has none, even outside a git work tree (without this, a
+    /// ledger is started only inside one, so a mistyped --root cannot start one by mistake).
+    #[arg(long)]
+    pub init: bool,
 }
 
 #[derive(Debug, Args)]
@@ -434,6 +438,9 @@ pub struct GateArgs {
     /// Also append the decision to the image's audit log.
     #[arg(long)]
     pub record: bool,
+    /// With --record: start a ledger in --root if it has none, even outside a git work tree.
+    #[arg(long, requires = "record")]
+    pub init: bool,
     /// Refuse, rather than warn about, a candidate that names another image than the image's
     /// history (or findings in none of its files).
     #[arg(long)]

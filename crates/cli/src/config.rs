@@ -13,6 +13,9 @@ use toml::Spanned;
 /// The most `hardline.toml` may hold: it is written by hand.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
+/// The configuration's file, at the repository's root.
+pub const CONFIG_FILE: &str = "hardline.toml";
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -187,7 +190,7 @@ impl Default for IssuesConfig {
 impl Config {
     /// Reads `hardline.toml` under `root`; the defaults when there is none.
     pub fn load(root: &Path) -> anyhow::Result<Config> {
-        let path = root.join("hardline.toml");
+        let path = root.join(CONFIG_FILE);
         let bytes = match hardline_ingest::read_bounded(&path, MAX_FILE_BYTES) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),

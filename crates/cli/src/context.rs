@@ -137,6 +137,20 @@ impl Context {
         hardline_ledger::Ledger::open(&self.root).with_max_clock_skew(self.config.limits.max_clock_skew)
     }
 
+    /// The ledger, for a command that reads one: an error, saying where to look, when --root
+    /// holds none (see [`crate::whereabouts`]).
+    pub fn existing_ledger(&self) -> anyhow::Result<hardline_ledger::Ledger> {
+        crate::whereabouts::require(&self.root)?;
+        Ok(self.ledger())
+    }
+
+    /// The ledger, for a command that writes one: started in a --root without one only inside
+    /// a git work tree, or with `--init` (`init`).
+    pub fn ledger_to_write(&self, init: bool) -> anyhow::Result<hardline_ledger::Ledger> {
+        crate::whereabouts::may_write(&self.root, init)?;
+        Ok(self.ledger())
+    }
+
     /// The current time as events record it: whole seconds, UTC.
     pub fn now(&self) -> Timestamp {
         Timestamp::from_instant(self.now)

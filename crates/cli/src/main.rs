@@ -14,6 +14,7 @@ mod progress;
 mod render;
 mod report;
 mod tracker;
+mod whereabouts;
 
 use std::process::ExitCode;
 

@@ -61,6 +61,43 @@ impl ImageName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The name among `known` this one is most likely a slip of (`postgres-secure` for
+    /// `postgres-secured`, `postgres` for `postgres-secured`): the nearest by edit distance,
+    /// if it is near enough to be a typo, or the only one that starts or ends with this one.
+    /// For "did you mean …?".
+    pub fn closest_in<'a>(&self, known: &'a [ImageName]) -> Option<&'a ImageName> {
+        let typo = known
+            .iter()
+            .filter(|k| *k != self)
+            .map(|k| (edit_distance(self.as_str(), k.as_str()), k))
+            .filter(|(distance, k)| *distance <= (k.0.len().max(self.0.len()) / 3).max(1))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, k)| k);
+        typo.or_else(|| {
+            let mut part =
+                known.iter().filter(|k| *k != self && (k.0.starts_with(&self.0) || k.0.ends_with(&self.0)));
+            match (part.next(), part.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// Levenshtein distance over bytes (image names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.bytes().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 impl TryFrom<String> for ImageName {
@@ -133,5 +170,23 @@ mod tests {
         let message = ImageName::new("Upper").expect_err("characters").to_string();
         assert!(message.contains("lower-case"), "{message}");
         assert_eq!(serde_json::to_string(&ImageName::new("app").ok()).ok().as_deref(), Some("\"app\""));
+    }
+
+    #[test]
+    fn a_slip_of_a_known_name_is_pointed_at() {
+        let known: Vec<ImageName> = ["php-mysql-secured", "postgres-secured"]
+            .iter()
+            .map(|n| ImageName::new(*n).expect("valid"))
+            .collect();
+        let closest =
+            |name: &str| ImageName::new(name).expect("valid").closest_in(&known).map(ImageName::as_str);
+        assert_eq!(closest("postgres-secure"), Some("postgres-secured"));
+        assert_eq!(closest("postgres-scured"), Some("postgres-secured"));
+        assert_eq!(closest("postgres"), Some("postgres-secured"));
+        assert_eq!(closest("php-mysq-secured"), Some("php-mysql-secured"));
+        assert_eq!(closest("secured"), None, "two names end with it: no guess");
+        assert_eq!(closest("redis"), None);
+        assert_eq!(closest("postgres-secured"), None, "a known name is no slip");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -71,16 +71,18 @@ pub enum PublishError {
     Tracker(#[from] hardline_tracker::TrackerError),
     #[error(transparent)]
     Ledger(#[from] hardline_ledger::LedgerError),
-    #[error("{image}: no audit log (audit-logs/{image}.jsonl); the ledger knows {}", known_images(known))]
+    #[error("{image}: no audit log (audit-logs/{image}.jsonl); {}", known_images(image, known))]
     UnknownImage { image: hardline_model::ImageName, known: Vec<hardline_model::ImageName> },
     #[error("{0}")]
     Other(String),
 }
 
-fn known_images(known: &[hardline_model::ImageName]) -> String {
-    if known.is_empty() {
-        "no image yet".to_owned()
-    } else {
-        known.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+/// What the ledger knows instead of `image`: "did you mean …?" when a known name is near.
+fn known_images(image: &hardline_model::ImageName, known: &[hardline_model::ImageName]) -> String {
+    let all = known.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ");
+    match image.closest_in(known) {
+        _ if known.is_empty() => "the ledger knows no image yet".to_owned(),
+        Some(closest) => format!("did you mean {closest}? (the ledger knows {all})"),
+        None => format!("the ledger knows {all}"),
     }
 }

@@ -10,7 +10,7 @@ use crate::report::{DashboardReport, Report};
 
 pub fn run(ctx: &Context, args: DashboardArgs) -> anyhow::Result<Report> {
     let out = ctx.root.join(&args.out);
-    let ledger = ctx.ledger();
+    let ledger = ctx.existing_ledger()?;
     // The site's files would sit among the ledger's, where `verify` and `rebuild` own every
     // file (or overwrite one: `cve-baseline/…`).
     if let Some(dir) = ledger.layout().ledger_dir_holding(&out) {

@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::report::{ExceptionEntry, ExceptionsReport, Report};
 
 pub fn run(ctx: &Context) -> anyhow::Result<Report> {
-    let ledger = ctx.ledger();
+    let ledger = ctx.existing_ledger()?;
     let exceptions = ctx.exceptions()?;
     let today = ctx.today();
     let mut images: Vec<(ImageName, Vec<Finding>)> = Vec::new();

@@ -22,6 +22,8 @@ use crate::report::{GateReport, Report};
 use crate::{output, render, tracker};
 
 pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
+    // Where the decision is to be recorded is checked before anything is decided.
+    let ledger_to_write = if args.record { Some(ctx.ledger_to_write(args.init)?) } else { None };
     let mut options = ctx.read_options(Some(&args.image))?;
     if let Some(sources) = &args.sources {
         options.root = Some(sources.clone());
@@ -68,8 +70,7 @@ pub fn run(ctx: &Context, args: GateArgs) -> anyhow::Result<Report> {
         Some(n) => Some(n),
         None => tracker::pr_from_event()?,
     };
-    if args.record {
-        let ledger = ctx.ledger();
+    if let Some(ledger) = &ledger_to_write {
         let mut writer = ledger.lock()?;
         writer.record_decision(&args.image, &ctx.now(), &decided.result, &candidate.meta, pr)?;
     }

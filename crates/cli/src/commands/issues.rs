@@ -8,9 +8,12 @@ use crate::report::{Report, SyncReport};
 use crate::tracker;
 
 pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<Report> {
-    let ledger = ctx.ledger();
+    let ledger = ctx.existing_ledger()?;
     let images = match args.image {
-        Some(image) => vec![image],
+        Some(image) => {
+            crate::whereabouts::require_image(&ledger, &image)?;
+            vec![image]
+        }
         None => ledger.images()?,
     };
     let mut tracker = tracker::open(ctx)?;

@@ -11,11 +11,11 @@ use hardline_model::Progress as _;
 use crate::output;
 
 pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
+    let ledger = ctx.ledger_to_write(args.init)?;
     // Reading the reports' first bytes (or parsing them all) before the lock: a bad report
     // stops the command before anything is written.
     let reports = Reports::open(&args.reports, args.input, &ctx.read_options(Some(&args.image))?)?;
     let labels: Vec<String> = (0..reports.len()).map(|i| reports.label(i).to_owned()).collect();
-    let ledger = ctx.ledger();
     let mut writer = ledger.lock()?;
     if let Some(note) = &writer.recovered {
         output::note(&format!("note: {note}"));

@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::report::{ImageStatus, Report, StatusReport};
 
 pub fn run(ctx: &Context) -> anyhow::Result<Report> {
-    let ledger = ctx.ledger();
+    let ledger = ctx.existing_ledger()?;
     let exceptions = ctx.exceptions()?;
     // EPSS is shown per finding, which status does not list.
     let feeds = ctx.feeds(&[FeedKind::Kev])?;

@@ -9,8 +9,12 @@ use crate::{files, tracker};
 
 pub fn run(ctx: &Context, args: SummaryArgs) -> anyhow::Result<Report> {
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[hardline_feeds::FeedKind::Kev])?);
-    let summary =
-        summary::build(&ctx.ledger(), &ctx.triage(&exceptions, &feeds), args.since, &ctx.progress())?;
+    let summary = summary::build(
+        &ctx.existing_ledger()?,
+        &ctx.triage(&exceptions, &feeds),
+        args.since,
+        &ctx.progress(),
+    )?;
     let text = summary.render();
     let file = ctx.root.join("SECURITY_SUMMARY.md");
     files::write_if_changed(&file, &text)?;

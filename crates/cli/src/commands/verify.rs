@@ -5,7 +5,7 @@ use crate::output;
 use crate::report::Report;
 
 pub fn run(ctx: &Context) -> anyhow::Result<Report> {
-    let ledger = ctx.ledger();
+    let ledger = ctx.existing_ledger()?;
     // Take the lock so that verify never reads a write in progress, and so that an
     // interrupted write is completed first (recovery is part of taking the lock).
     let writer = ledger.lock()?;

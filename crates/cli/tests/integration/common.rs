@@ -38,7 +38,16 @@ pub struct Repo {
 }
 
 impl Repo {
+    /// A git work tree, as a repository that keeps a ledger is: a ledger is started only in one
+    /// (or with `--init`).
     pub fn new() -> Repo {
+        let repo = Repo::bare_folder();
+        git(repo.path(), &["init", "--quiet", "--initial-branch=main"]);
+        repo
+    }
+
+    /// A folder that is not a git work tree.
+    pub fn bare_folder() -> Repo {
         Repo {
             dir: tempfile::tempdir().expect("temp dir"),
             env: vec![("HARDLINE_NOW".into(), "2026-03-03T12:00:00Z".into())],
@@ -174,4 +183,26 @@ pub fn scrub(text: &str, root: &Path) -> String {
         out = out.replace(&spelling, "[ROOT]");
     }
     out
+}
+
+/// Runs git in `dir` with a fixed identity and no user or system configuration; panics if it
+/// fails. Returns its standard output.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=hardline tests",
+            "-c",
+            "user.email=tests@hardline.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -150,7 +150,7 @@ fn errors_name_the_file_or_flag_and_say_what_to_do_next() {
             "kev.json",
         ),
         ("error_root_missing", vec!["--root", nowhere, "verify"], "--root"),
-        ("error_unknown_image", vec!["report", "--image", "nope"], "nope"),
+        ("error_no_ledger", vec!["status"], "no ledger"),
     ] {
         let stderr = stderr_of(&repo, &args, 1);
         assert!(stderr.starts_with("error: ") && stderr.contains(needle), "{name} names {needle}: {stderr}");
@@ -160,6 +160,14 @@ fn errors_name_the_file_or_flag_and_say_what_to_do_next() {
     }
     assert!(!std::path::Path::new(nowhere).exists(), "a mistyped --root is not created");
     assert!(repo.snapshot().is_empty(), "nothing written");
+
+    // An image the ledger does not know: the one likely meant is named.
+    let repo = Repo::new();
+    recorded(&repo);
+    let stderr = stderr_of(&repo, &["report", "--image", "ap"], 1);
+    assert!(stderr.contains("did you mean app?") && stderr.contains("help: "), "{stderr}");
+    assert_each_cause_once("error_unknown_image", &stderr);
+    insta::assert_snapshot!("error_unknown_image", stderr);
 
     // A wrong line in a log stops every command that reads it, naming the line.
     let repo = Repo::new();
@@ -208,6 +216,7 @@ fn a_file_that_does_not_parse_is_named_with_its_line_and_column() {
         ),
     ] {
         let repo = Repo::new();
+        std::fs::create_dir_all(repo.path().join("audit-logs")).expect("an empty ledger");
         let path = repo.write(file, contents);
         let args: Vec<&str> =
             args.iter().map(|a| if *a == file { path.to_str().unwrap_or_default() } else { a }).collect();

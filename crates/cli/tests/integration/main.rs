@@ -19,3 +19,4 @@ mod publish;
 mod reports;
 mod terminal;
 mod triage;
+mod whereabouts;
