@@ -70,9 +70,9 @@ fn bash_loads_the_completions_and_completes_commands_and_flags() {
     assert_eq!(complete(&script, "hardline completions f"), ["fish"]);
 }
 
-/// What fish offers for `line` with hardline's completions sourced (`complete -C`), without
-/// the descriptions.
-fn fish_completes(script: &Path, line: &str) -> Vec<String> {
+/// What fish offers for `line` with hardline's completions sourced (`complete -C`): each
+/// candidate with the description fish shows beside it.
+fn fish_completes(script: &Path, line: &str) -> Vec<(String, String)> {
     let out = Command::new("fish")
         .args(["--no-config", "-c", "source $argv[1]; and complete -C $argv[2]"])
         .arg(script)
@@ -82,7 +82,10 @@ fn fish_completes(script: &Path, line: &str) -> Vec<String> {
     assert!(out.status.success(), "fish: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+        .map(|l| {
+            let (candidate, description) = l.split_once('\t').unwrap_or((l, ""));
+            (candidate.to_owned(), description.to_owned())
+        })
         .collect()
 }
 
@@ -93,17 +96,16 @@ fn fish_loads_the_completions_and_completes_with_the_help_lines() {
     }
     let repo = Repo::new();
     let script = repo.write("hardline.fish", &repo.ok(&["completions", "fish"]));
-    assert_eq!(fish_completes(&script, "hardline ga"), ["gate"]);
-    assert_eq!(fish_completes(&script, "hardline issues s"), ["sync"]);
-    assert_eq!(fish_completes(&script, "hardline gate --pol"), ["--policy"]);
-    assert_eq!(fish_completes(&script, "hardline gate --policy "), ["default", "strict"]);
+    let candidates =
+        |line: &str| fish_completes(&script, line).into_iter().map(|(c, _)| c).collect::<Vec<_>>();
+    assert_eq!(candidates("hardline issues s"), ["sync"]);
+    assert_eq!(candidates("hardline gate --pol"), ["--policy"]);
+    assert_eq!(candidates("hardline gate --policy "), ["default", "strict"]);
     // fish shows each command's help line beside it.
-    let out = Command::new("fish")
-        .args(["--no-config", "-c", "source $argv[1]; and complete -C 'hardline ga'"])
-        .arg(&script)
-        .output()
-        .expect("run fish");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("gate\tDecide on a candidate report"));
+    let gate = fish_completes(&script, "hardline ga");
+    assert_eq!(gate.len(), 1, "{gate:?}");
+    assert_eq!(gate[0].0, "gate");
+    assert!(gate[0].1.starts_with("Decide on a candidate report"), "{gate:?}");
 }
 
 /// zsh parses the script and, under compinit, registers `_hardline` for `hardline`.
