@@ -42,7 +42,7 @@ pub use fixes::{FixRow, Fixes};
 pub use history::{History, Seen, State};
 pub use layout::Layout;
 pub use lifecycle::{Interval, Lifecycle};
-pub use lock::LedgerLock;
+pub use lock::{LedgerLock, ReadLock};
 pub use log::HeadLine;
 pub use record::{DEFAULT_MAX_CLOCK_SKEW, RecordOutcome, Recorded, Session};
 pub use timeline::Rewind;
@@ -194,8 +194,25 @@ impl Ledger {
         Ok(Writer { ledger: self, _lock: lock, recovered })
     }
 
-    /// Recomputes every chain and view; `progress` hears of each image.
+    /// Recomputes every chain and view; `progress` hears of each image. Read-only: it writes
+    /// nothing (no lock file, no recovery, no healing), waiting on a [`ReadLock`] for a write
+    /// in progress to end. An interrupted write (a journal left behind) is reported, not
+    /// completed: the next command that writes completes it.
     pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
+        let _read = ReadLock::acquire(&self.layout)?;
+        let journal = self.layout.journal();
+        if journal.exists() {
+            return Ok(VerifyReport {
+                problems: vec![Problem {
+                    path: self.layout.relative(&journal).to_path_buf(),
+                    line: 0,
+                    message: "an interrupted write is pending; verify writes nothing, so it checks nothing \
+                              until a command that writes (`hardline rebuild`) has completed it"
+                        .to_owned(),
+                }],
+                ..VerifyReport::default()
+            });
+        }
         verify::verify(&self.layout, progress)
     }
 

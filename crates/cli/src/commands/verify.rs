@@ -6,14 +6,8 @@ use crate::report::Report;
 
 pub fn run(ctx: &Context) -> anyhow::Result<Report> {
     let ledger = ctx.existing_ledger()?;
-    // Take the lock so that verify never reads a write in progress, and so that an
-    // interrupted write is completed first (recovery is part of taking the lock).
-    let writer = ledger.lock()?;
-    if let Some(note) = &writer.recovered {
-        output::note(&format!("note: {note}"));
-    }
+    // Read-only: verify works on a read-only checkout, and never heals what it checks.
     let report = ledger.verify(&ctx.progress())?;
-    drop(writer);
     if !report.legacy_views.is_empty() {
         let files: Vec<String> = report.legacy_views.iter().map(|p| p.display().to_string()).collect();
         output::note(&format!(
