@@ -21,6 +21,7 @@ pub mod fixes;
 pub mod history;
 mod layout;
 pub mod lifecycle;
+mod links;
 mod lock;
 pub mod log;
 mod parallel;
@@ -76,6 +77,13 @@ pub enum LedgerError {
          `max_clock_skew` under [limits] in hardline.toml); nothing was written"
     )]
     FromTheFuture { image: ImageName, created_at: Timestamp, now: Timestamp, max_skew: jiff::SignedDuration },
+    /// A symbolic link, or a hard link, under the ledger's folders: a write would land
+    /// outside the repository, or in another file too.
+    #[error(
+        "{path} is {what}: the ledger never writes through a link (it could point outside the \
+         repository); replace it with the file or folder itself; nothing was written"
+    )]
+    Link { path: PathBuf, what: &'static str },
     #[error("{image}: the views are out of step with the log ({detail}); run `hardline verify` to see where")]
     Inconsistent { image: ImageName, detail: String },
     /// Something that must be written (an event to hash, a view, the journal) could not be
@@ -189,6 +197,7 @@ impl Ledger {
 
     /// Takes the write lock and completes any interrupted write.
     pub fn lock(&self) -> Result<Writer<'_>, LedgerError> {
+        links::refuse_links(&self.layout)?;
         let lock = LedgerLock::acquire(&self.layout)?;
         let recovered = commit::recover(&self.layout)?;
         Ok(Writer { ledger: self, _lock: lock, recovered })
@@ -200,6 +209,18 @@ impl Ledger {
     /// completed: the next command that writes completes it.
     pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
         let _read = ReadLock::acquire(&self.layout)?;
+        if let Some((path, what)) = links::first_link(&self.layout)? {
+            return Ok(VerifyReport {
+                problems: vec![Problem {
+                    path: self.layout.relative(&path).to_path_buf(),
+                    line: 0,
+                    message: format!(
+                        "{what}: a ledger holds no link, which could point outside the repository"
+                    ),
+                }],
+                ..VerifyReport::default()
+            });
+        }
         let journal = self.layout.journal();
         if journal.exists() {
             return Ok(VerifyReport {

@@ -1,4 +1,4 @@
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 
 use crate::layout::Layout;
 use crate::{LedgerError, io_error};
@@ -41,7 +41,7 @@ impl LedgerLock {
         let dir = layout.state_dir();
         fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         let path = layout.lock();
-        let file = OpenOptions::new()
+        let file = crate::links::open_options()
             .create(true)
             .truncate(false)
             .write(true)

@@ -788,3 +788,49 @@ fn verify_writes_nothing() {
     assert_eq!(repo.snapshot(), before, "verify healed a view");
     assert!(!repo.path().join(".hardline").exists());
 }
+
+/// No write goes through a link under the ledger's folders, and `verify` fails on one: a log
+/// that is a symlink to a file outside the repository, a symlinked `audit-logs/` or
+/// `cve-baseline/`, and a log with a second name (a hard link) are refused, and the file
+/// outside is untouched.
+#[test]
+fn links_under_the_ledger_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    let plant = |repo: &Repo, case: &str| match case {
+        "log symlink" => {
+            let target = outside.path().join("stolen.jsonl");
+            std::fs::rename(repo.path().join("audit-logs/demo.jsonl"), &target).expect("mv");
+            symlink(&target, repo.path().join("audit-logs/demo.jsonl")).expect("ln -s");
+            target
+        }
+        "log hard link" => {
+            let target = outside.path().join("twin.jsonl");
+            std::fs::hard_link(repo.path().join("audit-logs/demo.jsonl"), &target).expect("ln");
+            target
+        }
+        dir => {
+            let target = outside.path().join(dir);
+            std::fs::rename(repo.path().join(dir), &target).expect("mv");
+            symlink(&target, repo.path().join(dir)).expect("ln -s");
+            target.join(if dir == "audit-logs" { "demo.jsonl" } else { "demo.json" })
+        }
+    };
+    for case in ["log symlink", "log hard link", "audit-logs", "cve-baseline"] {
+        let repo = Repo::new();
+        let [w1, w2, _] = three_weeks(&repo);
+        repo.ok(&["record", "--image", "demo", "--report", s(&w1)]);
+        let target = plant(&repo, case);
+        let before = std::fs::read(&target).expect("read the target");
+        let out = repo.run(&["record", "--image", "demo", "--report", s(&w2)]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{case}: {said}");
+        assert!(said.contains("the ledger never writes through a link"), "{case}: {said}");
+        assert_eq!(std::fs::read(&target).expect("read"), before, "{case}: written through the link");
+        let verify = repo.run(&["verify"]);
+        let said = String::from_utf8_lossy(&verify.stdout);
+        assert_eq!(verify.status.code(), Some(3), "{case}: {said}");
+        assert!(said.contains("a ledger holds no link"), "{case}: {said}");
+        let _ = std::fs::remove_dir_all(outside.path().join(case));
+    }
+}
