@@ -123,20 +123,31 @@ fn status(status: &StatusReport, style: &Style) -> String {
     if status.images.is_empty() {
         return "no images recorded yet: run `hardline record --image NAME --report FILE`".to_owned();
     }
-    let row = |c: &[String], last: &str| {
+    // The risk is padded before it is painted (escape codes have no width), in its severity's
+    // colour; `NONE` stays plain.
+    let row = |c: &[String], risk: &str, last: &str| {
         format!(
-            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>6} {:>7} {:>7} {:>5} {:>7} {:>8}  {last}\n",
-            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]
+            "{:<24} {:>5} {:>5} {:>6} {:>5} {:>5} {:>6} {:>7} {:>7} {:>5} {:>7} {risk}  {last}\n",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]
         )
+    };
+    let risk = |word: &str| {
+        let padded = format!("{word:>8}");
+        match word.parse::<hardline_model::Severity>() {
+            Ok(severity) if word != "NONE" => style.paint(Role::Severity(severity), &padded),
+            _ => padded,
+        }
     };
     let header = [
         "IMAGE", "CRIT", "HIGH", "MEDIUM", "LOW", "UNKN", "SUPPR", "UNIQUE", "FIXABLE", "KEV", "OVERDUE",
         "RISK",
     ]
     .map(str::to_owned);
-    let mut out = row(&header, "LAST SCAN");
+    let mut out = row(&header, &format!("{:>8}", header[11]), "LAST SCAN");
     for image in &status.images {
-        out.push_str(&row(&super::status_cells(image), image.last_scan.as_ref().map_or("-", |t| t.as_str())));
+        let cells = super::status_cells(image);
+        let last = image.last_scan.as_ref().map_or("-", |t| t.as_str());
+        out.push_str(&row(&cells, &risk(&cells[11]), last));
     }
     let remediation =
         |c: &[String]| format!("{:<24} {:>6} {:>6} {:>6} {:>6}  {}\n", c[0], c[1], c[2], c[3], c[4], c[5]);

@@ -108,3 +108,24 @@ pub fn run(mut command: Command, which: OnTerminal) -> Ran {
 pub fn has_escapes(text: &str) -> bool {
     text.contains('\u{1b}')
 }
+
+/// `text` without its SGR sequences (`ESC [ … m`): what the reader sees, colour aside.
+pub fn without_colour(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        match after.find('m') {
+            Some(end) if after[..end].chars().all(|c| c.is_ascii_digit() || c == ';') => {
+                rest = &after[end + 1..]
+            }
+            _ => {
+                out.push_str("\u{1b}[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

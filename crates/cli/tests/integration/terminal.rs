@@ -3,7 +3,7 @@
 //! `NO_COLOR` and `CLICOLOR_FORCE` honoured, and progress on stderr only on a terminal.
 
 use crate::common::{Repo, trivy_report};
-use crate::pty::{OnTerminal, has_escapes, run};
+use crate::pty::{OnTerminal, has_escapes, run, without_colour};
 
 /// A repository whose baseline has one HIGH, and a candidate that adds a CRITICAL: the gate
 /// blocks. Returns the gate's arguments.
@@ -56,6 +56,12 @@ fn the_decision_and_severities_are_coloured_on_a_terminal_and_not_with_no_color(
         shown.terminal
     );
     assert!(shown.terminal.contains("\u{1b}[31mnew  \u{1b}[0m"), "`new` marked:\n{:?}", shown.terminal);
+    // The posture's risk in its severity's colour, padded as the plain table is.
+    let status = ["status"].map(str::to_owned);
+    let shown = run(command(&repo, &status, &[]), OnTerminal::Stdout);
+    assert!(shown.terminal.contains("\u{1b}[31m    HIGH\u{1b}[0m"), "RISK in red:\n{:?}", shown.terminal);
+    let plain = run(command(&repo, &status, &[("NO_COLOR", "1")]), OnTerminal::Stdout);
+    assert_eq!(without_colour(&shown.terminal), plain.terminal, "colour changes no column");
     // The same two reports the other way round: the CRITICAL is fixed, in green.
     let (base, candidate) = (repo.path().join("base.json"), repo.path().join("pr.json"));
     let diff = ["diff", candidate.to_str().unwrap_or_default(), base.to_str().unwrap_or_default()]
