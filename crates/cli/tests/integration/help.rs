@@ -34,7 +34,7 @@ fn a_usage_error_is_exit_2_and_a_bad_report_is_exit_1_naming_the_place() {
     let out = repo.run(&["record", "--image", "app", "--report", report.to_str().unwrap_or_default()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bad.json:4:"), "file and line of the truncation: {stderr}");
+    assert!(stderr.contains("bad.json:3:15:"), "file, line and column of the truncation: {stderr}");
     assert!(repo.snapshot().is_empty(), "nothing written");
 }
 
@@ -198,7 +198,7 @@ fn a_file_that_does_not_parse_is_named_with_its_line_and_column() {
             "bad.json",
             "{\n  \"SchemaVersion\": 2,\n  \"Results\": [\n",
             vec!["record", "--image", "app", "--report", "bad.json"],
-            "bad.json:4:",
+            "bad.json:3:15:",
         ),
         (
             "error_config_malformed",
