@@ -321,9 +321,10 @@ mod tests {
 
     #[test]
     fn a_file_cut_short_ends_on_a_real_place() {
-        // Just past the last character of the last line, not 3:1 after the final newline.
-        let error = parse("[gate]\nprofile = \"strict\n").expect_err("unterminated string").to_string();
-        assert!(error.starts_with("hardline.toml:2:18:"), "{error}");
+        // toml places an unclosed multi-line string at the end of the file: just past the last
+        // character of the last line, not 3:1 after the final newline.
+        let error = parse("[gate]\nprofile = \"\"\"strict\n").expect_err("unterminated string").to_string();
+        assert!(error.starts_with("hardline.toml:2:20:"), "{error}");
     }
 
     #[test]

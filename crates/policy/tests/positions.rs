@@ -19,7 +19,8 @@ fn place(parse: Parser, text: &str) -> (usize, usize) {
 #[test]
 fn a_file_cut_short_ends_on_a_real_place() {
     let cases: [(&str, Parser, &str, (usize, usize)); 4] = [
-        ("exceptions.toml", exceptions::parse_toml, "[[exception]]\nid = \"CVE-2026-1\n", (2, 17)),
+        // toml places an unclosed multi-line string at the end of the file.
+        ("exceptions.toml", exceptions::parse_toml, "[[exception]]\nid = \"\"\"CVE-2026-1\n", (2, 19)),
         // serde-saphyr names the bracket left open, a real place already; pinned all the same.
         (".trivyignore.yaml", exceptions::parse_trivyignore, "vulnerabilities: [\n", (1, 18)),
         ("OpenVEX", vex::parse, "{\n  \"@context\": \"https://openvex.dev/ns/v0.2.0\",\n", (2, 47)),
