@@ -290,3 +290,24 @@ fn a_failed_verify_says_what_to_do_next() {
     let json = repo.json(&["verify"]);
     assert!(!json.to_string().contains("help:"), "the advice is for people only: {json}");
 }
+
+/// With `--root .`, a ledger path is shown as the user would type it (`audit-logs/…`), not as
+/// `./audit-logs/…`.
+#[test]
+fn a_corrupt_log_under_root_dot_is_named_as_typed() {
+    let repo = Repo::new();
+    recorded(&repo);
+    let edited = repo.read("audit-logs/app.jsonl").replacen("\"seq\":1", "\"seq\":7", 1);
+    std::fs::write(repo.path().join("audit-logs/app.jsonl"), edited).expect("edit the log");
+    let out = std::process::Command::new(crate::common::bin())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(repo.path())
+        .args(["--root", ".", "status"])
+        .output()
+        .expect("run hardline");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(stderr.starts_with("error: audit-logs/app.jsonl:1: "), "{stderr}");
+    insta::assert_snapshot!("error_ledger_corrupt_root_dot", stderr);
+}
