@@ -46,7 +46,7 @@ fn main() {
         let start = Instant::now();
         for (image, reports) in &images {
             for report in reports {
-                let args = ["record", "--image", image, "--report", report.to_str().unwrap()];
+                let args = ["record", "--init", "--image", image, "--report", report.to_str().unwrap()];
                 peak = peak.max(run(&bin, dir.path(), &args));
             }
         }
@@ -57,7 +57,8 @@ fn main() {
         let mut peak = 0;
         let start = Instant::now();
         for (image, reports) in &images {
-            let mut args = vec!["record".to_owned(), "--image".to_owned(), image.clone()];
+            let mut args =
+                vec!["record".to_owned(), "--init".to_owned(), "--image".to_owned(), image.clone()];
             for report in reports {
                 args.push("--report".to_owned());
                 args.push(report.display().to_string());

@@ -2,6 +2,9 @@
 //! the demo's two images and for the real `../shared/corpus` history (recorded first, in one
 //! batch per image): one process per document, as a pipeline runs them, best of several runs.
 //!
+//! Then, in process on the corpus, where that time goes: reading and triaging the log into the
+//! report model (`report::build`), and each renderer on that model.
+//!
 //! `cargo bench -p hardline --bench reports`.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
@@ -37,7 +40,7 @@ fn main() {
             std::fs::read_dir(corpus.join(image)).unwrap().flatten().map(|e| e.path()).collect();
         reports.sort();
         let mut record = Command::new(&bin);
-        record.arg("--root").arg(ledger.path()).args(["record", "--image", image]);
+        record.arg("--root").arg(ledger.path()).args(["record", "--init", "--image", image]);
         for report in &reports {
             record.arg("--report").arg(report);
         }
@@ -45,6 +48,46 @@ fn main() {
         assert!(recorded.status.success(), "{}", String::from_utf8_lossy(&recorded.stderr));
         measure(&bin, ledger.path(), image, "2026-12-01T00:00:00Z");
     }
+    println!("corpus, in process (the model once, then each renderer on it):");
+    for image in ["php-mysql", "postgres-18"] {
+        in_process(ledger.path(), image, "2026-12-01T00:00:00Z");
+    }
+}
+
+/// The fastest of [`RUNS`] runs of `work`, in milliseconds.
+fn best<T>(mut work: impl FnMut() -> T) -> (f64, T) {
+    let mut fastest = Duration::MAX;
+    let mut last = None;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        last = Some(work());
+        fastest = fastest.min(start.elapsed());
+    }
+    (fastest.as_secs_f64() * 1000.0, last.unwrap())
+}
+
+/// Times `report::build` (the log read, folded and triaged) and each renderer on its model.
+fn in_process(root: &Path, image: &str, now: &str) {
+    use hardline_publish::report;
+    let ledger = hardline_ledger::Ledger::open(root);
+    let (exceptions, feeds) = (hardline_policy::ExceptionSet::default(), hardline_feeds::Feeds::default());
+    let now: jiff::Timestamp = now.parse().unwrap();
+    let triage = hardline_triage::Triage {
+        exceptions: &exceptions,
+        feeds: &feeds,
+        settings: hardline_triage::Settings::default(),
+        now,
+    };
+    let name: hardline_model::ImageName = image.parse().unwrap();
+    let since = now.checked_sub(jiff::ToSpan::hours(24 * report::DEFAULT_PERIOD_DAYS)).unwrap();
+    let (build, model) = best(|| report::build(&ledger, &triage, &name, since).unwrap());
+    let (html, _) = best(|| report::html::render(&model));
+    let (csv, _) = best(|| report::csv::render(&model));
+    let (pdf, _) = best(|| report::pdf::render(&model).unwrap());
+    println!(
+        "  {image:<18} {} findings: model {build:.1} ms; html {html:.1} ms, csv {csv:.1} ms, pdf {pdf:.1} ms",
+        model.findings.len()
+    );
 }
 
 /// Times every document of `image` and prints one line each.

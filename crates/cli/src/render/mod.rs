@@ -33,6 +33,8 @@ pub struct Renderer {
 /// they are.
 pub enum Rendered {
     Text(String),
+    /// Only the PDF renderer makes bytes.
+    #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
     Bytes(Vec<u8>),
 }
 

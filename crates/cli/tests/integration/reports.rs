@@ -546,3 +546,81 @@ fn every_target_says_what_an_accepted_risk_is_limited_to() {
         );
     }
 }
+
+/// The commands a report prints under "Verify this report" do what it says, run as printed in
+/// a checkout: both pass on the ledger the report was made from and after a later scan (the
+/// log is append-only), and both fail once the line the report names is altered.
+#[test]
+fn the_verify_commands_a_report_prints_check_its_ledger() {
+    let copy = tempfile::tempdir().expect("temp dir");
+    let root = copy.path();
+    crate::common::copy_tree(crate::golden::demo_root(), root);
+    let report = json_file(&root.join("customer-reports/postgres-secured/report.json"));
+    let commands: Vec<String> = report["chain"]["verify"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .map(|c| c.replace("<repository>", &root.display().to_string()))
+        .collect();
+    assert_eq!(commands.len(), 2, "{report}");
+    let bin_dir = crate::common::bin().parent().map(Path::to_path_buf).unwrap_or_default();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .expect("PATH");
+    let passes = |command: &str| {
+        Command::new("sh")
+            .args(["-c", command])
+            .current_dir(root)
+            .env("PATH", &path)
+            .output()
+            .expect("run sh")
+            .status
+            .success()
+    };
+    for command in &commands {
+        assert!(passes(command), "{command}: fails on the ledger the report was made from");
+    }
+
+    let later = root.join("reports/postgres-secured/2026-11-09.json");
+    let mut scan: Value = json_file(&later);
+    scan["CreatedAt"] = "2026-11-10T04:00:00Z".into();
+    let later_path = root.join("later.json");
+    std::fs::write(&later_path, scan.to_string()).expect("write");
+    let recorded = Command::new(crate::common::bin())
+        .env("HARDLINE_NOW", "2026-11-11T04:00:00Z")
+        .arg("--root")
+        .arg(root)
+        .args(["record", "--image", "postgres-secured", "--report"])
+        .arg(&later_path)
+        .output()
+        .expect("record");
+    assert!(recorded.status.success(), "{}", String::from_utf8_lossy(&recorded.stderr));
+    for command in &commands {
+        assert!(passes(command), "{command}: fails after a later scan is appended");
+    }
+
+    let seq = report["chain"]["seq"].as_u64().unwrap_or(0) as usize;
+    let log = root.join("audit-logs/postgres-secured.jsonl");
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(
+            |(i, line)| {
+                if i + 1 == seq { line.replacen("\"image\"", "\"image\" ", 1) } else { line.to_owned() }
+            },
+        )
+        .collect();
+    std::fs::write(&log, lines.join("\n") + "\n").expect("write");
+    assert!(!passes(&commands[0]), "{}: passes on an altered log", commands[0]);
+    let hash = report["chain"]["hash"].as_str().unwrap_or_default();
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| if i + 1 == seq { line.replace(hash, &"0".repeat(64)) } else { line.to_owned() })
+        .collect();
+    std::fs::write(&log, lines.join("\n") + "\n").expect("write");
+    assert!(!passes(&commands[1]), "{}: passes when the line no longer carries the hash", commands[1]);
+}

@@ -96,7 +96,7 @@ impl<'a> ViewCheck<'a> {
                 if *open != Some(month) {
                     // One file open at a time: a log goes through its months in order.
                     if let Some(previous) = open.and_then(|m| files.get_mut(&m)) {
-                        previous.file = None;
+                        previous.close();
                     }
                     *open = Some(month);
                 }
@@ -205,6 +205,14 @@ impl Expect {
             window: Vec::new(),
             fed: false,
         })
+    }
+
+    /// Lets go of the file and of the buffer its bytes were read into: a log's months are
+    /// compared one after the other, so only one is open and holds memory at a time (each kept
+    /// its largest section's worth before, 35 MB over 5,000 weeks).
+    fn close(&mut self) {
+        self.file = None;
+        self.window = Vec::new();
     }
 
     /// Compares the file's next bytes with `expected`.

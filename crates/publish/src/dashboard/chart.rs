@@ -174,7 +174,8 @@ pub fn trend(image: &str, points: &[Point]) -> String {
     out
 }
 
-/// The sum of the bottom `layers` layers of `point`.
+/// The sum of the bottom `layers` layers of `point` (the PDF's chart draws with it).
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
 pub(crate) fn stacked(point: &Point, layers: usize) -> u32 {
     stacked_counts(&point.counts, layers)
 }
