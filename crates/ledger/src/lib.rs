@@ -53,9 +53,9 @@ pub use views::scans::ScanPoint;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", layout::shown(path).display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}:{line}: {message}")]
+    #[error("{}:{line}: {message}", layout::shown(path).display())]
     Corrupt { path: PathBuf, line: usize, message: String },
     #[error(
         "{image}: report created at {created_at} is older than the last recorded scan ({last}); \

@@ -100,6 +100,33 @@ fn page_count(pdf: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// Every page is A4 (`pdfinfo -l`), and every font is embedded, as a subset, with a Unicode map
+/// (`pdffonts`: `emb sub uni` all `yes`, so the text is selectable and extractable anywhere).
+fn assert_a4_with_embedded_fonts(pdf: &Path) {
+    let out = Command::new("pdfinfo").args(["-l", "-1"]).arg(pdf).output().expect("run pdfinfo");
+    let info = String::from_utf8_lossy(&out.stdout);
+    let sizes: Vec<&str> = info.lines().filter(|l| l.starts_with("Page") && l.contains(" size:")).collect();
+    assert!(
+        !sizes.is_empty() && sizes.iter().all(|l| l.ends_with("(A4)")),
+        "{}: not A4:\n{info}",
+        pdf.display()
+    );
+    let out = Command::new("pdffonts").arg(pdf).output().expect("run pdffonts");
+    let fonts = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{}: no font", pdf.display());
+    for row in rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let flags = &columns[columns.len().saturating_sub(5)..columns.len().saturating_sub(2)];
+        assert_eq!(
+            flags,
+            ["yes", "yes", "yes"],
+            "{}: a font not embedded, subset and mapped: {row}",
+            pdf.display()
+        );
+    }
+}
+
 fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -143,6 +170,7 @@ fn pdf_renders_and_holds_every_critical_and_high_id_and_every_accepted_risk_reas
         let pages = page_count(&pdf);
         assert!(pages >= 2, "{image}: {pages} pages");
         assert_eq!(render_pages(&pdf), pages, "{image}: every page renders");
+        assert_a4_with_embedded_fonts(&pdf);
         let squeezed = squeeze(&drawn_text(&pdf).unwrap_or_default());
         let report = json_file(&root.join(format!("customer-reports/{image}/report.json")));
         let mut ids = 0;
