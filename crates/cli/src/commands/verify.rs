@@ -4,10 +4,12 @@ use crate::context::Context;
 use crate::output;
 use crate::report::Report;
 
-pub fn run(ctx: &Context) -> anyhow::Result<Report> {
+pub fn run(ctx: &Context, args: crate::cli::VerifyArgs) -> anyhow::Result<Report> {
     let ledger = ctx.existing_ledger()?;
     // Read-only: verify works on a read-only checkout, and never heals what it checks.
-    let report = ledger.verify(&ctx.progress())?;
+    let mut report = ledger.verify(&ctx.progress())?;
+    // Git as the witness of the log's history: what the chain alone cannot see.
+    report.problems.extend(crate::git_witness::check(&ctx.root, args.since.as_deref())?);
     if !report.legacy_views.is_empty() {
         let files: Vec<String> = report.legacy_views.iter().map(|p| p.display().to_string()).collect();
         output::note(&format!(

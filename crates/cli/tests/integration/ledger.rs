@@ -834,3 +834,66 @@ fn links_under_the_ledger_are_refused() {
         let _ = std::fs::remove_dir_all(outside.path().join(case));
     }
 }
+
+/// Git is the witness of a log's history: a committed log that is then truncated (events
+/// deleted and views rebuilt), deleted, or edited and re-sealed verifies by its chain alone,
+/// but not against its commits; `--since` starts the walk at a commit.
+#[test]
+fn git_catches_a_rewritten_history() {
+    use crate::common::git;
+    let repo = Repo::new();
+    let [w1, w2, w3] = three_weeks(&repo);
+    let commit = |message: &str| {
+        git(repo.path(), &["add", "-A", "audit-logs", "cve-baseline"]);
+        git(repo.path(), &["commit", "--quiet", "-m", message]);
+    };
+    repo.ok(&["record", "--image", "demo", "--report", s(&w1)]);
+    repo.ok(&["record", "--image", "other", "--report", s(&w1)]);
+    commit("first scans");
+    let first = git(repo.path(), &["rev-parse", "HEAD"]).trim().to_owned();
+    repo.ok(&["record", "--image", "demo", "--report", s(&w2)]);
+    commit("second scan");
+    repo.ok(&["verify"]);
+    repo.ok(&["verify", "--since", &first]);
+
+    // Truncated in the working tree: the last event deleted, the views rebuilt.
+    let log = repo.path().join("audit-logs/demo.jsonl");
+    let whole = std::fs::read_to_string(&log).expect("read");
+    let first_line = whole.lines().next().expect("a line").to_owned() + "\n";
+    std::fs::write(&log, &first_line).expect("truncate");
+    repo.ok(&["rebuild"]);
+    let out = repo.run(&["verify"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(said.contains("audit-logs/demo.jsonl:0: rewritten in the working tree"), "{said}");
+
+    // Committed so: the commit that did it is named.
+    commit("truncate");
+    let bad = git(repo.path(), &["rev-parse", "--short=12", "HEAD"]).trim().to_owned();
+    let said = String::from_utf8_lossy(&repo.run(&["verify"]).stdout).into_owned();
+    assert!(said.contains(&format!("rewritten by commit {bad}")), "{said}");
+    let said = String::from_utf8_lossy(&repo.run(&["verify", "--since", &first]).stdout).into_owned();
+    assert!(said.contains(&format!("rewritten by commit {bad}")), "{said}");
+
+    // A log deleted with its views, committed: named too.
+    let repo2 = Repo::new();
+    let commit2 = |message: &str| {
+        git(repo2.path(), &["add", "-A", "."]);
+        git(repo2.path(), &["commit", "--quiet", "-m", message]);
+    };
+    let report = repo2.write("r.json", &std::fs::read_to_string(&w3).expect("read"));
+    repo2.ok(&["record", "--image", "gone", "--report", s(&report)]);
+    repo2.ok(&["record", "--image", "kept", "--report", s(&report)]);
+    commit2("scans");
+    for path in ["audit-logs/gone.jsonl", "audit-logs/gone.md", "cve-baseline/gone.json"] {
+        let _ = std::fs::remove_file(repo2.path().join(path));
+    }
+    let _ = std::fs::remove_dir_all(repo2.path().join("audit-logs/gone"));
+    let said = String::from_utf8_lossy(&repo2.run(&["verify"]).stdout).into_owned();
+    assert!(said.contains("audit-logs/gone.jsonl:0: deleted from the working tree"), "{said}");
+    commit2("hide gone");
+    let out = repo2.run(&["verify"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(said.contains("audit-logs/gone.jsonl:0: deleted by commit"), "{said}");
+}
