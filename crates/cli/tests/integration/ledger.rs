@@ -897,3 +897,23 @@ fn git_catches_a_rewritten_history() {
     assert_eq!(out.status.code(), Some(3), "{said}");
     assert!(said.contains("audit-logs/gone.jsonl:0: deleted by commit"), "{said}");
 }
+
+/// A baseline view that does not parse is healed by the next record, which replays the log and
+/// says so, rather than failing it (the log is the truth; the view is derived).
+#[test]
+fn a_baseline_view_that_does_not_parse_is_rewritten_by_the_next_record() {
+    let repo = Repo::new();
+    let [w1, w2, _] = three_weeks(&repo);
+    repo.ok(&["record", "--image", "demo", "--report", s(&w1)]);
+    std::fs::write(repo.path().join("cve-baseline/demo.json"), "{\"truncated\": ").expect("damage the view");
+    assert_eq!(repo.run(&["verify"]).status.code(), Some(3), "a damaged view fails verify");
+    let out = repo.run(&["record", "--image", "demo", "--report", s(&w2)]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("cve-baseline/demo.json does not parse") && said.contains("rewritten from the log"),
+        "{said}"
+    );
+    repo.ok(&["verify"]);
+    assert_eq!(repo.read("audit-logs/demo.jsonl").lines().count(), 2);
+}
