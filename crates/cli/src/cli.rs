@@ -224,8 +224,9 @@ pub enum Command {
     /// Recompute every hash chain and every view; name the first line that is wrong.
     #[command(after_help = examples!(
         "Exit 0 when every log and view checks out, 3 when not" => "hardline verify",
+        "Git's history checked from a release on only" => "hardline verify --since v1.2.0",
     ))]
-    Verify,
+    Verify(VerifyArgs),
     /// Regenerate every view from the logs.
     #[command(after_help = examples!(
         "After a hand edit of a view (verify names it), or a new hardline release" => "hardline rebuild",
@@ -388,6 +389,15 @@ pub struct RecordArgs {
     /// ledger is started only inside one, so a mistyped --root cannot start one by mistake).
     #[arg(long)]
     pub init: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Check git's history of the logs from this commit on (default: all of it). Inside a git
+    /// work tree, every committed version of a log must be a prefix of the next and of the
+    /// working tree's, and no committed log may disappear.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -308,8 +308,7 @@ fn byte_size(value: &toml::Value) -> Option<u64> {
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+    hardline_model::position::at_offset(text.as_bytes(), offset, hardline_model::position::Columns::Chars)
 }
 
 #[cfg(test)]
@@ -318,6 +317,14 @@ mod tests {
 
     fn parse(text: &str) -> anyhow::Result<Config> {
         Config::parse(text, Path::new("hardline.toml"))
+    }
+
+    #[test]
+    fn a_file_cut_short_ends_on_a_real_place() {
+        // toml places an unclosed multi-line string at the end of the file: just past the last
+        // character of the last line, not 3:1 after the final newline.
+        let error = parse("[gate]\nprofile = \"\"\"strict\n").expect_err("unterminated string").to_string();
+        assert!(error.starts_with("hardline.toml:2:20:"), "{error}");
     }
 
     #[test]

@@ -166,7 +166,8 @@ impl Context {
     /// And the bounds every report is read within (`[limits]`).
     pub fn read_options(&self, image: Option<&ImageName>) -> anyhow::Result<ReadOptions> {
         let distribution = match image {
-            Some(image) => self.ledger().baseline(image)?.and_then(|baseline| {
+            // A view that does not parse gives no hint; `record` rewrites it, `gate` reports it.
+            Some(image) => self.ledger().baseline(image).ok().flatten().and_then(|baseline| {
                 baseline
                     .findings
                     .into_iter()

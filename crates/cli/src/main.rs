@@ -7,6 +7,7 @@ mod commands;
 mod context;
 mod demo;
 mod files;
+mod git_witness;
 mod hint;
 mod init;
 mod output;

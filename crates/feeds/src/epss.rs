@@ -230,9 +230,7 @@ fn invalid(path: &Path, line: usize, column: usize, message: String) -> FeedErro
 
 /// 1-based line and column of a byte offset.
 fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-    (1 + before.iter().filter(|b| **b == b'\n').count(), before.len() - line_start + 1)
+    hardline_model::position::at_offset(bytes, offset, hardline_model::position::Columns::Bytes)
 }
 
 #[cfg(test)]

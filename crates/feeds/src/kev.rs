@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use hardline_model::Finding;
+use hardline_model::position::{self, Columns};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -54,7 +55,7 @@ impl Kev {
                     .to_owned(),
             });
         }
-        let raw: RawCatalog = serde_json::from_slice(bytes).map_err(|e| invalid(path, &e))?;
+        let raw: RawCatalog = serde_json::from_slice(bytes).map_err(|e| invalid(path, bytes, &e))?;
         let entries = raw
             .vulnerabilities
             .into_iter()
@@ -102,7 +103,7 @@ impl Kev {
     }
 }
 
-fn invalid(path: &Path, error: &serde_json::Error) -> FeedError {
+fn invalid(path: &Path, bytes: &[u8], error: &serde_json::Error) -> FeedError {
     let full = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
@@ -111,7 +112,12 @@ fn invalid(path: &Path, error: &serde_json::Error) -> FeedError {
     } else {
         format!("not CISA's KEV catalog: {message}")
     };
-    FeedError::Invalid { path: path.to_path_buf(), line: error.line(), column: error.column(), message }
+    let (line, column) = if error.is_eof() {
+        position::end_of(bytes, Columns::Bytes)
+    } else {
+        position::normalized(bytes, error.line(), error.column(), Columns::Bytes)
+    };
+    FeedError::Invalid { path: path.to_path_buf(), line, column, message }
 }
 
 #[derive(Deserialize)]
@@ -199,6 +205,13 @@ mod tests {
 
     fn parse(text: &str) -> Result<Kev, String> {
         Kev::parse(text.as_bytes(), Path::new("kev.json")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_catalog_cut_after_a_newline_ends_on_a_real_place() {
+        // serde_json says 3:0 here; the end of the file is just past `[` on line 2.
+        let error = parse("{\n  \"vulnerabilities\": [\n").expect_err("cut short");
+        assert!(error.starts_with("kev.json:2:23: the catalog ends too early"), "{error}");
     }
 
     #[test]

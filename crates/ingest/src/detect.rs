@@ -106,7 +106,7 @@ fn undetected(bytes: &[u8], walk: &Walk<'_>, source: &str) -> IngestError {
         Stop::Malformed => {
             // Broken within the first bytes: let the real parser say where and how.
             if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-                return crate::json::map_error(&error, source, "JSON");
+                return crate::json::map_error(&error, bytes, source, "JSON");
             }
             "the input could not be read as JSON".to_owned()
         }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use hardline_model::position::{self, Columns};
 use serde::Deserialize;
 
 use crate::IngestError;
@@ -66,17 +67,26 @@ pub(crate) fn timestamp(
 
 /// 1-based line and column (in bytes) of `offset`, counted the way `serde_json` counts.
 pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-    (line, before.len() - line_start + 1)
+    position::at_offset(bytes, offset, Columns::Bytes)
 }
 
-/// Turns a `serde_json` error into an [`IngestError`] naming the report, line and column.
-pub(crate) fn map_error(error: &serde_json::Error, source: &str, format: &'static str) -> IngestError {
-    let (line, column) = (error.line(), error.column());
+/// Turns a `serde_json` error reading `bytes` into an [`IngestError`] naming the report, line
+/// and column (a real one: serde_json's column 0 at the end of a file is not).
+pub(crate) fn map_error(
+    error: &serde_json::Error,
+    bytes: &[u8],
+    source: &str,
+    format: &'static str,
+) -> IngestError {
     let full = error.to_string();
-    let suffix = format!(" at line {line} column {column}");
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    // serde_json puts the end of a file on its last character, or at column 0 after a final
+    // newline; hardline puts it just past the last character, wherever the file ends.
+    let (line, column) = if error.is_eof() {
+        position::end_of(bytes, Columns::Bytes)
+    } else {
+        position::normalized(bytes, error.line(), error.column(), Columns::Bytes)
+    };
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     match error.classify() {
         serde_json::error::Category::Eof => IngestError::Syntax {

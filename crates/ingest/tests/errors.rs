@@ -16,12 +16,13 @@ fn error(input: &[u8], format: InputFormat) -> IngestError {
     }
 }
 
-/// Line and column of the end of `input`, counted independently: what a parser reading to the
-/// end of a truncated file reports.
+/// Line and column of the end of `input`, counted independently: just past the last character
+/// of the last line (a final newline ends that line; it does not start another), where an editor
+/// puts the cursor at the end of the file.
 fn end_position(input: &[u8]) -> (usize, usize) {
     let text = std::str::from_utf8(input).expect("utf-8");
-    let line = text.lines().count().max(1) + usize::from(text.ends_with('\n'));
-    let column = text.rsplit('\n').next().map_or(0, str::len);
+    let line = text.lines().count().max(1);
+    let column = text.lines().last().map_or(0, str::len) + 1;
     (line, column)
 }
 
@@ -289,4 +290,27 @@ fn a_grype_report_is_recognised_by_its_first_key() {
     // Another tool's `matches` is not an empty scan that would fix everything.
     let other = error(br#"{"matches": []}"#, InputFormat::Auto);
     assert!(other.to_string().contains("missing field `descriptor`"), "{other}");
+}
+
+/// A report cut after a newline ends on a real place, for every registered format and for
+/// auto-detection: serde_json says column 0 of the line after the last, which no editor has.
+#[test]
+fn a_report_cut_after_a_newline_ends_on_a_real_place() {
+    let cases: [(&[u8], &str); 3] = [
+        (b"{\n  \"SchemaVersion\": 2,\n  \"Results\": [\n", "trivy"),
+        (b"{\n  \"matches\": [\n", "grype"),
+        (b"{\n  \"version\": \"2.1.0\",\n  \"runs\": [\n", "sarif"),
+    ];
+    for (input, name) in cases {
+        for format in [InputFormat::Auto, forced(name)] {
+            let error = error(input, format);
+            let IngestError::Syntax { line, column, .. } = error else {
+                panic!("{name}: expected a syntax error, got {error:?}")
+            };
+            assert_ne!(column, 0, "{name}: column 0 names no place");
+            assert_eq!((line, column), end_position(input), "{name}");
+        }
+    }
+    let names: Vec<&str> = InputFormat::names().filter(|n| *n != "auto").collect();
+    assert_eq!(names, ["trivy", "sarif", "grype"], "a new format needs a case above");
 }

@@ -17,7 +17,7 @@
 //! Appending in place keeps a record's cost independent of the log's length.
 
 use std::collections::BTreeSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -231,11 +231,15 @@ fn append_from_tmp(path: &Path, old_len: u64, dirs: &mut BTreeSet<PathBuf>) -> R
     let tmp = tmp_path(path);
     let Ok(bytes) = fs::read(&tmp) else { return Ok(false) };
     let created = !path.exists();
-    let file =
-        OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(io_error(path))?;
+    let file = crate::links::open_options()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(path)
+        .map_err(io_error(path))?;
     file.set_len(old_len).map_err(io_error(path))?;
     drop(file);
-    let mut file = OpenOptions::new().append(true).open(path).map_err(io_error(path))?;
+    let mut file = crate::links::open_options().append(true).open(path).map_err(io_error(path))?;
     file.write_all(&bytes).map_err(io_error(path))?;
     file.sync_all().map_err(io_error(path))?;
     if created {
@@ -310,7 +314,12 @@ fn parent(path: &Path) -> &Path {
 }
 
 pub(crate) fn write_synced(path: &Path, contents: &[u8]) -> Result<(), LedgerError> {
-    let mut file = File::create(path).map_err(io_error(path))?;
+    let mut file = crate::links::open_options()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .map_err(io_error(path))?;
     file.write_all(contents).map_err(io_error(path))?;
     file.sync_all().map_err(io_error(path))
 }

@@ -96,6 +96,12 @@ impl Layout {
     }
 }
 
+/// A ledger path as people would type it: `audit-logs/app.jsonl` rather than the
+/// `./audit-logs/app.jsonl` that `--root .` joins into; any other path as given.
+pub(crate) fn shown(path: &Path) -> &Path {
+    path.strip_prefix(".").unwrap_or(path)
+}
+
 /// `path` made absolute, its `.` and `..` resolved, and its longest existing prefix
 /// canonicalised (so a symlink to a folder resolves to the folder).
 fn resolve(path: &Path) -> PathBuf {
@@ -167,6 +173,23 @@ pub(crate) fn month_files(dir: &Path) -> Result<MonthFolder, LedgerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ledger_paths_are_shown_as_people_type_them() {
+        let corrupt = |root: &str| {
+            let path = Layout::new(root).log(&ImageName::new("app").expect("a valid name"));
+            LedgerError::Corrupt { path, line: 3, message: "bad".to_owned() }.to_string()
+        };
+        assert_eq!(corrupt("."), "audit-logs/app.jsonl:3: bad");
+        assert_eq!(corrupt("repo"), "repo/audit-logs/app.jsonl:3: bad");
+        assert_eq!(corrupt("../repo"), "../repo/audit-logs/app.jsonl:3: bad");
+        assert_eq!(corrupt("/srv/repo"), "/srv/repo/audit-logs/app.jsonl:3: bad");
+        let io = LedgerError::Io {
+            path: Layout::new(".").logs_dir(),
+            source: std::io::ErrorKind::NotFound.into(),
+        };
+        assert!(io.to_string().starts_with("audit-logs: "), "{io}");
+    }
 
     #[test]
     fn paths_inside_the_ledger_folders_are_recognised_however_spelt() {

@@ -21,6 +21,7 @@ pub mod fixes;
 pub mod history;
 mod layout;
 pub mod lifecycle;
+mod links;
 mod lock;
 pub mod log;
 mod parallel;
@@ -42,7 +43,7 @@ pub use fixes::{FixRow, Fixes};
 pub use history::{History, Seen, State};
 pub use layout::Layout;
 pub use lifecycle::{Interval, Lifecycle};
-pub use lock::LedgerLock;
+pub use lock::{LedgerLock, ReadLock};
 pub use log::HeadLine;
 pub use record::{DEFAULT_MAX_CLOCK_SKEW, RecordOutcome, Recorded, Session};
 pub use timeline::Rewind;
@@ -52,9 +53,9 @@ pub use views::scans::ScanPoint;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", layout::shown(path).display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}:{line}: {message}")]
+    #[error("{}:{line}: {message}", layout::shown(path).display())]
     Corrupt { path: PathBuf, line: usize, message: String },
     #[error(
         "{image}: report created at {created_at} is older than the last recorded scan ({last}); \
@@ -76,6 +77,13 @@ pub enum LedgerError {
          `max_clock_skew` under [limits] in hardline.toml); nothing was written"
     )]
     FromTheFuture { image: ImageName, created_at: Timestamp, now: Timestamp, max_skew: jiff::SignedDuration },
+    /// A symbolic link, or a hard link, under the ledger's folders: a write would land
+    /// outside the repository, or in another file too.
+    #[error(
+        "{path} is {what}: the ledger never writes through a link (it could point outside the \
+         repository); replace it with the file or folder itself; nothing was written"
+    )]
+    Link { path: PathBuf, what: &'static str },
     #[error("{image}: the views are out of step with the log ({detail}); run `hardline verify` to see where")]
     Inconsistent { image: ImageName, detail: String },
     /// Something that must be written (an event to hash, a view, the journal) could not be
@@ -189,13 +197,43 @@ impl Ledger {
 
     /// Takes the write lock and completes any interrupted write.
     pub fn lock(&self) -> Result<Writer<'_>, LedgerError> {
+        links::refuse_links(&self.layout)?;
         let lock = LedgerLock::acquire(&self.layout)?;
         let recovered = commit::recover(&self.layout)?;
         Ok(Writer { ledger: self, _lock: lock, recovered })
     }
 
-    /// Recomputes every chain and view; `progress` hears of each image.
+    /// Recomputes every chain and view; `progress` hears of each image. Read-only: it writes
+    /// nothing (no lock file, no recovery, no healing), waiting on a [`ReadLock`] for a write
+    /// in progress to end. An interrupted write (a journal left behind) is reported, not
+    /// completed: the next command that writes completes it.
     pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport, LedgerError> {
+        let _read = ReadLock::acquire(&self.layout)?;
+        if let Some((path, what)) = links::first_link(&self.layout)? {
+            return Ok(VerifyReport {
+                problems: vec![Problem {
+                    path: self.layout.relative(&path).to_path_buf(),
+                    line: 0,
+                    message: format!(
+                        "{what}: a ledger holds no link, which could point outside the repository"
+                    ),
+                }],
+                ..VerifyReport::default()
+            });
+        }
+        let journal = self.layout.journal();
+        if journal.exists() {
+            return Ok(VerifyReport {
+                problems: vec![Problem {
+                    path: self.layout.relative(&journal).to_path_buf(),
+                    line: 0,
+                    message: "an interrupted write is pending; verify writes nothing, so it checks nothing \
+                              until a command that writes (`hardline rebuild`) has completed it"
+                        .to_owned(),
+                }],
+                ..VerifyReport::default()
+            });
+        }
         verify::verify(&self.layout, progress)
     }
 

@@ -14,6 +14,7 @@ mod finding;
 mod fingerprint;
 mod former;
 mod image;
+pub mod position;
 pub mod progress;
 pub mod row;
 mod severity;

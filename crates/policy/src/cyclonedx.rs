@@ -108,7 +108,8 @@ enum Target {
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
     let invalid =
         |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
-    let document: RawDocument = serde_json::from_str(text).map_err(|e| ExceptionError::json(path, &e))?;
+    let document: RawDocument =
+        serde_json::from_str(text).map_err(|e| ExceptionError::json(path, text, &e))?;
     if document.bom_format != "CycloneDX" {
         return Err(invalid(
             1,

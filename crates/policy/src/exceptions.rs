@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use hardline_model::position::{self, Columns};
 use hardline_model::{Finding, ImageName};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -34,14 +35,19 @@ impl ExceptionError {
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
     }
 
-    /// A JSON document (OpenVEX, CycloneDX) that `serde_json` could not read, at its place:
-    /// serde_json counts columns from 0 at the start of a line (an empty file is at 1:0, which
-    /// names no place) and repeats the place in its message, which is said once here.
-    pub(crate) fn json(path: &Path, error: &serde_json::Error) -> ExceptionError {
+    /// A JSON document (OpenVEX, CycloneDX) `text` that `serde_json` could not read, at its
+    /// place: serde_json counts columns from 0 at the start of a line (an empty file is at 1:0,
+    /// which names no place) and repeats the place in its message, which is said once here.
+    pub(crate) fn json(path: &Path, text: &str, error: &serde_json::Error) -> ExceptionError {
         let full = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-        ExceptionError::at(path, error.line().max(1), error.column().max(1), message)
+        let (line, column) = if error.is_eof() {
+            position::end_of(text.as_bytes(), Columns::Bytes)
+        } else {
+            position::normalized(text.as_bytes(), error.line(), error.column(), Columns::Bytes)
+        };
+        ExceptionError::at(path, line, column, message)
     }
 }
 
@@ -366,12 +372,9 @@ fn read_optional(path: &Path) -> Result<Option<String>, ExceptionError> {
     })
 }
 
-/// 1-based line and column of a byte offset.
+/// 1-based line and column (in characters) of a byte offset.
 fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-    (line, column)
+    position::at_offset(text.as_bytes(), offset, Columns::Chars)
 }
 
 #[derive(Deserialize)]
@@ -494,7 +497,9 @@ struct RawIgnoreEntry {
 /// `shown` is how exceptions name it. Errors point at the line and column of the value at fault.
 pub fn parse_trivyignore(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
     let invalid = |location: Option<serde_saphyr::Location>, message: String| {
-        let (line, column) = location.map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+        let (line, column) = location.map_or((1, 1), |l| {
+            position::normalized(text.as_bytes(), l.line() as usize, l.column() as usize, Columns::Chars)
+        });
         ExceptionError::Invalid { path: path.to_path_buf(), line, column, message }
     };
     let raw: RawTrivyIgnore =

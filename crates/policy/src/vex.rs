@@ -67,7 +67,8 @@ pub fn purl_base(purl: &str) -> &str {
 pub fn parse(text: &str, path: &Path, shown: &Path) -> Result<Vec<Exception>, ExceptionError> {
     let invalid =
         |line: usize, column: usize, message: String| ExceptionError::at(path, line, column, message);
-    let document: RawDocument = serde_json::from_str(text).map_err(|e| ExceptionError::json(path, &e))?;
+    let document: RawDocument =
+        serde_json::from_str(text).map_err(|e| ExceptionError::json(path, text, &e))?;
     if !document.context.starts_with("https://openvex.dev/ns") {
         return Err(invalid(1, 1, format!("not an OpenVEX document: @context is {:?}", document.context)));
     }

@@ -21,7 +21,21 @@ pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Report> {
         output::note(&format!("note: {note}"));
     }
     // Each scan is checked against the one before it: the history's last, then the batch's.
-    let baseline = ledger.baseline(&args.image)?;
+    // A baseline view that does not parse is not built upon: the record replays the log and
+    // writes the view afresh (the log is the truth, the view is derived from it).
+    let baseline = match ledger.baseline(&args.image) {
+        Ok(baseline) => baseline,
+        Err(hardline_ledger::LedgerError::Corrupt { path, message, .. })
+            if path == ledger.layout().baseline(&args.image) =>
+        {
+            output::note(&format!(
+                "note: {} does not parse ({message}): it is rewritten from the log",
+                ledger.layout().relative(&path).display()
+            ));
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut previous: (Option<ScanMeta>, Vec<Finding>) =
         baseline.map(|b| (b.scan, b.findings)).unwrap_or_default();
     let progress = ctx.progress();

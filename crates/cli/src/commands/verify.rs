@@ -4,16 +4,12 @@ use crate::context::Context;
 use crate::output;
 use crate::report::Report;
 
-pub fn run(ctx: &Context) -> anyhow::Result<Report> {
+pub fn run(ctx: &Context, args: crate::cli::VerifyArgs) -> anyhow::Result<Report> {
     let ledger = ctx.existing_ledger()?;
-    // Take the lock so that verify never reads a write in progress, and so that an
-    // interrupted write is completed first (recovery is part of taking the lock).
-    let writer = ledger.lock()?;
-    if let Some(note) = &writer.recovered {
-        output::note(&format!("note: {note}"));
-    }
-    let report = ledger.verify(&ctx.progress())?;
-    drop(writer);
+    // Read-only: verify works on a read-only checkout, and never heals what it checks.
+    let mut report = ledger.verify(&ctx.progress())?;
+    // Git as the witness of the log's history: what the chain alone cannot see.
+    report.problems.extend(crate::git_witness::check(&ctx.root, args.since.as_deref())?);
     if !report.legacy_views.is_empty() {
         let files: Vec<String> = report.legacy_views.iter().map(|p| p.display().to_string()).collect();
         output::note(&format!(

@@ -34,7 +34,7 @@ fn a_usage_error_is_exit_2_and_a_bad_report_is_exit_1_naming_the_place() {
     let out = repo.run(&["record", "--image", "app", "--report", report.to_str().unwrap_or_default()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bad.json:4:"), "file and line of the truncation: {stderr}");
+    assert!(stderr.contains("bad.json:3:15:"), "file, line and column of the truncation: {stderr}");
     assert!(repo.snapshot().is_empty(), "nothing written");
 }
 
@@ -198,7 +198,7 @@ fn a_file_that_does_not_parse_is_named_with_its_line_and_column() {
             "bad.json",
             "{\n  \"SchemaVersion\": 2,\n  \"Results\": [\n",
             vec!["record", "--image", "app", "--report", "bad.json"],
-            "bad.json:4:",
+            "bad.json:3:15:",
         ),
         (
             "error_config_malformed",
@@ -289,4 +289,25 @@ fn a_failed_verify_says_what_to_do_next() {
     insta::assert_snapshot!("verify_failed_log", stdout);
     let json = repo.json(&["verify"]);
     assert!(!json.to_string().contains("help:"), "the advice is for people only: {json}");
+}
+
+/// With `--root .`, a ledger path is shown as the user would type it (`audit-logs/…`), not as
+/// `./audit-logs/…`.
+#[test]
+fn a_corrupt_log_under_root_dot_is_named_as_typed() {
+    let repo = Repo::new();
+    recorded(&repo);
+    let edited = repo.read("audit-logs/app.jsonl").replacen("\"seq\":1", "\"seq\":7", 1);
+    std::fs::write(repo.path().join("audit-logs/app.jsonl"), edited).expect("edit the log");
+    let out = std::process::Command::new(crate::common::bin())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(repo.path())
+        .args(["--root", ".", "status"])
+        .output()
+        .expect("run hardline");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(stderr.starts_with("error: audit-logs/app.jsonl:1: "), "{stderr}");
+    insta::assert_snapshot!("error_ledger_corrupt_root_dot", stderr);
 }

@@ -55,7 +55,8 @@ const NAME: &str = "Grype JSON report";
 const TITLE_MAX_CHARS: usize = 200;
 
 fn parse(bytes: &[u8], source: &str, _: Option<&KeyAt>, _: &ReadOptions) -> Result<Scan, IngestError> {
-    let report: raw::Report<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, NAME))?;
+    let report: raw::Report<'_> =
+        serde_json::from_slice(bytes).map_err(|e| map_error(&e, bytes, source, NAME))?;
     let meta = map_meta(&report, bytes, source)?;
     let distribution = report
         .distro

@@ -74,7 +74,7 @@ fn parse(
     {
         return Err(unsupported(source, key));
     }
-    let log: raw::Log<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, NAME))?;
+    let log: raw::Log<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, bytes, source, NAME))?;
     if log.version.as_str() != SUPPORTED_VERSION {
         let key = locate_key(bytes, "version").unwrap_or(KeyAt {
             line: 1,

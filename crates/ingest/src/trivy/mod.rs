@@ -50,7 +50,8 @@ fn parse(bytes: &[u8], source: &str, version: Option<&KeyAt>, _: &ReadOptions) -
     {
         return Err(unsupported(source, key));
     }
-    let report: raw::Report<'_> = serde_json::from_slice(bytes).map_err(|e| map_error(&e, source, NAME))?;
+    let report: raw::Report<'_> =
+        serde_json::from_slice(bytes).map_err(|e| map_error(&e, bytes, source, NAME))?;
     if report.schema_version != SUPPORTED_SCHEMA {
         let key = locate_key(bytes, "SchemaVersion").unwrap_or(KeyAt {
             line: 1,
