@@ -398,6 +398,11 @@ pub struct VerifyArgs {
     /// working tree's, and no committed log may disappear.
     #[arg(long, value_name = "REV")]
     pub since: Option<String>,
+    /// Also check each image's issue, a witness outside the repository: the log must still
+    /// hold the event (seq and hash) the issue was last synced from. Uses the tracker
+    /// `issues sync` uses (GitHub when GITHUB_TOKEN and GITHUB_REPOSITORY are set).
+    #[arg(long)]
+    pub tracker: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod progress;
 mod render;
 mod report;
 mod tracker;
+mod tracker_witness;
 mod whereabouts;
 
 use std::process::ExitCode;

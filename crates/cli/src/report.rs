@@ -21,7 +21,7 @@ pub enum Report {
     Status(StatusReport),
     Diff(DiffReport),
     Gate(Box<GateReport>),
-    Verify(hardline_ledger::VerifyReport),
+    Verify(VerifyOutcome),
     Rebuild(RebuildReport),
     IssuesSync(SyncReport),
     Summary(SummaryReport),
@@ -148,11 +148,18 @@ impl Report {
                 hardline_policy::Decision::Review => exit::REVIEW,
                 hardline_policy::Decision::Block => exit::BLOCK,
             },
-            Report::Verify(report) if !report.ok() => exit::VERIFY_FAILED,
+            Report::Verify(report) if !report.ledger.ok() => exit::VERIFY_FAILED,
             Report::FeedsUpdate(report) if report.feeds.iter().any(|f| f.result.is_err()) => exit::ERROR,
             _ => exit::OK,
         }
     }
+}
+
+/// `verify`: the ledger's own checks and git's (their problems in `ledger`), and with
+/// `--tracker` what the tracker witnessed (a broken witness is among the problems too).
+pub struct VerifyOutcome {
+    pub ledger: hardline_ledger::VerifyReport,
+    pub tracker: Option<crate::tracker_witness::TrackerCheck>,
 }
 
 /// `record`: what each scan did, and the image after the call.

@@ -128,6 +128,13 @@ impl FakeGitHub {
         }
     }
 
+    /// Replaces an issue's body, as a person (or an attacker) editing it might.
+    pub fn set_issue_body(&self, issue: u64, body: &str) {
+        if let Some(issue) = self.state().issues.get_mut(&issue) {
+            issue.body = body.to_owned();
+        }
+    }
+
     /// Adds an open pull request with node id `PR_fake<number>` and a head SHA derived from
     /// the number. Later issue numbers are taken after it.
     pub fn add_pull_request(&self, number: u64, author: &str, labels: &[&str]) {

@@ -171,6 +171,25 @@ impl Ledger {
         Ok(events)
     }
 
+    /// The head fields of the event on line `seq` of the image's log (in a log that links,
+    /// event n is line n); `None` when the log is shorter or missing. Reads the lines before it
+    /// without parsing them: what an outside witness of event `seq` is checked against.
+    pub fn event_at(&self, image: &ImageName, seq: u64) -> Result<Option<HeadLine>, LedgerError> {
+        let path = self.layout.log(image);
+        let Some(mut lines) = log::LogLines::open(&path)? else { return Ok(None) };
+        while let Some(line) = lines.next_line()? {
+            if line.number as u64 == seq {
+                let head = serde_json::from_slice(line.bytes).map_err(|e| LedgerError::Corrupt {
+                    path: path.clone(),
+                    line: line.number,
+                    message: format!("not an event: {e}"),
+                })?;
+                return Ok(Some(head));
+            }
+        }
+        Ok(None)
+    }
+
     /// Folds the image's whole log, a line at a time, calling `each` with every event and the
     /// state right after it; returns the state at the end. `O(history)` in time, bounded by
     /// the state in memory.

@@ -6,9 +6,15 @@
 //!   → replace the body, add ONE comment with what changed;
 //! - open issue, only what else the body shows changed (versions, accepted risks, KEV
 //!   listings, scans gone stale) → replace the body silently: no comment, no notification;
-//! - open issue, the body shows the same (the digest in it matches) → nothing at all;
+//! - open issue, the body shows the same (the digest in it matches) and records the chain
+//!   head of the same ledger state → nothing at all; a new scan alone (one that changed
+//!   nothing else the body shows) → replace the body silently;
 //! - open issue, no findings left → comment and close;
 //! - closed issue, findings again → reopen the same issue, with body and comment.
+//!
+//! Every body records the chain head it was synced from (the seq and hash of the log's last
+//! event, from the ledger): a witness outside the repository that `verify --tracker` checks.
+//! A closed issue keeps the head it was closed at.
 //!
 //! Each action is appended to the image's audit log. The body is replaced before the comment
 //! is posted: if the process dies in between, the next run sees the new digest and posts
@@ -18,7 +24,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use hardline_feeds::{Feeds, KevEntry};
-use hardline_ledger::{Current, EventBody, EventKind, IssueAction, IssueSynced, Ledger, State, Writer};
+use hardline_ledger::{
+    Current, EventBody, EventKind, HeadLine, IssueAction, IssueSynced, Ledger, State, Writer,
+};
 use hardline_model::row::FindingRow;
 use hardline_model::text::rows::{self, ListItem};
 use hardline_model::text::{MAX_INLINE, code, finding_label, inline};
@@ -33,7 +41,7 @@ use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
 use crate::PublishError;
-use crate::markers::{Marker, state_in, state_line};
+use crate::markers::{ChainHead, Marker, chain_head_in, chain_head_line, state_in, state_line};
 
 /// Items per list in a change comment.
 const COMMENT_ROWS: usize = 50;
@@ -139,6 +147,9 @@ pub fn sync_image(
     let open = open_findings(state, image, settings);
     let view = View::of(state, image, settings);
     let digest = view.digest(&open);
+    let head =
+        current.head.as_ref().map(|h| ChainHead { seq: h.seq, hash: h.hash.clone(), state: h.state.clone() });
+    let shown = Shown { digest: &digest, head: head.as_ref() };
     let marker = Marker::image_issue(image);
     let image_label = format!("image:{image}");
     let existing = tracker.find_issue(marker.as_str(), Some(&image_label))?;
@@ -158,13 +169,14 @@ pub fn sync_image(
             labels.push(&image_label);
             let issue = tracker.create_issue(
                 &title(image, &open),
-                &body(image, &open, state, &view, &digest, budget),
+                &body(image, &open, state, &view, &shown, budget),
                 &labels,
             )?;
             (SyncAction::Opened, issue)
         }
         Some(issue) => {
-            let same_state = state_in(&issue.body) == Some(digest.as_str());
+            let same_state = state_in(&issue.body) == Some(digest.as_str())
+                && records_head(&issue.body, current.head.as_ref());
             match (issue.state, open.is_empty()) {
                 (IssueState::Open, false) if same_state => {
                     return Ok(outcome(SyncAction::Unchanged, Some(&issue)));
@@ -173,7 +185,7 @@ pub fn sync_image(
                 (IssueState::Open, true) => {
                     let update = IssueUpdate {
                         title: Some(format!("Security: no open MEDIUM+ findings in {image}")),
-                        body: Some(body(image, &open, state, &view, &digest, budget)),
+                        body: Some(body(image, &open, state, &view, &shown, budget)),
                         state: Some(IssueState::Closed),
                     };
                     // Closed before the comment, as in the other paths: if the close fails, the
@@ -186,7 +198,7 @@ pub fn sync_image(
                     let reopen = state_now == IssueState::Closed;
                     let update = IssueUpdate {
                         title: Some(title(image, &open)),
-                        body: Some(body(image, &open, state, &view, &digest, budget)),
+                        body: Some(body(image, &open, state, &view, &shown, budget)),
                         state: reopen.then_some(IssueState::Open),
                     };
                     let updated = tracker.update_issue(issue.number, &update)?;
@@ -217,6 +229,20 @@ pub fn sync_image(
         )?;
     }
     Ok(outcome(action, Some(&issue)))
+}
+
+/// What a body records besides what it shows: the digest of what it shows and the chain head.
+struct Shown<'a> {
+    digest: &'a str,
+    head: Option<&'a ChainHead>,
+}
+
+/// Whether `body` records a chain head with the ledger state of the log's head: no scan came
+/// since it. Gate and issue events (the one this sync appends among them) leave the state as
+/// it is: they alone do not make a body be rewritten.
+fn records_head(body: &str, head: Option<&HeadLine>) -> bool {
+    let Some(head) = head else { return true };
+    chain_head_in(body).is_some_and(|recorded| recorded.state == head.state)
 }
 
 /// The findings that count ([`hardline_policy::open_findings`]), in report order.
@@ -365,12 +391,15 @@ fn body(
     open: &[Finding],
     state: &State,
     view: &View,
-    digest: &str,
+    shown: &Shown<'_>,
     budget: usize,
 ) -> String {
     let counts = Counts::from_severities(open.iter().map(|f| f.severity));
     let mut out = String::new();
-    let _ = writeln!(out, "{}\n{}", Marker::image_issue(image).as_str(), state_line(digest));
+    let _ = writeln!(out, "{}\n{}", Marker::image_issue(image).as_str(), state_line(shown.digest));
+    if let Some(head) = shown.head {
+        let _ = writeln!(out, "{}", chain_head_line(head));
+    }
     let _ = writeln!(
         out,
         "**{} open MEDIUM+ findings** in `{image}` after exceptions ({} critical, {} high, {} medium; {} unique ids, {} fixable), {}.\n",

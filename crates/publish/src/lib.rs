@@ -13,7 +13,7 @@ pub mod pull_request;
 pub mod report;
 pub mod summary;
 
-pub use markers::Marker;
+pub use markers::{ChainHead, Marker, chain_head_in};
 
 /// What publishing did to a comment hardline keeps (found by its marker).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

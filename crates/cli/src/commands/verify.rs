@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use crate::output;
-use crate::report::Report;
+use crate::report::{Report, VerifyOutcome};
 
 pub fn run(ctx: &Context, args: crate::cli::VerifyArgs) -> anyhow::Result<Report> {
     let ledger = ctx.existing_ledger()?;
@@ -18,5 +18,13 @@ pub fn run(ctx: &Context, args: crate::cli::VerifyArgs) -> anyhow::Result<Report
             files.join(", ") + if files.len() == 1 { " is" } else { " are" }
         ));
     }
-    Ok(Report::Verify(report))
+    // The tracker as the witness outside the repository: what a rewritten git history hides.
+    let tracker = if args.tracker {
+        let mut tracker = crate::tracker::open(ctx)?;
+        let images = ledger.images()?;
+        Some(crate::tracker_witness::check(tracker.as_mut(), &ledger, &images, &mut report.problems)?)
+    } else {
+        None
+    };
+    Ok(Report::Verify(VerifyOutcome { ledger: report, tracker }))
 }

@@ -278,11 +278,30 @@ fn gate(report: &GateReport, style: &Style) -> String {
     out.trim_end().to_owned()
 }
 
-fn verify(report: &hardline_ledger::VerifyReport, style: &Style) -> String {
+fn verify(outcome: &crate::report::VerifyOutcome, style: &Style) -> String {
+    let report = &outcome.ledger;
     let mut out = String::new();
     for (image, events, head) in &report.images {
         let noun = if *events == 1 { "event" } else { "events" };
         let _ = writeln!(out, "{image}: {events} {noun}, head {head}");
+    }
+    if let Some(tracker) = &outcome.tracker {
+        let _ = writeln!(out, "witnessed by {}:", clean(&tracker.tracker));
+        for witnessed in &tracker.images {
+            let issue = witnessed.issue.map_or_else(|| "no issue".to_owned(), |n| format!("issue #{n}"));
+            let line = match witnessed.verdict.head() {
+                Some(head) => format!(
+                    "  {}: {issue} records event {} ({}…): {}",
+                    witnessed.image,
+                    head.seq,
+                    &head.hash[..12],
+                    witnessed.verdict.as_str()
+                ),
+                None => format!("  {}: {issue}, {}", witnessed.image, witnessed.verdict.as_str()),
+            };
+            let role = if witnessed.verdict.as_str() == "broken" { Role::Failure } else { Role::Note };
+            let _ = writeln!(out, "{}", style.paint(role, &line));
+        }
     }
     for problem in &report.problems {
         let _ = writeln!(out, "{}", style.paint(Role::Failure, &clean(&problem.to_string())));

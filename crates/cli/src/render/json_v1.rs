@@ -515,6 +515,25 @@ struct VerifyV1 {
     /// Views that match their log in the layout of hardline 0.1 (rewritten by the next record
     /// or `rebuild`).
     legacy_views: Vec<String>,
+    /// With `--tracker`: what each image's issue witnessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tracker: Option<TrackerV1>,
+}
+
+#[derive(Serialize)]
+struct TrackerV1 {
+    name: String,
+    images: Vec<WitnessV1>,
+}
+
+#[derive(Serialize)]
+struct WitnessV1 {
+    name: ImageName,
+    issue: Option<u64>,
+    /// `holds`, `broken` or `no witness`.
+    verdict: &'static str,
+    seq: Option<u64>,
+    sha256: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -531,7 +550,8 @@ struct ProblemV1 {
     message: String,
 }
 
-fn verify(report: &hardline_ledger::VerifyReport) -> VerifyV1 {
+fn verify(outcome: &crate::report::VerifyOutcome) -> VerifyV1 {
+    let report = &outcome.ledger;
     VerifyV1 {
         version: 1,
         ok: report.ok(),
@@ -554,6 +574,20 @@ fn verify(report: &hardline_ledger::VerifyReport) -> VerifyV1 {
             })
             .collect(),
         legacy_views: report.legacy_views.iter().map(|p| p.display().to_string()).collect(),
+        tracker: outcome.tracker.as_ref().map(|t| TrackerV1 {
+            name: t.tracker.clone(),
+            images: t
+                .images
+                .iter()
+                .map(|w| WitnessV1 {
+                    name: w.image.clone(),
+                    issue: w.issue,
+                    verdict: w.verdict.as_str(),
+                    seq: w.verdict.head().map(|h| h.seq),
+                    sha256: w.verdict.head().map(|h| h.hash.clone()),
+                })
+                .collect(),
+        }),
     }
 }
 

@@ -463,6 +463,11 @@ fn writing_commands_in_every_format() {
     insta::assert_snapshot!("rebuild_json", stdout(root, &["--format", "json", "rebuild"], 0));
     insta::assert_snapshot!("issues_sync_human", stdout(root, &["issues", "sync"], 0));
     insta::assert_snapshot!("issues_sync_json", stdout(root, &["--format", "json", "issues", "sync"], 0));
+    insta::assert_snapshot!("verify_tracker_human", stdout(root, &["verify", "--tracker"], 0));
+    insta::assert_snapshot!(
+        "verify_tracker_json",
+        stdout(root, &["--format", "json", "verify", "--tracker"], 0)
+    );
     insta::assert_snapshot!("summary_human", stdout(root, &["summary"], 0));
     insta::assert_snapshot!("summary_json", stdout(root, &["--format", "json", "summary"], 0));
     insta::assert_snapshot!("summary_markdown", stdout(root, &["--format", "markdown", "summary"], 0));

@@ -1183,3 +1183,114 @@ fn only_a_changed_open_set_earns_a_comment_the_rest_updates_the_body_silently() 
     assert!(!github.issue(number).expect("the issue").body.contains("Scans have stopped"));
     repo.ok(&["verify"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// The tracker as a witness of the ledger
+
+/// Re-seals the log from event `seq` on after `edit` changed that event: every hash
+/// recomputed and every `prev` relinked, so the chain alone verifies.
+fn reseal_from(repo: &Repo, seq: usize, edit: impl FnOnce(&mut Value)) {
+    let mut events = events(repo);
+    edit(&mut events[seq - 1]);
+    for i in seq - 1..events.len() {
+        if i > 0 {
+            let prev = events[i - 1]["hash"].clone();
+            events[i]["prev"] = prev;
+        }
+        let hash = hardline_ledger::event::hash_value(&events[i]);
+        events[i]["hash"] = Value::from(hash);
+    }
+    let text: String = events.iter().map(|e| serde_json::to_string(e).expect("json") + "\n").collect();
+    std::fs::write(repo.path().join(format!("audit-logs/{IMAGE}.jsonl")), text).expect("write the log");
+}
+
+/// `verify --tracker`: its exit status and stdout.
+fn verify_tracker(repo: &Repo) -> (Option<i32>, String) {
+    let (code, stdout, stderr) = run(repo, &["verify", "--tracker"]);
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN), "the token leaked");
+    (code, stdout)
+}
+
+/// The issue records the chain head it was synced from, and `verify --tracker` checks the log
+/// still holds it: a truncated-and-rebuilt log, or a re-sealed edit of that event, verifies
+/// alone but not against the issue.
+#[test]
+fn verify_tracker_catches_a_truncated_or_resealed_log_the_chain_alone_accepts() {
+    let github = FakeGitHub::start(TOKEN);
+    let mut repo = github_repo(&github);
+    record(&mut repo, SCAN_1, &[HIGH_OPENSSL, MEDIUM_ZLIB]);
+    assert_eq!(sync(&repo), "opened");
+    let body = github.issues().into_iter().next().expect("an issue").body;
+    let scan = &events(&repo)[0];
+    let line = format!("<!-- hardline:chain-head seq=1 sha256={} ", scan["hash"].as_str().expect("hash"));
+    assert!(body.contains(&line), "the body records the scan event it was synced from:\n{body}");
+    assert_eq!(sync(&repo), "unchanged", "its own issue event does not make the next sync rewrite the body");
+
+    // A new scan that changes nothing the body shows: a new head, the body updated silently.
+    record(&mut repo, SCAN_2, &[HIGH_OPENSSL, MEDIUM_ZLIB]);
+    let comments = count(&github, "POST", "/repos/owner/repo/issues/1/comments");
+    assert_eq!(sync(&repo), "updated");
+    assert_eq!(
+        count(&github, "POST", "/repos/owner/repo/issues/1/comments"),
+        comments,
+        "no comment for a head"
+    );
+    let body = github.issues().into_iter().next().expect("an issue").body;
+    assert!(body.contains("<!-- hardline:chain-head seq=3 "), "{body}");
+    let (code, said) = verify_tracker(&repo);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("app: issue #1 records event 3") && said.contains("holds"), "{said}");
+
+    let log = repo.path().join(format!("audit-logs/{IMAGE}.jsonl"));
+    let whole = std::fs::read_to_string(&log).expect("read the log");
+
+    // Truncated to before the witnessed event and rebuilt: the chain verifies, the issue not.
+    let kept: String = whole.lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&log, kept).expect("truncate");
+    repo.ok(&["rebuild"]);
+    repo.ok(&["verify"]);
+    let (code, said) = verify_tracker(&repo);
+    assert_eq!(code, Some(3), "{said}");
+    assert!(said.contains("audit-logs/app.jsonl:3: issue #1 records event 3"), "{said}");
+    assert!(said.contains("the log ends before it"), "{said}");
+
+    // The witnessed event edited and re-sealed (and the event after it relinked): the same.
+    std::fs::write(&log, &whole).expect("restore");
+    repo.ok(&["rebuild"]);
+    reseal_from(&repo, 3, |event| {
+        event["body"]["payload"]["scan"]["artifact_name"] = Value::from("app:a-different-image")
+    });
+    repo.ok(&["rebuild"]);
+    repo.ok(&["verify"]);
+    let (code, said) = verify_tracker(&repo);
+    assert_eq!(code, Some(3), "{said}");
+    assert!(said.contains("audit-logs/app.jsonl:3: issue #1 records event 3"), "{said}");
+    assert!(said.contains("the event was rewritten"), "{said}");
+    assert!(said.contains("ledger does NOT verify"), "{said}");
+}
+
+/// An issue synced before hardline recorded chain heads is no witness, not a failure; a
+/// tracker that fails is an error, not a verdict.
+#[test]
+fn verify_tracker_without_a_witness_passes_and_a_failing_tracker_is_an_error() {
+    let github = FakeGitHub::start(TOKEN);
+    let mut repo = github_repo(&github);
+    record(&mut repo, SCAN_1, &[HIGH_OPENSSL]);
+    let (code, said) = verify_tracker(&repo);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("app: no issue, no witness"), "{said}");
+
+    assert_eq!(sync(&repo), "opened");
+    let issue = github.issues().into_iter().next().expect("an issue");
+    let old_body: String =
+        issue.body.lines().filter(|l| !l.contains("hardline:chain-head")).map(|l| format!("{l}\n")).collect();
+    github.set_issue_body(issue.number, &old_body);
+    let (code, said) = verify_tracker(&repo);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("app: issue #1, no witness"), "{said}");
+
+    set_env(&mut repo, "GITHUB_TOKEN", "ghs_notAValidToken000000000000000000");
+    let (code, stdout, stderr) = run(&repo, &["verify", "--tracker"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("ghs_notAValidToken") && !stderr.contains("ghs_notAValidToken"), "{stderr}");
+}
