@@ -11,8 +11,13 @@ fn finding(id: &str, package: &str, purl: &str) -> Finding {
     finding
 }
 
+/// A fresh folder per call: the tests run in parallel threads of one process, and two of them
+/// load the same document, so a name made of the process id and the document alone let one test
+/// delete the folder the other was reading (an empty exception set, a flaky failure).
 fn repo_with(document: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("hardline-vex-{}-{}", std::process::id(), document.len()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("hardline-vex-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("security")).expect("mkdir");
     std::fs::write(dir.join("security/base-image.openvex.json"), document).expect("write");
@@ -44,7 +49,7 @@ const DOCUMENT: &str = r#"{
 
 #[test]
 fn not_affected_statements_become_exceptions_scoped_by_product_and_purl() {
-    let set = ExceptionSet::load(&repo_with(DOCUMENT)).unwrap_or_default();
+    let set = ExceptionSet::load(&repo_with(DOCUMENT)).expect("the document loads");
     assert_eq!(set.exceptions.len(), 1, "only not_affected accepts a risk");
     let exception = &set.exceptions[0];
     assert_eq!(exception.images, ["img"]);
@@ -78,7 +83,7 @@ fn a_bad_document_is_refused_at_its_place() {
 
 #[test]
 fn exceptions_with_a_justification_are_published_as_openvex() {
-    let set = ExceptionSet::load(&repo_with(DOCUMENT)).unwrap_or_default();
+    let set = ExceptionSet::load(&repo_with(DOCUMENT)).expect("the document loads");
     let exceptions: Vec<_> = set.exceptions.iter().collect();
     let findings = [finding("CVE-2026-0861", "libc6", "pkg:deb/debian/libc6@2.41-13?arch=amd64")];
     let product = format!("pkg:oci/img@sha256:{}", "0".repeat(64));
