@@ -80,7 +80,8 @@ fn in_process(root: &Path, image: &str, now: &str) {
     };
     let name: hardline_model::ImageName = image.parse().unwrap();
     let since = now.checked_sub(jiff::ToSpan::hours(24 * report::DEFAULT_PERIOD_DAYS)).unwrap();
-    let (build, model) = best(|| report::build(&ledger, &triage, &name, since).unwrap());
+    let (build, model) =
+        best(|| report::build(&ledger, &triage, &name, since, &hardline_model::Silent).unwrap());
     let (html, _) = best(|| report::html::render(&model));
     let (csv, _) = best(|| report::csv::render(&model));
     let (pdf, _) = best(|| report::pdf::render(&model).unwrap());

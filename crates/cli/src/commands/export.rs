@@ -19,8 +19,8 @@ pub fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<Report> {
 /// The export `args` ask for, on behalf of `command` (`export`, or its alias `vex`).
 pub fn write(ctx: &Context, command: Kind, args: ExportArgs) -> anyhow::Result<Report> {
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[FeedKind::Kev])?);
-    let model =
-        report::build(&ctx.existing_ledger()?, &ctx.triage(&exceptions, &feeds), &args.of.image, ctx.now)?;
+    let triage = ctx.triage(&exceptions, &feeds);
+    let model = report::build(&ctx.existing_ledger()?, &triage, &args.of.image, ctx.now, &ctx.progress())?;
     let input = ExportInput { report: &model, exceptions: &exceptions, author: &args.of.author };
     let document = (args.export.render)(&input)?;
     let out = args.of.out.map(|out| ctx.root.join(out));

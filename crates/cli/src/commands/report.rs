@@ -12,7 +12,8 @@ use crate::report::{DocumentReport, Report};
 pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<Report> {
     let (exceptions, feeds) = (ctx.exceptions()?, ctx.feeds(&[FeedKind::Kev])?);
     let since = args.since.resolve(ctx.now);
-    let model = report::build(&ctx.existing_ledger()?, &ctx.triage(&exceptions, &feeds), &args.image, since)?;
+    let triage = ctx.triage(&exceptions, &feeds);
+    let model = report::build(&ctx.existing_ledger()?, &triage, &args.image, since, &ctx.progress())?;
     let out = args.out.map(|out| ctx.root.join(out));
     Ok(Report::Document(Box::new(DocumentReport { model, out })))
 }

@@ -184,7 +184,7 @@ fn customer_reports(
     image: &ImageName,
 ) -> anyhow::Result<()> {
     let since = ReportArgs::DEFAULT_SINCE.resolve(triage.now);
-    let model = report::build(ledger, triage, image, since)?;
+    let model = report::build(ledger, triage, image, since, &hardline_model::Silent)?;
     for export in EXPORTS {
         let input = ExportInput { report: &model, exceptions: triage.exceptions, author: "hardline" };
         let document = (export.render)(&input)?;

@@ -208,6 +208,8 @@ fn every_long_operation_reports_progress() {
         (vec!["dashboard"], "writing reports: 2/2"),
         (vec!["issues", "sync"], "syncing issues: 2/2"),
         (vec!["summary"], "summarising: 2/2"),
+        (vec!["report", "--image", "image-0"], "reporting: 4/4 changes"),
+        (vec!["export", "openvex", "--image", "image-1"], "reporting: 4/4 changes"),
         (vec!["record", "--image", "image-0", "--report", &first, &second], "recording: 2/2"),
     ] {
         let mut all = vec!["--progress", "always"];

@@ -383,25 +383,35 @@ pub struct PackageSummary {
     pub fixable: usize,
 }
 
+/// What [`build`] tells its progress it has done, in order: the head read, the trend walked
+/// back, the findings triaged, the period's changes walked back.
+pub const BUILD_STEPS: [&str; 4] = ["head", "trend", "triage", "changes"];
+
 /// Reads the report of `image` as triaged by `triage` (its exceptions, feeds and service
 /// levels, at its moment: `triage.now` is the report's `as_of`), with the changes since
 /// `since`. An image the ledger does not know is an error, never an empty report.
+/// `progress` hears of each of [`BUILD_STEPS`] (a long history makes the walks back slow).
 pub fn build(
     ledger: &Ledger,
     triage: &Triage<'_>,
     image: &ImageName,
     since: Timestamp,
+    progress: &dyn Progress,
 ) -> Result<ImageReport, PublishError> {
+    progress.start("reporting", BUILD_STEPS.len() as u64);
     // The state at the head from the baseline view the log vouches for; the trend and the
     // period's changes are read back from the head, so a report costs what it shows.
     let current = ledger.current(image)?;
     let Some(head) = current.head.clone() else {
         return Err(PublishError::UnknownImage { image: image.clone(), known: ledger.images()? });
     };
+    progress.advance(BUILD_STEPS[0]);
     let exceptions = triage.exceptions;
     let state = &current.state;
     let trend = trend(ledger, triage, image, &current)?;
+    progress.advance(BUILD_STEPS[1]);
     let triaged = triage.at_head(ledger, image, &current)?;
+    progress.advance(BUILD_STEPS[2]);
 
     // The exceptions that apply, active ones first; each finding points at its own.
     let all: Vec<Finding> = triaged.findings.iter().map(|t| t.finding.clone()).collect();
@@ -476,6 +486,7 @@ pub fn build(
     let mut before: Vec<Finding> = rewind.to(since)?.values().cloned().collect();
     before.sort_by(Finding::report_order);
     let change = diff(&before, &all);
+    progress.advance(BUILD_STEPS[3]);
 
     let meta = state.last_scan.as_ref().map(|s| &s.meta);
     Ok(ImageReport {
@@ -643,7 +654,8 @@ pub fn site_files(
     let images = ledger.images()?;
     progress.start("writing reports", images.len() as u64);
     for image in images {
-        let report = build(ledger, triage, &image, since)?;
+        // One step per image here; the steps inside each build would restart the count.
+        let report = build(ledger, triage, &image, since, &hardline_model::Silent)?;
         for (_, extension) in SITE_FORMATS {
             let contents = match *extension {
                 "html" => html::render(&report).into_bytes(),
