@@ -190,11 +190,7 @@ fn accepted(out: &mut String, report: &ImageReport) {
     for risk in &report.accepted {
         let e = &risk.exception;
         let scope = esc(&risk.scope_text(), 300);
-        let expires = match (e.expires, risk.expired) {
-            (Some(date), true) => format!("{date} (expired: counts again)"),
-            (Some(date), false) => date.to_string(),
-            (None, _) => "no date".to_owned(),
-        };
+        let expires = risk.expires_text();
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><code>{scope}</code></td><td class=\"t\">{}</td><td>{}</td><td>{expires}</td>\

@@ -208,6 +208,16 @@ impl AcceptedRisk {
             .collect();
         if limits.is_empty() { "every finding with its id".to_owned() } else { limits.join(", ") }
     }
+
+    /// When the acceptance ends, for every target: its date, marked when it has passed (its
+    /// findings count again), or `no date`.
+    pub fn expires_text(&self) -> String {
+        match (self.exception.expires, self.expired) {
+            (Some(date), true) => format!("{date} (expired: counts again)"),
+            (Some(date), false) => date.to_string(),
+            (None, _) => "no date".to_owned(),
+        }
+    }
 }
 
 /// What changed between `since` and `as_of`.

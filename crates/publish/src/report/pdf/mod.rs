@@ -239,11 +239,7 @@ fn sections(flow: &mut Flow<'_>, report: &ImageReport) {
             .map(|risk| {
                 let e = &risk.exception;
                 let scope = text(&risk.scope_text(), 300);
-                let expires = match (e.expires, risk.expired) {
-                    (Some(date), true) => format!("{date} (expired: counts again)"),
-                    (Some(date), false) => date.to_string(),
-                    (None, _) => "no date".to_owned(),
-                };
+                let expires = risk.expires_text();
                 vec![
                     Cell::text(text(&e.id, 80)),
                     Cell::text(scope),
